@@ -1,0 +1,34 @@
+"""Test run: real PostgreSQL and Redis, one database per pytest-xdist worker.
+
+The database name carries the xdist worker id so parallel workers never share rows, and a Celery
+worker started by the tests (``tests/celery_worker.py``) inherits the same environment and so the
+same database and queue.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+# PARTNERING_TEST_RUN is set once per pytest run (tests/conftest.py) so that two runs on one
+# machine (say, a fresh clone beside a working tree) never drop each other's databases.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_run = os.environ.get("PARTNERING_TEST_RUN", "0")
+TEST_DATABASE_NAME = env("PARTNERING_TEST_DB", default=f"partnering_test_{_run}_{_worker}")
+for _alias in DATABASES.values():
+    _alias["NAME"] = TEST_DATABASE_NAME
+    _alias["CONN_MAX_AGE"] = 0
+    _alias["TEST"] = {"NAME": TEST_DATABASE_NAME}
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_DEFAULT_QUEUE = f"partnering-test-{_run}-{_worker}"
+AXES_FAILURE_LIMIT = 5
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,40 @@
+"""URL map: pages under /t/<tenant_slug>/, the API under /api/v1/t/<tenant_slug>/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from core import views as core_views
+from core.api import views as core_api
+
+account_router = SimpleRouter()
+account_router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token")
+
+# Every app adds its tenant pages and tenant API routes to these two lists (see docs/architecture.md).
+tenant_page_patterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+]
+tenant_api_patterns = [
+    path("me/", core_api.MeView.as_view(), name="api-me"),
+]
+
+urlpatterns = [
+    path("", core_views.workspace_picker, name="root"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("t/<slug:tenant_slug>/", include(tenant_page_patterns)),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/auth/token/", core_api.TokenView.as_view(), name="api-token-obtain"),
+    path("api/v1/auth/tokens/current/", core_api.CurrentTokenView.as_view(), name="api-token-current"),
+    path("api/v1/", include(account_router.urls)),
+    path("api/v1/tenants/", core_api.TenantListView.as_view(), name="api-tenants"),
+    path("api/v1/t/<slug:tenant_slug>/", include(tenant_api_patterns)),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

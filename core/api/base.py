@@ -1,0 +1,94 @@
+"""Base classes for tenant API views. Every tenant endpoint derives from one of these.
+
+* ``TenantAPIView`` — a plain endpoint inside a tenant (``/api/v1/t/<tenant_slug>/…``).
+* ``TenantScopedViewSet`` — CRUD over a ``TenantScopedModel``.
+
+The tenant comes from the URL and is activated only after the caller is authenticated (session
+or token) and proven a member; a non-member gets 404. ``get_queryset`` is final: subclasses
+implement ``safely_get_queryset(queryset)``, which receives a queryset already limited to the
+tenant and to what the member may see (customer participants: their own account only). Defining
+``get_queryset`` in a subclass raises ``TypeError`` at import time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+import pghistory
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from rest_framework import exceptions, permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from core.permissions import can
+from core.selectors import resolve_membership
+from core.tenancy import TenantScopedModel
+
+
+class HasTenantAction(permissions.BasePermission):
+    """Checks ``view.action_permissions`` (HTTP method or viewset action → action name)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        mapping: dict[str, str] = getattr(view, "action_permissions", {})
+        action = mapping.get(getattr(view, "action", None) or "") or mapping.get(request.method or "")
+        if action is None:
+            action = "tenant.view" if request.method in permissions.SAFE_METHODS else None
+        if action is None:
+            return False  # an unsafe method no one mapped: deny by default
+        return can(getattr(request, "membership", None), action)
+
+
+class TenantAPIMixin:
+    """Authenticates, then activates the tenant from the URL for the member (else 404)."""
+
+    permission_classes: ClassVar[list[Any]] = [permissions.IsAuthenticated, HasTenantAction]
+    action_permissions: ClassVar[dict[str, str]] = {}
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.perform_authentication(request)  # type: ignore[attr-defined]
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        membership = resolve_membership(user=request.user, tenant_slug=kwargs["tenant_slug"])
+        for target in (request, request._request):
+            target.tenant = membership.tenant  # type: ignore[union-attr]
+            target.membership = membership  # type: ignore[union-attr]
+        pghistory.context(user=str(request.user.pk), tenant=str(membership.tenant_id))
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class TenantAPIView(TenantAPIMixin, APIView):
+    pass
+
+
+class TenantScopedViewSet(TenantAPIMixin, viewsets.GenericViewSet):
+    """CRUD base for tenant-owned models. Set ``model``; optionally ``safely_get_queryset``."""
+
+    model: ClassVar[type[TenantScopedModel]]
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} must not override get_queryset(); implement "
+                "safely_get_queryset(queryset) so tenant and customer scoping always apply."
+            )
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no tenant
+            return self.model.dangerously_unscoped.none()  # schema only: never evaluated for data
+        queryset = self.model.objects.all().visible_to(self.request.membership)  # type: ignore[attr-defined]
+        return self.safely_get_queryset(queryset)
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def get_object(self) -> Model:
+        try:
+            uuid.UUID(str(self.kwargs.get(self.lookup_url_kwarg, "")))
+        except ValueError:
+            raise Http404("Not found.") from None
+        return super().get_object()

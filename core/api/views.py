@@ -1,0 +1,117 @@
+"""Account-level API: tokens, the caller's memberships, and ``me`` inside a tenant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.exceptions import AxesBackendPermissionDenied
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import services
+from core.api.base import TenantAPIView
+from core.api.errors import error_body
+from core.api.serializers import (
+    ApiTokenSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    TokenIssuedSerializer,
+    TokenRequestSerializer,
+)
+from core.models import ApiToken, Membership
+from core.selectors import memberships_for_user
+
+
+class TokenView(APIView):
+    """Exchange e-mail and password for an API token (revoke with DELETE /auth/tokens/current/)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            201: TokenIssuedSerializer,
+            400: OpenApiResponse(description="Wrong e-mail or password, or missing fields."),
+            429: OpenApiResponse(description="Locked out after repeated failed attempts."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        form = TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            user = authenticate(
+                request._request,
+                username=form.validated_data["email"].lower(),
+                password=form.validated_data["password"],
+            )
+        except AxesBackendPermissionDenied:
+            user = None
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(
+                error_body(429, "locked_out", "Too many failed sign-in attempts. Try again later or reset your password."),
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None:
+            return Response(
+                error_body(400, "invalid_credentials", "E-mail or password is wrong.",
+                           {"non_field_errors": ["E-mail or password is wrong."]}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, raw = services.api_token_issue(user=user, name=form.validated_data.get("name", ""))
+        body = {"id": token.pk, "token": raw, "name": token.name, "created_at": token.created_at}
+        return Response(TokenIssuedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class CurrentTokenView(APIView):
+    """Revoke the token this request is authenticated with."""
+
+    @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="Not a token request.")})
+    def delete(self, request: Request) -> Response:
+        if not isinstance(request.auth, ApiToken):
+            return Response(
+                error_body(400, "not_token_auth", "This request is not authenticated with a token."),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        services.api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Your own API tokens. DELETE revokes (the row stays, marked revoked)."""
+
+    serializer_class = ApiTokenSerializer
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user_id=self.request.user.pk)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        services.api_token_revoke(token=instance)
+
+
+class TenantListView(generics.ListAPIView):
+    """The tenants you belong to, with your role in each."""
+
+    serializer_class = MembershipSerializer
+    queryset = Membership.dangerously_unscoped.none()  # replaced per request below
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = memberships_for_user(user=request.user)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class MeView(TenantAPIView):
+    """Who you are in this tenant: user, role, tenant and (customers) your account."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        return Response(MeSerializer(request.membership).data)  # type: ignore[attr-defined]

@@ -1,0 +1,80 @@
+"""Reads about users, tenants and memberships."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from core import tenancy
+from core.models import Membership, Tenant, User
+
+
+def resolve_membership(*, user: User, tenant_slug: str) -> Membership:
+    """Activate the tenant for ``user`` or raise 404 (never 403: a tenant's existence stays private).
+
+    The tenant context is activated *before* reading the membership, so the lookup itself runs
+    under Row-Level Security. On failure the context is cleared again.
+    """
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such workspace.")
+    tenant = Tenant.objects.filter(slug=tenant_slug).first()
+    if tenant is None:
+        raise Http404("No such workspace.")
+    tenancy.activate(tenant, user_id=user.pk)
+    membership = (
+        Membership.objects.select_related("user", "customer_account").filter(user_id=user.pk).first()
+    )
+    if membership is None:
+        tenancy.deactivate()
+        raise Http404("No such workspace.")
+    membership.tenant = tenant  # already loaded; saves a query on every page
+    tenancy.bind_membership(membership)
+    return membership
+
+
+def memberships_for_user(*, user: User) -> list[Membership]:
+    """Every tenant the user belongs to (for the switcher and ``GET /api/v1/tenants/``).
+
+    Crosses tenants on purpose, through the escape hatch; RLS still limits the rows to the ones
+    that carry this user's id (the Membership policy's user clause).
+    """
+    tenancy.set_db_user(user.pk)
+    return list(
+        Membership.dangerously_unscoped.filter(user_id=user.pk)  # the user's own rows only
+        .select_related("tenant", "customer_account")
+        .order_by("tenant__name")
+    )
+
+
+def home_summary(*, membership: Membership) -> dict[str, object]:
+    """What the tenant home shows: counts the member may see and their next actions.
+
+    Later apps add their own next actions here (open tollgate reviews, ratings due, overdue
+    actions). Two queries, whatever the size of the tenant.
+    """
+    from django.urls import reverse
+
+    from core.permissions import can
+    from partnering.models import CustomerAccount
+
+    accounts = CustomerAccount.objects.all().visible_to(membership)
+    account_count = accounts.count()
+    member_count = Membership.objects.visible_to(membership).count()
+    next_actions: list[dict[str, str]] = []
+    if can(membership, "admin.access"):
+        if account_count == 0:
+            next_actions.append({
+                "title": "Add your first customer account",
+                "detail": "Projects, relationships and scorecards all hang off a customer account.",
+                "url": reverse("admin:partnering_customeraccount_add"),
+            })
+        if member_count < 2:
+            next_actions.append({
+                "title": "Invite your team",
+                "detail": "Add reps, coaches, champions and executives so they can sign in.",
+                "url": reverse("admin:core_membership_add"),
+            })
+    return {
+        "account_count": account_count,
+        "member_count": member_count,
+        "next_actions": next_actions,
+    }
