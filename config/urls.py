@@ -15,6 +15,7 @@ account_router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-t
 # Every app adds its tenant pages and tenant API routes to these two lists (see docs/architecture.md).
 tenant_page_patterns = [
     path("", core_views.HomeView.as_view(), name="home"),
+    path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
 ]
 tenant_api_patterns = [
     path("me/", core_api.MeView.as_view(), name="api-me"),

@@ -106,7 +106,9 @@ class MembershipAdmin(TenantScopedAdmin):
         email = form.cleaned_data["email"].lower()
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=None, full_name=form.cleaned_data.get("full_name", ""))
+            user = User.objects.create_user(
+                email=email, password=None, full_name=form.cleaned_data.get("full_name", "")
+            )
             messages.info(request, f"{email} is new: they set a password with 'Forgot password' on the sign-in page.")
         created = services.membership_create(
             tenant=request.tenant,  # type: ignore[attr-defined]

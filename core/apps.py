@@ -7,3 +7,5 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Tenancy and access"
 
+    def ready(self) -> None:
+        from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

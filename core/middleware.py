@@ -23,7 +23,7 @@ class TenantContextMiddleware:
     the next request.
 
     API views (DRF) authenticate inside the view (tokens), so they activate the tenant themselves
-    in ``core.api.base.TenantScopedAPIMixin.initial``; the clearing here covers them too.
+    in ``core.api.base.TenantAPIMixin.initial``; the clearing here covers them too.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -48,7 +48,8 @@ class TenantContextMiddleware:
 
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
-        # The two context statements (set at start, cleared at end) are bookkeeping, not page work.
+        # Counts every statement of the request, including setting the tenant; clearing it runs
+        # after this point (in __call__'s finally) and is therefore not included.
         response["X-Query-Count"] = str(count[0])
         return response
 
@@ -56,15 +57,13 @@ class TenantContextMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: dict[str, Any]
     ) -> HttpResponse | None:
         slug = view_kwargs.get("tenant_slug")
-        if slug is None or getattr(view_func, "cls", None) is not None and _is_api_view(view_func):
+        if slug is None or (getattr(view_func, "cls", None) is not None and _is_api_view(view_func)):
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = resolve_membership(user=request.user, tenant_slug=slug)  # 404 for outsiders
         request.tenant = membership.tenant  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
-        if request.session.get(ACTIVE_TENANT_SESSION_KEY) != slug:  # the admin works in this tenant
-            request.session[ACTIVE_TENANT_SESSION_KEY] = slug
         return None
 
 

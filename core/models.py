@@ -141,7 +141,8 @@ class Membership(TenantScopedModel):
             raise ValidationError({"customer_account": "A customer participant needs a customer account."})
         if self.role != Role.CUSTOMER and self.customer_account_id is not None:
             raise ValidationError({"customer_account": "Only customer participants belong to a customer account."})
-        if self.customer_account_id is not None and self.customer_account.tenant_id != self.tenant_id:
+        account = self.customer_account
+        if account is not None and account.tenant_id != self.tenant_id:
             raise ValidationError({"customer_account": "That customer account belongs to another tenant."})
 
 

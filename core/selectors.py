@@ -20,9 +20,7 @@ def resolve_membership(*, user: User, tenant_slug: str) -> Membership:
     if tenant is None:
         raise Http404("No such workspace.")
     tenancy.activate(tenant, user_id=user.pk)
-    membership = (
-        Membership.objects.select_related("user", "customer_account").filter(user_id=user.pk).first()
-    )
+    membership = Membership.objects.select_related("user", "customer_account").filter(user_id=user.pk).first()
     if membership is None:
         tenancy.deactivate()
         raise Http404("No such workspace.")
@@ -56,23 +54,31 @@ def home_summary(*, membership: Membership) -> dict[str, object]:
     from core.permissions import can
     from partnering.models import CustomerAccount
 
+    def admin_url(name: str) -> str:  # through the program-office entry, so the admin opens this tenant
+        entry = reverse("program-office", kwargs={"tenant_slug": membership.tenant.slug})
+        return f"{entry}?next={reverse(name)}"
+
     accounts = CustomerAccount.objects.all().visible_to(membership)
     account_count = accounts.count()
     member_count = Membership.objects.visible_to(membership).count()
     next_actions: list[dict[str, str]] = []
     if can(membership, "admin.access"):
         if account_count == 0:
-            next_actions.append({
-                "title": "Add your first customer account",
-                "detail": "Projects, relationships and scorecards all hang off a customer account.",
-                "url": reverse("admin:partnering_customeraccount_add"),
-            })
+            next_actions.append(
+                {
+                    "title": "Add your first customer account",
+                    "detail": "Projects, relationships and scorecards all hang off a customer account.",
+                    "url": admin_url("admin:partnering_customeraccount_add"),
+                }
+            )
         if member_count < 2:
-            next_actions.append({
-                "title": "Invite your team",
-                "detail": "Add reps, coaches, champions and executives so they can sign in.",
-                "url": reverse("admin:core_membership_add"),
-            })
+            next_actions.append(
+                {
+                    "title": "Invite your team",
+                    "detail": "Add reps, coaches, champions and executives so they can sign in.",
+                    "url": admin_url("admin:core_membership_add"),
+                }
+            )
     return {
         "account_count": account_count,
         "member_count": member_count,

@@ -40,9 +40,7 @@ def tenant_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 def enqueue_on_commit(task: Any, tenant: Tenant, *args: Any, **kwargs: Any) -> str:
     """Send ``task`` for ``tenant`` once the current transaction commits; returns the task id."""
     task_id = str(uuid.uuid4())
-    transaction.on_commit(
-        lambda: task.apply_async(args=[str(tenant.pk), *args], kwargs=kwargs, task_id=task_id)
-    )
+    transaction.on_commit(lambda: task.apply_async(args=[str(tenant.pk), *args], kwargs=kwargs, task_id=task_id))
     return task_id
 
 
@@ -66,3 +64,9 @@ def tenant_probe(tenant: Tenant) -> dict[str, Any]:
         "customer_accounts_orm": CustomerAccount.objects.count(),
         "tenant_ids_seen": sorted(tenants_seen or []),
     }
+
+
+@shared_task(name="core.ping")
+def ping() -> str:
+    """Health check: a worker that answers consumes this queue (used by tests and ops)."""
+    return "pong"

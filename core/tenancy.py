@@ -57,9 +57,7 @@ def current_context() -> TenantContext | None:
 def current_tenant_id() -> uuid.UUID:
     ctx = _current.get()
     if ctx is None:
-        raise TenantContextMissing(
-            "No tenant context is active. Wrap the work in core.tenancy.tenant_context(...)."
-        )
+        raise TenantContextMissing("No tenant context is active. Wrap the work in core.tenancy.tenant_context(...).")
     return ctx.tenant.pk
 
 
@@ -149,7 +147,7 @@ class CurrentTenantId(models.Expression):
 
     output_field = models.UUIDField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         return "%s", [current_tenant_id()]
 
 
@@ -189,7 +187,5 @@ class TenantScopedModel(models.Model):
         if self.tenant_id is None:
             self.tenant_id = active
         elif self.tenant_id != active:
-            raise TenantContextMissing(
-                f"Refusing to save a {type(self).__name__} of another tenant in this context."
-            )
+            raise TenantContextMissing(f"Refusing to save a {type(self).__name__} of another tenant in this context.")
         super().save(*args, **kwargs)

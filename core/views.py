@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,10 +13,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django.views.generic import TemplateView
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView, View
 
 from core import selectors
 from core.api.errors import error_body
+from core.middleware import ACTIVE_TENANT_SESSION_KEY
 from core.models import Membership
 from core.permissions import can
 from core.tenancy import TenantScopedModel
@@ -67,19 +70,60 @@ class EmailAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 
+    def clean(self) -> dict[str, Any]:
+        # Pass the e-mail as ``email`` (the user model's USERNAME_FIELD), not ``username``: that is
+        # the key django-axes reads, so failures are counted per e-mail and a lockout is enforced.
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is not None and password:
+            self.user_cache = authenticate(self.request, email=email, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
 
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
 
 
+def with_customer_accounts(memberships: list[Membership]) -> list[Membership]:
+    """Load each customer membership's account inside its own tenant.
+
+    ``memberships_for_user`` reads across tenants with no tenant active, so Row-Level Security
+    hides the joined ``CustomerAccount`` and ``select_related`` leaves it ``None``. One query per
+    customer membership (a person rarely has more than a handful).
+    """
+    from core.tenancy import tenant_context
+    from partnering.models import CustomerAccount
+
+    for membership in memberships:
+        if membership.customer_account_id is not None and membership.customer_account is None:
+            with tenant_context(membership.tenant):
+                membership.customer_account = CustomerAccount.objects.get(pk=membership.customer_account_id)
+    return memberships
+
+
 @login_required
 def workspace_picker(request: HttpRequest) -> HttpResponse:
     """``/``: straight into your only workspace, or a choice when you belong to several."""
-    memberships = selectors.memberships_for_user(user=request.user)
+    memberships = with_customer_accounts(selectors.memberships_for_user(user=request.user))  # type: ignore[arg-type]  # login_required
     if len(memberships) == 1:
         return redirect("home", tenant_slug=memberships[0].tenant.slug)
     return render(request, "core/workspace_picker.html", {"memberships": memberships})
+
+
+class ProgramOfficeView(TenantScopedViewMixin, View):
+    """Open the Django admin on this workspace (the admin works on one tenant at a time)."""
+
+    required_action = "admin.access"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        request.session[ACTIVE_TENANT_SESSION_KEY] = tenant_slug
+        target = request.GET.get("next", "")
+        if target.startswith("/admin/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+            return redirect(target)
+        return redirect("admin:index")
 
 
 class HomeView(TenantScopedViewMixin, TemplateView):

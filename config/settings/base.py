@@ -87,9 +87,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://partnering_app:partnering_app@127.0.0.1:5432/partnering"
-    ),
+    "default": env.db("DATABASE_URL", default="postgres://partnering_app:partnering_app@127.0.0.1:5432/partnering"),
     "owner": env.db(
         "DATABASE_OWNER_URL",
         default="postgres://partnering_owner:partnering_owner@127.0.0.1:5432/partnering",
@@ -117,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "root"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock an account (per e-mail and client IP) after repeated failures.

@@ -6,14 +6,16 @@ same database and queue.
 """
 
 import os
+import uuid
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
-# PARTNERING_TEST_RUN is set once per pytest run (tests/conftest.py) so that two runs on one
-# machine (say, a fresh clone beside a working tree) never drop each other's databases.
+# PARTNERING_TEST_RUN is chosen once per pytest run, by the first process that loads these settings,
+# and inherited by xdist workers and Celery workers started by the tests: two runs on one machine
+# (say, a fresh clone beside a working tree) never drop each other's databases or share a queue.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-_run = os.environ.get("PARTNERING_TEST_RUN", "0")
+_run = os.environ.setdefault("PARTNERING_TEST_RUN", uuid.uuid4().hex[:8])
 TEST_DATABASE_NAME = env("PARTNERING_TEST_DB", default=f"partnering_test_{_run}_{_worker}")
 for _alias in DATABASES.values():
     _alias["NAME"] = TEST_DATABASE_NAME
@@ -29,6 +31,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CELERY_TASK_DEFAULT_QUEUE = f"partnering-test-{_run}-{_worker}"
+CELERY_TASK_DEFAULT_QUEUE = env("PARTNERING_TEST_QUEUE", default=f"partnering-test-{_run}-{_worker}")
 AXES_FAILURE_LIMIT = 5
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -43,7 +43,7 @@ class HasTenantAction(permissions.BasePermission):
 class TenantAPIMixin:
     """Authenticates, then activates the tenant from the URL for the member (else 404)."""
 
-    permission_classes: ClassVar[list[Any]] = [permissions.IsAuthenticated, HasTenantAction]
+    permission_classes: Any = [permissions.IsAuthenticated, HasTenantAction]
     action_permissions: ClassVar[dict[str, str]] = {}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -52,8 +52,8 @@ class TenantAPIMixin:
             raise exceptions.NotAuthenticated()
         membership = resolve_membership(user=request.user, tenant_slug=kwargs["tenant_slug"])
         for target in (request, request._request):
-            target.tenant = membership.tenant  # type: ignore[union-attr]
-            target.membership = membership  # type: ignore[union-attr]
+            target.tenant = membership.tenant  # type: ignore[attr-defined,union-attr]
+            target.membership = membership  # type: ignore[attr-defined,union-attr]
         pghistory.context(user=str(request.user.pk), tenant=str(membership.tenant_id))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 

@@ -41,7 +41,9 @@ def error_body(status_code: int, code: str, message: str, fields: dict[str, list
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail={k if k != "__all__" else "non_field_errors": v for k, v in detail.items()})
+        exc = exceptions.ValidationError(
+            detail={k if k != "__all__" else "non_field_errors": v for k, v in detail.items()}
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -50,7 +52,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _fields_from(exc.detail)
+        fields: dict[str, list[str]] = _fields_from(exc.detail)
         message = "Some fields need attention." if fields else "The request was not valid."
         response.data = error_body(response.status_code, "invalid", message, fields)
     elif isinstance(exc, exceptions.APIException):

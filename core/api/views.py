@@ -24,6 +24,7 @@ from core.api.serializers import (
 )
 from core.models import ApiToken, Membership
 from core.selectors import memberships_for_user
+from core.views import with_customer_accounts
 
 
 class TokenView(APIView):
@@ -45,22 +46,32 @@ class TokenView(APIView):
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
+            # ``email=`` (USERNAME_FIELD), not ``username=``: django-axes counts and locks by that key.
             user = authenticate(
                 request._request,
-                username=form.validated_data["email"].lower(),
+                email=form.validated_data["email"].strip().lower(),
                 password=form.validated_data["password"],
             )
         except AxesBackendPermissionDenied:
             user = None
-        if getattr(request._request, "axes_locked_out", False):
+        if getattr(request._request, "axes_locked_out", False):  # set by django-axes
+            # Answered here in the API's error shape; clear the flag so AxesMiddleware does not
+            # swap this JSON response for its HTML lockout page on the way out.
+            request._request.axes_locked_out = False
             return Response(
-                error_body(429, "locked_out", "Too many failed sign-in attempts. Try again later or reset your password."),
+                error_body(
+                    429, "locked_out", "Too many failed sign-in attempts. Try again later or reset your password."
+                ),
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         if user is None:
             return Response(
-                error_body(400, "invalid_credentials", "E-mail or password is wrong.",
-                           {"non_field_errors": ["E-mail or password is wrong."]}),
+                error_body(
+                    400,
+                    "invalid_credentials",
+                    "E-mail or password is wrong.",
+                    {"non_field_errors": ["E-mail or password is wrong."]},
+                ),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, raw = services.api_token_issue(user=user, name=form.validated_data.get("name", ""))
@@ -82,7 +93,9 @@ class CurrentTokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class ApiTokenViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """Your own API tokens. DELETE revokes (the row stays, marked revoked)."""
 
     serializer_class = ApiTokenSerializer
@@ -91,7 +104,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.D
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user_id=self.request.user.pk)
+        return ApiToken.objects.filter(user=self.request.user)
 
     def perform_destroy(self, instance: ApiToken) -> None:
         services.api_token_revoke(token=instance)
@@ -104,8 +117,9 @@ class TenantListView(generics.ListAPIView):
     queryset = Membership.dangerously_unscoped.none()  # replaced per request below
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = memberships_for_user(user=request.user)
+        rows = memberships_for_user(user=request.user)  # type: ignore[arg-type]  # IsAuthenticated
         page = self.paginate_queryset(rows)
+        with_customer_accounts(page or [])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -38,15 +38,20 @@ def ensure_role(cursor: Any, role: Role) -> None:
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role.name])
     verb = "ALTER" if cursor.fetchone() else "CREATE"
     cursor.execute(
-        sql.SQL(
-            "{} ROLE {} LOGIN PASSWORD %s NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION"
-        ).format(sql.SQL(verb), sql.Identifier(role.name)),
+        sql.SQL("{} ROLE {} LOGIN PASSWORD %s NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION").format(
+            sql.SQL(verb), sql.Identifier(role.name)
+        ),
         [role.password],
     )
 
 
 def bootstrap(
-    *, admin_url: str, app: dict[str, Any], owner: dict[str, Any], dbname: str, recreate: bool = False,
+    *,
+    admin_url: str,
+    app: dict[str, Any],
+    owner: dict[str, Any],
+    dbname: str,
+    recreate: bool = False,
     test_privileges: bool = False,
 ) -> bool:
     """Idempotently create roles and database; returns True if the database was created now.
@@ -81,9 +86,9 @@ def bootstrap(
         sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT {} ON TABLES TO {}").format(
             owner_id, table_privileges, app_id
         ),
-        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}").format(
-            owner_id, app_id
-        ),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}"
+        ).format(owner_id, app_id),
         sql.SQL("GRANT {} ON ALL TABLES IN SCHEMA public TO {}").format(table_privileges, app_id),
         sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(app_id),
     ]

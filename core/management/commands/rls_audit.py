@@ -41,8 +41,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{'table'.ljust(width)}  rls   force policy owner")
         for table, rls, force, policy, owner in rows:
             ok = rls and force and policy and owner != role
-            self.stdout.write(f"{table.ljust(width)}  {'yes' if rls else 'NO ':5} {'yes' if force else 'NO ':5} "
-                              f"{'yes' if policy else 'NO ':6} {owner}{'' if ok else '   <-- FAIL'}")
+            self.stdout.write(
+                f"{table.ljust(width)}  {'yes' if rls else 'NO ':5} {'yes' if force else 'NO ':5} "
+                f"{'yes' if policy else 'NO ':6} {owner}{'' if ok else '   <-- FAIL'}"
+            )
             if not rls:
                 problems.append(f"{table}: row level security not enabled")
             if not force:

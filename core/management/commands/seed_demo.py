@@ -87,7 +87,7 @@ class Command(BaseCommand):
         logins = seed(password=options["password"])
         if options["json_path"]:
             Path(options["json_path"]).write_text(json.dumps(logins, indent=2))
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: %s):" % options["password"]))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {options['password']}):"))
         for row in logins:
             account = f"  [{row['customer_account']}]" if row["customer_account"] else ""
             self.stdout.write(f"  {row['tenant']:<10} {row['role']:<10} {row['email']}{account}")
@@ -99,9 +99,7 @@ def seed(*, password: str) -> list[dict[str, Any]]:
     for spec in DEMO_TENANTS:
         tenant, _ = Tenant.objects.update_or_create(slug=spec.slug, defaults={"name": spec.name})
         with tenant_context(tenant):
-            accounts = {
-                name: CustomerAccount.objects.get_or_create(name=name)[0] for name in spec.accounts
-            }
+            accounts = {name: CustomerAccount.objects.get_or_create(name=name)[0] for name in spec.accounts}
             for demo in spec.users:
                 user = User.objects.filter(email=demo.email).first() or User(email=demo.email)
                 user.full_name = demo.name
@@ -112,10 +110,12 @@ def seed(*, password: str) -> list[dict[str, Any]]:
                 Membership.objects.update_or_create(
                     user=user, defaults={"role": demo.role, "customer_account": account}
                 )
-                logins.append({
-                    "tenant": spec.slug,
-                    "role": str(demo.role),
-                    "email": demo.email,
-                    "customer_account": demo.account,
-                })
+                logins.append(
+                    {
+                        "tenant": spec.slug,
+                        "role": str(demo.role),
+                        "email": demo.email,
+                        "customer_account": demo.account,
+                    }
+                )
     return logins

@@ -1,0 +1,78 @@
+"""The tenant home and the workspace picker."""
+
+import pytest
+
+from core.services import membership_create
+
+
+def test_home_shows_the_member_and_an_empty_state(world_a, client_for):
+    response = client_for(world_a.rep).get(f"/t/{world_a.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Welcome, alpha rep" in html
+    assert "Nothing needs you right now" in html
+    assert response.context["account_count"] == 2
+
+
+def test_home_tells_an_admin_of_an_empty_workspace_what_to_do_first(db, client_for):
+    from core import services
+    from core.models import User
+
+    tenant = services.tenant_create(name="Empty Co", slug="empty")
+    admin = membership_create(tenant=tenant, user=User.objects.create_user("solo@empty.test", "pw"), role="admin")
+    response = client_for(admin).get("/t/empty/")
+    titles = [action["title"] for action in response.context["next_actions"]]
+    assert titles == ["Add your first customer account", "Invite your team"]
+    assert b"/t/empty/program-office/?next=/admin/partnering/customeraccount/add/" in response.content
+    follow = client_for(admin).get("/t/empty/program-office/?next=/admin/partnering/customeraccount/add/")
+    assert follow["Location"] == "/admin/partnering/customeraccount/add/"
+    assert client_for(admin).get("/t/empty/program-office/?next=https://evil.example/").url == "/admin/"
+
+
+def test_customer_home_counts_only_their_account(world_a, client_for):
+    response = client_for(world_a.customer_x).get(f"/t/{world_a.slug}/")
+    assert response.context["account_count"] == 1
+    assert world_a.account_x.name in response.content.decode()
+    assert "people in this workspace" not in response.content.decode()
+
+
+@pytest.mark.parametrize("extra_accounts", [0, 40])
+def test_home_runs_at_most_8_queries_whatever_the_size(world_a, client_for, django_assert_max_num_queries, extra_accounts):
+    from partnering.models import CustomerAccount
+
+    with world_a.context():
+        CustomerAccount.objects.bulk_create(
+            [CustomerAccount(tenant=world_a.tenant, name=f"Bulk {i}") for i in range(extra_accounts)]
+        )
+    client = client_for(world_a.rep)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/t/{world_a.slug}/")
+    assert response.status_code == 200
+    assert response.context["account_count"] == 2 + extra_accounts
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world_a, client):
+    response = client.get(f"/t/{world_a.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_unknown_workspace_is_404_like_a_foreign_one(world_a, client_for):
+    client = client_for(world_a.rep)
+    assert client.get("/t/no-such-tenant/").status_code == 404
+
+
+def test_picker_goes_straight_to_the_only_workspace(world_a, client_for):
+    response = client_for(world_a.rep).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/{world_a.slug}/"
+
+
+def test_picker_lists_every_workspace_of_a_member_of_two(world_a, world_b, client_for):
+    coach = world_a.member("coach")
+    membership_create(tenant=world_b.tenant, user=coach.user, role="coach")
+    response = client_for(coach).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert world_a.tenant.name in html and world_b.tenant.name in html
+    assert client_for(coach).get(f"/t/{world_b.slug}/").status_code == 200

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `make run`: bring the whole application up on this machine; Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+mkdir -p var
+
+scripts/prepare_db.sh
+$PY manage.py collectstatic --noinput -v 0
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping web server and worker..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+.venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 \
+  --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
+pids+=($!)
+.venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 3 --access-logfile - \
+  --error-logfile - >var/gunicorn.log 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 40); do
+  if $PY -c "import urllib.request,sys; urllib.request.urlopen('http://$HOST:$PORT/accounts/login/', timeout=1)" 2>/dev/null; then break; fi
+  sleep 0.5
+done
+
+cat <<MSG
+
+  Partnering is running at  http://$HOST:$PORT/
+  API docs:                 http://$HOST:$PORT/api/docs/
+  Program office admin:     http://$HOST:$PORT/admin/
+  Logs: var/gunicorn.log, var/celery.log        Stop: Ctrl-C
+
+  Demo logins (password: ${DEMO_PASSWORD:-partnering-demo}):
+MSG
+$PY - <<'PY'
+import json
+for row in json.load(open("var/demo-logins.json")):
+    account = f"  ({row['customer_account']})" if row["customer_account"] else ""
+    print(f"    {row['tenant']:<9} {row['role']:<10} {row['email']}{account}")
+PY
+echo
+wait -n "${pids[@]}"
+echo "A process exited; see var/gunicorn.log and var/celery.log." >&2
+exit 1
