@@ -14,6 +14,25 @@ from django.http import HttpRequest
 from core import services
 from core.models import ApiToken, Membership, Role, Tenant, User
 from core.permissions import can
+from core.tenancy import current_tenant_id
+
+
+class TenantScopedForm(forms.ModelForm):
+    """Admin form base for tenant-owned rows.
+
+    ``tenant`` is not on the form, so Django would skip every constraint that includes it (one
+    account name per tenant, one membership per user and tenant) and the database would raise
+    instead: a 500. New rows get the active tenant up front and ``tenant`` takes part in
+    validation, so such duplicates are form errors.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.tenant_id is None:
+            self.instance.tenant_id = current_tenant_id()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() - {"tenant"}  # type: ignore[misc]
 
 
 class TenantScopedAdmin(admin.ModelAdmin):
@@ -25,6 +44,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
     """
 
     exclude = ("tenant",)
+    form = TenantScopedForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return self.model.objects.all()
@@ -48,7 +68,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
         return self._allowed(request)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(TenantScopedForm):
     """Add a person to the workspace by e-mail; creates the user if they are new."""
 
     email = forms.EmailField(help_text="New people get an account and set a password via 'Forgot password'.")
@@ -60,19 +80,19 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if not self.instance._state.adding:  # not ``pk``: a new row already has its UUID
             self.fields["email"].initial = self.instance.user.email
             self.fields["email"].disabled = True
             self.fields["full_name"].initial = self.instance.user.full_name
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role, account = data.get("role"), data.get("customer_account")
         if role == Role.CUSTOMER and account is None:
             self.add_error("customer_account", "A customer participant needs a customer account.")
         if role and role != Role.CUSTOMER and account is not None:
             self.add_error("customer_account", "Only customer participants belong to a customer account.")
-        if not self.instance.pk and data.get("email"):
+        if self.instance._state.adding and data.get("email"):
             existing = User.objects.filter(email=data["email"].lower()).first()
             if existing is not None and Membership.objects.filter(user=existing).exists():
                 self.add_error("email", "This person is already a member of this workspace.")

@@ -18,8 +18,11 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         nav.append({"label": "Home", "url": reverse("home", kwargs={"tenant_slug": tenant.slug}), "key": "home"})
         if can(membership, "admin.access"):
             nav.append(
-                {"label": "Program office", "url": reverse("program-office", kwargs={"tenant_slug": tenant.slug}),
-                 "key": "admin"}
+                {
+                    "label": "Program office",
+                    "url": reverse("program-office", kwargs={"tenant_slug": tenant.slug}),
+                    "key": "admin",
+                }
             )
         nav.append({"label": "API", "url": reverse("api-docs"), "key": "api"})
     return {"tenant": tenant, "membership": membership, "nav_items": nav}

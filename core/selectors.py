@@ -35,12 +35,21 @@ def memberships_for_user(*, user: User) -> list[Membership]:
     Crosses tenants on purpose, through the escape hatch; RLS still limits the rows to the ones
     that carry this user's id (the Membership policy's user clause).
     """
+    from partnering.models import CustomerAccount
+
     tenancy.set_db_user(user.pk)
-    return list(
+    memberships = list(
         Membership.dangerously_unscoped.filter(user_id=user.pk)  # the user's own rows only
-        .select_related("tenant", "customer_account")
+        .select_related("tenant")
         .order_by("tenant__name")
     )
+    # A customer's account is a tenant row: load it inside its own tenant (RLS). One query per
+    # customer membership; a person rarely has more than one or two.
+    for membership in memberships:
+        if membership.customer_account_id is not None:
+            with tenancy.tenant_context(membership.tenant):
+                membership.customer_account = CustomerAccount.objects.get(pk=membership.customer_account_id)
+    return memberships
 
 
 def home_summary(*, membership: Membership) -> dict[str, object]:

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView, View
 
@@ -87,27 +86,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def with_customer_accounts(memberships: list[Membership]) -> list[Membership]:
-    """Load each customer membership's account inside its own tenant.
-
-    ``memberships_for_user`` reads across tenants with no tenant active, so Row-Level Security
-    hides the joined ``CustomerAccount`` and ``select_related`` leaves it ``None``. One query per
-    customer membership (a person rarely has more than a handful).
-    """
-    from core.tenancy import tenant_context
-    from partnering.models import CustomerAccount
-
-    for membership in memberships:
-        if membership.customer_account_id is not None and membership.customer_account is None:
-            with tenant_context(membership.tenant):
-                membership.customer_account = CustomerAccount.objects.get(pk=membership.customer_account_id)
-    return memberships
-
-
 @login_required
 def workspace_picker(request: HttpRequest) -> HttpResponse:
     """``/``: straight into your only workspace, or a choice when you belong to several."""
-    memberships = with_customer_accounts(selectors.memberships_for_user(user=request.user))  # type: ignore[arg-type]  # login_required
+    memberships = selectors.memberships_for_user(user=request.user)  # type: ignore[arg-type]  # login_required
     if len(memberships) == 1:
         return redirect("home", tenant_slug=memberships[0].tenant.slug)
     return render(request, "core/workspace_picker.html", {"memberships": memberships})
@@ -137,14 +119,14 @@ class HomeView(TenantScopedViewMixin, TemplateView):
         return context
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes lockout: JSON error for the API, a page for people. Status 429."""
     message = "Too many failed sign-in attempts. Wait an hour, or reset your password."
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
         return JsonResponse(error_body(429, "locked_out", message), status=429)
-    return TemplateResponse(request, "registration/locked_out.html", {"message": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

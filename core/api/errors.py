@@ -56,8 +56,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = "Some fields need attention." if fields else "The request was not valid."
         response.data = error_body(response.status_code, "invalid", message, fields)
     elif isinstance(exc, exceptions.APIException):
-        detail = exc.detail
-        message = str(detail) if not isinstance(detail, (dict, list)) else "Request failed."
+        api_detail = exc.detail
+        message = str(api_detail) if not isinstance(api_detail, (dict, list)) else "Request failed."
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         response.data = error_body(response.status_code, str(code), message)
     return response

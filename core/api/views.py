@@ -24,7 +24,6 @@ from core.api.serializers import (
 )
 from core.models import ApiToken, Membership
 from core.selectors import memberships_for_user
-from core.views import with_customer_accounts
 
 
 class TokenView(APIView):
@@ -57,7 +56,7 @@ class TokenView(APIView):
         if getattr(request._request, "axes_locked_out", False):  # set by django-axes
             # Answered here in the API's error shape; clear the flag so AxesMiddleware does not
             # swap this JSON response for its HTML lockout page on the way out.
-            request._request.axes_locked_out = False
+            request._request.axes_locked_out = False  # type: ignore[attr-defined]
             return Response(
                 error_body(
                     429, "locked_out", "Too many failed sign-in attempts. Try again later or reset your password."
@@ -104,7 +103,7 @@ class ApiTokenViewSet(
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user_id=self.request.user.pk)  # type: ignore[misc]  # authenticated
 
     def perform_destroy(self, instance: ApiToken) -> None:
         services.api_token_revoke(token=instance)
@@ -119,7 +118,6 @@ class TenantListView(generics.ListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = memberships_for_user(user=request.user)  # type: ignore[arg-type]  # IsAuthenticated
         page = self.paginate_queryset(rows)
-        with_customer_accounts(page or [])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

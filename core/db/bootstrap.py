@@ -17,6 +17,9 @@ import psycopg2
 from psycopg2 import sql
 
 
+BOOTSTRAP_LOCK = 727_274_001  # pg_advisory_lock key, arbitrary but fixed
+
+
 @dataclass(frozen=True)
 class Role:
     name: str
@@ -63,6 +66,8 @@ def bootstrap(
     created = False
     conn = _connect(admin_url)
     with conn.cursor() as cursor:
+        # Parallel test workers bootstrap at once; role changes on shared catalogs must not race.
+        cursor.execute("SELECT pg_advisory_lock(%s)", [BOOTSTRAP_LOCK])
         ensure_role(cursor, owner_role)
         ensure_role(cursor, app_role)
         if recreate:
@@ -75,7 +80,7 @@ def bootstrap(
                 )
             )
             created = True
-    conn.close()
+    lock_holder = conn  # keep the lock until the grants below are done
     owner_id, app_id = sql.Identifier(owner_role.name), sql.Identifier(app_role.name)
     table_privileges = sql.SQL("SELECT, INSERT, UPDATE, DELETE" + (", TRUNCATE" if test_privileges else ""))
     statements = [
@@ -93,10 +98,13 @@ def bootstrap(
         sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}").format(app_id),
     ]
     conn = _connect(admin_url, dbname)
-    with conn.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    conn.close()
+    try:
+        with conn.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        conn.close()
+        lock_holder.close()  # closing the session releases the advisory lock
     return created
 
 

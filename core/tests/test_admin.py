@@ -12,11 +12,19 @@ MEMBERSHIPS = "/admin/core/membership/"
 ACCOUNTS = "/admin/partnering/customeraccount/"
 
 
+def open_program_office(client: Client, slug: str):
+    """The app's "Program office" entry: makes ``slug`` the admin's active workspace."""
+    return client.get(f"/t/{slug}/program-office/")
+
+
 @pytest.fixture
 def admin_a(world_a, world_b, client_for) -> Client:
-    """The admin of A, signed in, with A opened once (so A is the session's active workspace)."""
+    """The admin of A, signed in, with A's program office opened (A is the active workspace)."""
     client = client_for(world_a.admin)
     assert client.get(f"/t/{world_a.slug}/").status_code == 200
+    response = open_program_office(client, world_a.slug)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
     assert client.session["active_tenant"] == world_a.slug
     return client
 
@@ -82,17 +90,33 @@ def test_switching_workspace_switches_the_admin(world_a, world_b, client_for):
 
     user = User.objects.create_user("office@both.test", "pw-irrelevant")
     services.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
-    services.membership_create(tenant=world_b.tenant, user=user, role=Role.ADMIN)
-    membership = type("M", (), {"user": user})()
-    client = client_for(membership)
+    in_b = services.membership_create(tenant=world_b.tenant, user=user, role=Role.ADMIN)
+    client = client_for(in_b)
 
-    client.get(f"/t/{world_b.slug}/")
+    assert open_program_office(client, world_b.slug).status_code == 302
     html = client.get(ACCOUNTS).content.decode()
     assert world_b.account_x.name in html and world_a.account_x.name not in html
 
-    client.get(f"/t/{world_a.slug}/")
+    assert open_program_office(client, world_a.slug).status_code == 302
     html = client.get(ACCOUNTS).content.decode()
     assert world_a.account_x.name in html and world_b.account_x.name not in html
+
+
+def test_program_office_entry_follows_only_a_local_admin_next(admin_a, world_a):
+    response = admin_a.get(f"/t/{world_a.slug}/program-office/", {"next": "/admin/core/membership/add/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/core/membership/add/"
+    for target in ("https://evil.example/admin/", "//evil.example/admin/", "/t/alpha/"):
+        response = admin_a.get(f"/t/{world_a.slug}/program-office/", {"next": target})
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/", target
+
+
+def test_program_office_entry_of_another_tenant_is_404(admin_a, world_a, world_b):
+    assert open_program_office(admin_a, world_b.slug).status_code == 404
+    assert admin_a.session["active_tenant"] == world_a.slug
+    html = admin_a.get(ACCOUNTS).content.decode()
+    assert world_b.account_x.name not in html
 
 
 def test_admin_without_an_opened_workspace_uses_their_admin_membership(world_a, world_b, client_for):
@@ -103,20 +127,26 @@ def test_admin_without_an_opened_workspace_uses_their_admin_membership(world_a, 
     assert world_a.account_x.name in html and world_b.account_x.name not in html
 
 
+def assert_missing_object_redirect(response) -> None:
+    """Django admin's answer for an object it cannot find: back to the index, with a message."""
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
 def test_change_page_of_another_tenants_account_is_not_found(admin_a, world_b):
     foreign = world_b.account_x
     response = admin_a.get(f"{ACCOUNTS}{foreign.pk}/change/")
-    assert response.status_code in (302, 404)
-    assert foreign.name not in response.content.decode()
-    if response.status_code == 302:
-        landing = admin_a.get(response["Location"])
-        assert foreign.name not in landing.content.decode()
+    assert_missing_object_redirect(response)
+    landing = admin_a.get(response["Location"])
+    assert landing.status_code == 200
+    html = landing.content.decode()
+    assert foreign.name not in html
+    assert "doesn\u2019t exist" in html or "doesn't exist" in html
 
     # Nor can it be changed or deleted by posting to it.
-    response = admin_a.post(f"{ACCOUNTS}{foreign.pk}/change/", {"name": "Hijacked"})
-    assert response.status_code in (302, 404)
-    response = admin_a.post(f"{ACCOUNTS}{foreign.pk}/delete/", {"post": "yes"})
-    assert response.status_code in (302, 404)
+    assert_missing_object_redirect(admin_a.post(f"{ACCOUNTS}{foreign.pk}/change/", {"name": "Hijacked"}))
+    assert_missing_object_redirect(admin_a.post(f"{ACCOUNTS}{foreign.pk}/delete/", {"post": "yes"}))
+    assert_missing_object_redirect(admin_a.get(f"{ACCOUNTS}{foreign.pk}/history/"))
     with world_b.context():
         assert CustomerAccount.objects.get(pk=foreign.pk).name == foreign.name
 
@@ -124,13 +154,12 @@ def test_change_page_of_another_tenants_account_is_not_found(admin_a, world_b):
 def test_change_page_of_another_tenants_membership_is_not_found(admin_a, world_b):
     foreign = world_b.rep
     response = admin_a.get(f"{MEMBERSHIPS}{foreign.pk}/change/")
-    assert response.status_code in (302, 404)
-    assert foreign.user.email not in response.content.decode()
+    assert_missing_object_redirect(response)
+    assert foreign.user.email not in admin_a.get("/admin/").content.decode()
 
 
 def test_change_page_with_a_malformed_id_is_not_a_500(admin_a):
-    response = admin_a.get(f"{ACCOUNTS}not-a-uuid/change/")
-    assert response.status_code in (302, 404)
+    assert_missing_object_redirect(admin_a.get(f"{ACCOUNTS}not-a-uuid/change/"))
 
 
 def test_change_page_of_own_account_works(admin_a, world_a):
@@ -166,11 +195,24 @@ def test_adding_a_duplicate_account_name_is_a_form_error(admin_a, world_a):
 @pytest.mark.parametrize("role", [Role.REP, Role.EXECUTIVE, Role.COACH, Role.CHAMPION])
 def test_internal_non_admins_get_the_program_office_only_page(world_a, client_for, role):
     client = client_for(world_a.member(role))
-    client.get(f"/t/{world_a.slug}/")
-    for path in ("/admin/", MEMBERSHIPS, ACCOUNTS):
+    assert client.get(f"/t/{world_a.slug}/").status_code == 200
+    for path in ("/admin/", MEMBERSHIPS, ACCOUNTS, f"{MEMBERSHIPS}add/"):
         response = client.get(path, follow=True)
         assert response.status_code == 403, path
-        assert "Program office only" in response.content.decode()
+        html = response.content.decode()
+        assert "Program office only" in html
+        assert world_a.account_x.name not in html
+    # The in-app entry refuses them too, and does not make the tenant their admin workspace.
+    assert open_program_office(client, world_a.slug).status_code == 403
+    assert "active_tenant" not in client.session
+
+
+def test_rep_cannot_post_to_the_admin(world_a, client_for):
+    client = client_for(world_a.rep)
+    response = client.post(f"{ACCOUNTS}add/", {"name": "Sneaky"}, follow=True)
+    assert response.status_code == 403
+    with world_a.context():
+        assert not CustomerAccount.objects.filter(name="Sneaky").exists()
 
 
 def test_customer_gets_the_program_office_only_page(world_a, client_for):
@@ -183,17 +225,18 @@ def test_customer_gets_the_program_office_only_page(world_a, client_for):
     assert world_a.account_y.name not in html
 
 
-def test_admin_of_b_whose_active_workspace_is_a_as_rep_is_refused(world_a, world_b, client_for):
+def test_admin_of_a_and_rep_of_b_cannot_open_bs_admin(world_a, world_b, client_for):
     from core import services
 
     user = User.objects.create_user("mixed@both.test", "pw-irrelevant")
-    services.membership_create(tenant=world_a.tenant, user=user, role=Role.REP)
-    services.membership_create(tenant=world_b.tenant, user=user, role=Role.ADMIN)
-    client = client_for(type("M", (), {"user": user})())
-    client.get(f"/t/{world_a.slug}/")  # active workspace: A, where they are only a rep
-    response = client.get(ACCOUNTS, follow=True)
-    assert response.status_code == 403
-    assert world_b.account_x.name not in response.content.decode()
+    in_a = services.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
+    services.membership_create(tenant=world_b.tenant, user=user, role=Role.REP)
+    client = client_for(in_a)
+    assert open_program_office(client, world_b.slug).status_code == 403  # only a rep in B
+    assert "active_tenant" not in client.session
+    html = client.get(ACCOUNTS).content.decode()  # falls back to their admin workspace: A
+    assert world_a.account_x.name in html
+    assert world_b.account_x.name not in html
 
 
 def test_anonymous_is_sent_to_sign_in(db):

@@ -37,7 +37,9 @@ def test_customer_home_counts_only_their_account(world_a, client_for):
 
 
 @pytest.mark.parametrize("extra_accounts", [0, 40])
-def test_home_runs_at_most_8_queries_whatever_the_size(world_a, client_for, django_assert_max_num_queries, extra_accounts):
+def test_home_runs_at_most_8_queries_whatever_the_size(
+    world_a, client_for, django_assert_max_num_queries, extra_accounts
+):
     from partnering.models import CustomerAccount
 
     with world_a.context():
