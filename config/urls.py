@@ -16,9 +16,11 @@ account_router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-t
 tenant_page_patterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
+    path("", include("partnering.urls")),
 ]
 tenant_api_patterns = [
     path("me/", core_api.MeView.as_view(), name="api-me"),
+    path("", include("partnering.api.urls")),
 ]
 
 urlpatterns = [

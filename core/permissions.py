@@ -19,6 +19,21 @@ ACTIONS: dict[str, frozenset[str]] = {
     "admin.access": frozenset({Role.ADMIN}),
     "accounts.view": EVERYONE,
     "accounts.manage": frozenset({Role.ADMIN, Role.REP, Role.CHAMPION}),
+    # partnering (issue #3)
+    "contacts.view": INTERNAL,
+    "contacts.manage": INTERNAL,
+    "contacts.log_activity": INTERNAL,
+    "relationships.view": EVERYONE,
+    "relationships.manage": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.EXECUTIVE}),
+    "meetings.view": EVERYONE,
+    "meetings.manage": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.EXECUTIVE, Role.COACH}),
+    "actions.view": EVERYONE,
+    "actions.manage": INTERNAL,
+    "actions.update_own": EVERYONE,
+    "topics.view": EVERYONE,
+    "topics.propose": EVERYONE,
+    "topics.score": EVERYONE,
+    "topics.manage": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.EXECUTIVE}),
 }
 
 

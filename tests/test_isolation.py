@@ -8,7 +8,9 @@ ships without an isolation check.
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,11 +20,17 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 TENANT_PREFIXES = ("t/{tenant_slug}/", "api/v1/t/{tenant_slug}/")
 
-#: route name → (kwargs from world_a, account_bound). Later issues add their object routes here.
+#: route name → (kwargs from world_a, account_bound). Apps register theirs in
+#: ``<app>/tests/isolation_*.py`` modules (``OBJECT_ROUTES`` and ``ROUTE_ROLES`` dicts), merged here.
 OBJECT_ROUTES: dict[str, tuple[Callable[[Any], dict[str, str]], bool]] = {}
 
 #: route name → the role that is allowed to open it (default: rep).
 ROUTE_ROLES: dict[str, str] = {"program-office": "admin"}
+
+for _module_path in sorted(Path(__file__).resolve().parent.parent.glob("*/tests/isolation_*.py")):
+    _module = importlib.import_module(f"{_module_path.parent.parent.name}.tests.{_module_path.stem}")
+    OBJECT_ROUTES.update(getattr(_module, "OBJECT_ROUTES", {}))
+    ROUTE_ROLES.update(getattr(_module, "ROUTE_ROLES", {}))
 
 
 def _template(pattern: Any) -> str:

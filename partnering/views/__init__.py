@@ -1,0 +1,1 @@
+"""Partnering pages, one module per area; each module exports its own ``urlpatterns``."""

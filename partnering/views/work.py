@@ -1,0 +1,5 @@
+"""Pages: work (see partnering/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
