@@ -22,6 +22,8 @@ def django_db_setup(django_db_blocker: pytest.FixtureRequest) -> object:
     from core.db.bootstrap import bootstrap, drop_database
 
     name = settings.DATABASES["default"]["NAME"]
+    if not getattr(settings, "TEST_DATABASE_NAME", None) or name != settings.TEST_DATABASE_NAME:
+        raise RuntimeError(f"Refusing to recreate database {name!r}: tests must run with config.settings.test.")
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         bootstrap(
             admin_url=settings.DATABASE_ADMIN_URL,
