@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from core import tenancy
-from core.models import Membership, Tenant, User
+from core.models import Membership, User
 
 
 def resolve_membership(*, user: User, tenant_slug: str) -> Membership:
@@ -16,10 +16,9 @@ def resolve_membership(*, user: User, tenant_slug: str) -> Membership:
     """
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such workspace.")
-    tenant = Tenant.objects.filter(slug=tenant_slug).first()
+    tenant = tenancy.activate_slug(tenant_slug, user_id=user.pk)  # lookup + RLS context, one query
     if tenant is None:
         raise Http404("No such workspace.")
-    tenancy.activate(tenant, user_id=user.pk)
     membership = Membership.objects.select_related("user", "customer_account").filter(user_id=user.pk).first()
     if membership is None:
         tenancy.deactivate()

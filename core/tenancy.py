@@ -88,6 +88,27 @@ def activate(tenant: Tenant, membership: Membership | None = None, *, user_id: u
     _set_db_context(str(tenant.pk), str(user_id) if user_id else "")
 
 
+def activate_slug(slug: str, *, user_id: uuid.UUID) -> Tenant | None:
+    """Look the tenant up by slug and set it on the connection in one statement.
+
+    ``set_config`` runs only for the matching row, so an unknown slug sets nothing. Saves one
+    round trip on every tenant request compared with a lookup followed by ``activate``.
+    """
+    from core.models import Tenant
+
+    rows = list(
+        Tenant.objects.raw(
+            "SELECT t.*, set_config(%s, t.id::text, false) AS _t, set_config(%s, %s, false) AS _u "
+            "FROM core_tenant t WHERE t.slug = %s",
+            [TENANT_SETTING, USER_SETTING, str(user_id), slug],
+        )
+    )
+    if not rows:
+        return None
+    _current.set(TenantContext(tenant=rows[0], membership=None))
+    return rows[0]
+
+
 def bind_membership(membership: Membership) -> None:
     """Attach the member to the already active tenant (no database round trip)."""
     ctx = _current.get()
