@@ -184,11 +184,12 @@ class LevelChange(TenantScopedModel):
     changed_on = models.DateField(default=timezone.localdate)
     changed_by = models.ForeignKey("core.Membership", on_delete=models.SET_NULL, null=True, related_name="+")
     note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     customer_account_field = "relationship__account"
 
     class Meta:
-        ordering = ["-changed_on", "-id"]
+        ordering = ["-changed_on", "-created_at"]
 
 
 MAX_SPONSORS_PER_SIDE = 3
