@@ -1,5 +1,480 @@
-"""Pages: accounts (see partnering/urls.py)."""
+"""Pages: customer accounts and the contact Rolodex (see partnering/urls.py).
 
-from django.urls import URLPattern
+Reads go through ``partnering.selectors`` (already scoped to the member), writes through
+``partnering.services``. A service's ``ValidationError`` becomes a form error (status 200, nothing
+saved); its ``PermissionDenied`` becomes a 403. Customer participants see their own account only,
+never ``internal_notes`` and never the Rolodex (contacts are internal).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import copy
+import csv
+import uuid
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.views.generic import FormView, TemplateView, View
+
+from core.models import Membership
+from core.permissions import can
+from core.views import TenantScopedViewMixin
+from partnering import selectors, services
+from partnering.forms.accounts import (
+    SIDE_OURS,
+    AccountForm,
+    ContactActivityForm,
+    ContactFilterForm,
+    ContactForm,
+    add_service_errors,
+    internal_members,
+)
+from partnering.models import Contact, ContactActivity, CustomerAccount, RosterEntry
+
+PAGE_SIZE = 25
+
+
+def parse_uuid(value: str | None) -> uuid.UUID | None:
+    """A UUID from a query parameter, or None for anything malformed (never a 500)."""
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
+    """Page ``?page=`` of the queryset; a malformed or too large page number shows the nearest page."""
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class ServiceFormView(TenantScopedViewMixin, FormView):
+    """A form page whose valid input is handed to a service.
+
+    ``perform(form)`` calls the service and returns the saved object; a ``ValidationError`` is
+    shown on the form (nothing is saved: the service is atomic). On success the member is
+    redirected with ``success_message``.
+    """
+
+    success_message = "Saved."
+
+    @property
+    def membership(self) -> Membership:
+        return self.request.membership  # type: ignore[attr-defined, no-any-return]
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["membership"] = self.membership
+        return kwargs
+
+    def perform(self, form: Any) -> Any:
+        raise NotImplementedError
+
+    def redirect_to(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def get_success_message(self, obj: Any) -> str:
+        return self.success_message.format(obj=obj)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            obj = self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.get_success_message(obj))
+        return HttpResponseRedirect(self.redirect_to(obj))
+
+
+class ObjectMixin:
+    """The object named by ``<uuid:pk>``, looked up in the member's scoped queryset (404 otherwise)."""
+
+    kwargs: dict[str, Any]
+    get_queryset: Callable[[], QuerySet[Any]]
+
+    @cached_property
+    def object(self) -> Any:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def working_copy(self) -> Any:
+        """A copy for the service to change, so a refused edit leaves the page's object untouched."""
+        return copy.copy(self.object)
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+SORTABLE_COLUMNS = [
+    ("name", "Account"),
+    ("industry", "Industry"),
+    ("region", "Region"),
+    (None, "Owner"),
+    ("contacts", "Contacts"),
+    (None, "Relationships"),
+    (None, "Overdue actions"),
+]
+
+
+def account_filters(request: HttpRequest) -> dict[str, str]:
+    """The list's filters from the query string, cleaned (unknown sort → name, bad owner id → none)."""
+    get = request.GET
+    sort = get.get("sort", "name")
+    owner = parse_uuid(get.get("owner"))
+    return {
+        "search": get.get("q", "").strip()[:100],
+        "industry": get.get("industry", "").strip(),
+        "region": get.get("region", "").strip(),
+        "owner": str(owner) if owner else "",
+        "ordering": sort if sort in selectors.ACCOUNT_ORDERINGS else "name",
+    }
+
+
+class AccountListView(TenantScopedViewMixin, TemplateView):
+    """Accounts with search, filters, sortable columns, counts and CSV export; 25 a page."""
+
+    model = CustomerAccount
+    required_action = "accounts.view"
+    template_name = "partnering/accounts/list.html"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The selector starts from the same ``visible_to(membership)`` scope and adds the counts.
+        return selectors.account_list(membership=self.request.membership, **account_filters(self.request))  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = self.request.membership  # type: ignore[attr-defined]
+        filters = account_filters(self.request)
+        page = paginate(self.request, self.get_queryset())
+        columns = []
+        for key, label in SORTABLE_COLUMNS:
+            if key == "contacts" and not membership.is_internal:
+                continue  # the Rolodex is internal: customers do not see how many contacts we keep
+            column: dict[str, Any] = {"key": key, "label": label, "direction": None, "next": key}
+            if key is not None and filters["ordering"] in (key, f"-{key}"):
+                descending = filters["ordering"].startswith("-")
+                column["direction"] = "descending" if descending else "ascending"
+                column["next"] = key if descending else f"-{key}"
+            columns.append(column)
+        filtered = any(filters[name] for name in ("search", "industry", "region", "owner"))
+        context.update(
+            page=page,
+            accounts=page.object_list,
+            columns=columns,
+            filters=filters,
+            filtered=filtered,
+            choices=selectors.account_filter_choices(membership=membership) if membership.is_internal else {},
+            owners=list(internal_members()) if membership.is_internal else [],
+            can_manage=can(membership, "accounts.manage"),
+        )
+        return context
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> str:
+    """A CSV cell that a spreadsheet never runs as a formula (OWASP: prefix with a single quote)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+EXPORT_HEADER = [
+    "Account",
+    "Industry",
+    "Region",
+    "Owner",
+    "Owner e-mail",
+    "Description",
+    "Contacts",
+    "Relationships",
+    "Overdue actions",
+    "Updated",
+]
+
+
+class AccountExportView(TenantScopedViewMixin, View):
+    """The filtered, sorted account list as CSV. Never includes internal notes, for anyone."""
+
+    model = CustomerAccount
+    required_action = "accounts.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return selectors.account_list(membership=self.request.membership, **account_filters(self.request))  # type: ignore[attr-defined]
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{tenant_slug}-accounts.csv"'
+        writer = csv.writer(response)
+        internal = request.membership.is_internal  # type: ignore[attr-defined]
+        writer.writerow(EXPORT_HEADER if internal else [h for h in EXPORT_HEADER if h != "Contacts"])
+        for account in self.get_queryset():
+            owner = account.owner
+            row = [
+                account.name,
+                account.industry,
+                account.region,
+                owner.user.display_name if owner else "",
+                owner.user.email if owner else "",
+                account.description,
+                account.contact_count,
+                account.relationship_count,
+                account.overdue_count,
+                account.updated_at.date().isoformat(),
+            ]
+            if not internal:
+                del row[EXPORT_HEADER.index("Contacts")]
+            writer.writerow([csv_safe(cell) for cell in row])
+        return response
+
+
+class AccountDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
+    """One account: details, its contacts (internal members only) and its relationships."""
+
+    model = CustomerAccount
+    required_action = "accounts.view"
+    template_name = "partnering/accounts/detail.html"
+    contact_limit = 50
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("owner__user")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = self.request.membership  # type: ignore[attr-defined]
+        account = self.object
+        contacts: list[Contact] = []
+        if can(membership, "contacts.view"):
+            contacts = list(
+                selectors.contacts_for(membership=membership).filter(account=account)[: self.contact_limit + 1]
+            )
+        context.update(
+            account=account,
+            contacts=contacts[: self.contact_limit],
+            more_contacts=len(contacts) > self.contact_limit,
+            relationships=list(selectors.relationship_list(membership=membership).filter(account=account)),
+            show_internal=membership.is_internal,
+            can_manage=can(membership, "accounts.manage"),
+            can_view_contacts=can(membership, "contacts.view"),
+            can_manage_contacts=can(membership, "contacts.manage"),
+            can_manage_relationships=can(membership, "relationships.manage"),
+        )
+        return context
+
+
+class AccountCreateView(ServiceFormView):
+    model = CustomerAccount
+    required_action = "accounts.manage"
+    form_class = AccountForm
+    template_name = "partnering/accounts/form.html"
+    success_message = "Account {obj} created."
+
+    def perform(self, form: AccountForm) -> CustomerAccount:
+        return services.account_create(actor=self.membership, **form.cleaned_data)
+
+    def redirect_to(self, obj: CustomerAccount) -> str:
+        return reverse("partnering:account-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
+
+
+class AccountEditView(ObjectMixin, ServiceFormView):
+    model = CustomerAccount
+    required_action = "accounts.manage"
+    form_class = AccountForm
+    template_name = "partnering/accounts/form.html"
+    success_message = "Account {obj} saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["account"] = self.object
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        account = self.object
+        return {name: getattr(account, name) for name in AccountForm.base_fields}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(account=self.object, **kwargs)
+
+    def perform(self, form: AccountForm) -> CustomerAccount:
+        return services.account_update(actor=self.membership, account=self.working_copy(), **form.cleaned_data)
+
+    def redirect_to(self, obj: CustomerAccount) -> str:
+        return reverse("partnering:account-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
+
+
+# --- Contacts (internal only) -----------------------------------------------------------------
+
+
+class ContactListView(TenantScopedViewMixin, TemplateView):
+    """The Rolodex: every contact of the tenant, searchable, filtered by company, 25 a page."""
+
+    model = Contact
+    required_action = "contacts.view"
+    template_name = "partnering/contacts/list.html"
+
+    @cached_property
+    def accounts(self) -> list[CustomerAccount]:
+        return list(CustomerAccount.objects.visible_to(self.request.membership).only("id", "name"))  # type: ignore[attr-defined]
+
+    @cached_property
+    def filter_form(self) -> ContactFilterForm:
+        form = ContactFilterForm(self.request.GET or None, accounts=self.accounts)
+        form.is_valid()
+        return form
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = selectors.contacts_for(membership=self.request.membership)  # type: ignore[attr-defined]
+        data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        search = (data.get("q") or "").strip()
+        if search:
+            queryset = queryset.filter(
+                Q(full_name__icontains=search)
+                | Q(title__icontains=search)
+                | Q(function__icontains=search)
+                | Q(geography__icontains=search)
+                | Q(email__icontains=search)
+                | Q(account__name__icontains=search)
+            )
+        account = data.get("account")
+        if account == SIDE_OURS:
+            queryset = queryset.filter(account__isnull=True)
+        elif account:
+            queryset = queryset.filter(account_id=account)
+        return queryset.order_by("full_name", "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        page = paginate(self.request, self.get_queryset())
+        data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        context.update(
+            page=page,
+            contacts=page.object_list,
+            filter_form=self.filter_form,
+            filtered=bool(data.get("q") or data.get("account")),
+            can_manage=can(self.request.membership, "contacts.manage"),  # type: ignore[attr-defined]
+        )
+        return context
+
+
+class ContactDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
+    """A contact with their activity log (newest first) and a form to log a new activity."""
+
+    model = Contact
+    required_action = "contacts.view"
+    template_name = "partnering/contacts/detail.html"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("account", "membership__user")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = self.request.membership  # type: ignore[attr-defined]
+        contact = self.object
+        context.setdefault("activity_form", ContactActivityForm())
+        context.update(
+            contact=contact,
+            activities=list(
+                ContactActivity.objects.visible_to(membership)
+                .filter(contact=contact)
+                .select_related("author__user")
+                .order_by("-occurred_on", "-created_at")
+            ),
+            roster=list(
+                RosterEntry.objects.visible_to(membership)
+                .filter(contact=contact)
+                .select_related("relationship__account")
+            ),
+            can_manage=can(membership, "contacts.manage"),
+            can_log=can(membership, "contacts.log_activity"),
+        )
+        return context
+
+
+class ContactActivityAddView(ContactDetailView):
+    """POST target of the inline 'log activity' form; a GET just goes back to the contact page."""
+
+    required_action = "contacts.log_activity"
+
+    def contact_url(self) -> str:
+        return reverse(
+            "partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": self.object.pk}
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect(self.contact_url() + "#log-activity")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        contact = self.object
+        form = ContactActivityForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contact_activity_add(actor=request.membership, contact=contact, **form.cleaned_data)  # type: ignore[attr-defined]
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Activity with {contact} logged.")
+                return redirect(self.contact_url() + "#activity")
+        return self.render_to_response(self.get_context_data(activity_form=form))
+
+
+class ContactCreateView(ServiceFormView):
+    model = Contact
+    required_action = "contacts.manage"
+    form_class = ContactForm
+    template_name = "partnering/contacts/form.html"
+    success_message = "Contact {obj} added."
+
+    def get_initial(self) -> dict[str, Any]:
+        account = parse_uuid(self.request.GET.get("account"))
+        return {"account": account} if account else {}
+
+    def perform(self, form: ContactForm) -> Contact:
+        return services.contact_create(actor=self.membership, **form.cleaned_data)
+
+    def redirect_to(self, obj: Contact) -> str:
+        return reverse("partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
+
+
+class ContactEditView(ObjectMixin, ServiceFormView):
+    model = Contact
+    required_action = "contacts.manage"
+    form_class = ContactForm
+    template_name = "partnering/contacts/form.html"
+    success_message = "Contact {obj} saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["contact"] = self.object
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        contact = self.object
+        return {name: getattr(contact, name) for name in ContactForm.base_fields}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(contact=self.object, **kwargs)
+
+    def perform(self, form: ContactForm) -> Contact:
+        return services.contact_update(actor=self.membership, contact=self.working_copy(), **form.cleaned_data)
+
+    def redirect_to(self, obj: Contact) -> str:
+        return reverse("partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
+
+
+urlpatterns = [
+    path("accounts/", AccountListView.as_view(), name="account-list"),
+    path("accounts/new/", AccountCreateView.as_view(), name="account-create"),
+    path("accounts/export.csv", AccountExportView.as_view(), name="account-export"),
+    path("accounts/<uuid:pk>/", AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<uuid:pk>/edit/", AccountEditView.as_view(), name="account-edit"),
+    path("contacts/", ContactListView.as_view(), name="contact-list"),
+    path("contacts/new/", ContactCreateView.as_view(), name="contact-create"),
+    path("contacts/<uuid:pk>/", ContactDetailView.as_view(), name="contact-detail"),
+    path("contacts/<uuid:pk>/edit/", ContactEditView.as_view(), name="contact-edit"),
+    path("contacts/<uuid:pk>/activities/new/", ContactActivityAddView.as_view(), name="contact-activity-add"),
+]
