@@ -15,7 +15,19 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
     tenant = getattr(request, "tenant", None)
     nav: list[dict[str, Any]] = []
     if membership is not None and tenant is not None:
-        nav.append({"label": "Home", "url": reverse("home", kwargs={"tenant_slug": tenant.slug}), "key": "home"})
+        slug = {"tenant_slug": tenant.slug}
+        nav.append({"label": "Home", "url": reverse("home", kwargs=slug), "key": "home"})
+        nav.append(
+            {
+                "label": "Relationships",
+                "url": reverse("partnering:relationship-list", kwargs=slug),
+                "key": "relationships",
+            }
+        )
+        nav.append({"label": "My actions", "url": reverse("partnering:my-actions", kwargs=slug), "key": "actions"})
+        nav.append({"label": "Accounts", "url": reverse("partnering:account-list", kwargs=slug), "key": "accounts"})
+        if can(membership, "contacts.view"):
+            nav.append({"label": "Rolodex", "url": reverse("partnering:contact-list", kwargs=slug), "key": "contacts"})
         if can(membership, "admin.access"):
             nav.append(
                 {

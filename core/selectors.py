@@ -54,13 +54,17 @@ def memberships_for_user(*, user: User) -> list[Membership]:
 def home_summary(*, membership: Membership) -> dict[str, object]:
     """What the tenant home shows: counts the member may see and their next actions.
 
-    Later apps add their own next actions here (open tollgate reviews, ratings due, overdue
-    actions). Two queries, whatever the size of the tenant.
+    Next actions: the member's open action items (soonest first, overdue flagged), then setup
+    steps for the program office. Later apps add theirs (tollgate reviews, ratings due). Three
+    queries, whatever the size of the tenant.
     """
     from django.urls import reverse
 
+    from django.utils import timezone
+
     from core.permissions import can
     from partnering.models import CustomerAccount
+    from partnering.selectors import my_actions
 
     def admin_url(name: str) -> str:  # through the program-office entry, so the admin opens this tenant
         entry = reverse("program-office", kwargs={"tenant_slug": membership.tenant.slug})
@@ -70,6 +74,20 @@ def home_summary(*, membership: Membership) -> dict[str, object]:
     account_count = accounts.count()
     member_count = Membership.objects.visible_to(membership).count()
     next_actions: list[dict[str, str]] = []
+    today = timezone.localdate()
+    for action in my_actions(membership=membership)[:5]:
+        overdue = action.due_on < today
+        next_actions.append({
+            "title": action.title,
+            "detail": f"{'Overdue since' if overdue else 'Due'} {action.due_on:%d %b %Y} · {action.relationship}",
+            "url": reverse("partnering:action-edit", kwargs={"tenant_slug": membership.tenant.slug, "pk": action.pk})
+            if membership.is_internal
+            else reverse(
+                "partnering:relationship-detail",
+                kwargs={"tenant_slug": membership.tenant.slug, "pk": action.relationship_id},
+            ),
+            "overdue": "yes" if overdue else "",
+        })
     if can(membership, "admin.access"):
         if account_count == 0:
             next_actions.append(

@@ -78,3 +78,31 @@ def test_picker_lists_every_workspace_of_a_member_of_two(world_a, world_b, clien
     html = response.content.decode()
     assert world_a.tenant.name in html and world_b.tenant.name in html
     assert client_for(coach).get(f"/t/{world_b.slug}/").status_code == 200
+
+
+def test_home_lists_my_open_actions_overdue_first_and_flagged(world_a, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from partnering.tests.factories import action_for
+
+    today = timezone.localdate()
+    action_for(world_a, title="Send the audit plan", due_on=today - dt.timedelta(days=3))
+    action_for(world_a, title="Book the plant visit", due_on=today + dt.timedelta(days=5))
+    action_for(world_a, title="Someone else's action", owner=world_a.admin)
+    response = client_for(world_a.rep).get(f"/t/{world_a.slug}/")
+    actions = response.context["next_actions"]
+    assert [a["title"] for a in actions] == ["Send the audit plan", "Book the plant visit"]
+    assert actions[0]["overdue"] and not actions[1]["overdue"]
+    assert "Overdue" in response.content.decode()
+
+
+def test_customer_home_lists_their_actions_but_no_internal_ones(world_a, client_for):
+    from partnering.tests.factories import action_for
+
+    action_for(world_a, title="Share the water analysis", owner=world_a.customer_x)
+    action_for(world_a, title="Internal pricing review", internal_only=True)
+    response = client_for(world_a.customer_x).get(f"/t/{world_a.slug}/")
+    assert [a["title"] for a in response.context["next_actions"]] == ["Share the water analysis"]
+    assert "Internal pricing review" not in response.content.decode()
