@@ -28,6 +28,7 @@ test: install
 bench: install
 	@scripts/prepare_db.sh
 	$(PY) bench/bench_home.py
+	$(PY) bench/bench_partnering.py
 
 lint: install
 	$(VENV)/bin/ruff check .

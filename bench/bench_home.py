@@ -12,50 +12,20 @@ per request (from the ``X-Query-Count`` response header). Needs a migrated and s
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
 
 import requests
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-LOGIN_PATH = "/accounts/login/"
-WARMUP_REQUESTS = 5
-MAX_REQUESTS = 100_000
-STARTUP_TIMEOUT_S = 30.0
-REQUEST_TIMEOUT_S = 30.0
-
-
-class BenchError(RuntimeError):
-    """The benchmark cannot produce trustworthy figures."""
-
-
-@dataclass(frozen=True)
-class Result:
-    name: str
-    timings_ms: list[float]
-    query_counts: list[int]
-
-    def row(self) -> list[str]:
-        ordered = sorted(self.timings_ms)
-        p95 = ordered[math.ceil(0.95 * len(ordered)) - 1]  # nearest-rank percentile
-        return [
-            self.name,
-            str(len(ordered)),
-            f"{statistics.median(ordered):.1f}",
-            f"{p95:.1f}",
-            f"{ordered[-1]:.1f}",
-            f"{min(self.query_counts)}/{max(self.query_counts)}",
-        ]
+from common import (
+    HOST,
+    MAX_REQUESTS,
+    WARMUP_REQUESTS,
+    BenchError,
+    Result,
+    log_in,
+    measure,
+    print_table,
+    serve,
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -73,147 +43,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def port_in_use(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        return sock.connect_ex((HOST, port)) == 0
-
-
-def collect_static() -> None:
-    """With DEBUG off, ``{% static %}`` in every page needs an up-to-date whitenoise manifest."""
-    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=server_env(), capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        raise BenchError(f"collectstatic failed:\n{completed.stderr.strip()}")
-
-
-def server_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
-        "PARTNERING_QUERY_COUNT_HEADER": "1",
-    }
-
-
-def start_gunicorn(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    """Start gunicorn from this virtualenv; its output goes to ``log``."""
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
-        raise BenchError(f"gunicorn not found next to {sys.executable}; run with .venv/bin/python")
-    # No control socket: the default path ($HOME/.gunicorn/gunicorn.ctl) is shared by every gunicorn of this user.
-    command = [str(gunicorn), "config.wsgi", "--bind", f"{HOST}:{port}", "--workers", "2", "--no-control-socket"]
-    return subprocess.Popen(command, cwd=REPO_ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    """Poll the login page until it answers 200, the server dies, or the timeout passes."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise BenchError(f"gunicorn exited with code {server.returncode} during startup")
-        try:
-            status = requests.get(base_url + LOGIN_PATH, timeout=2).status_code
-        except requests.ConnectionError:
-            time.sleep(0.2)
-            continue
-        if status != 200:
-            raise BenchError(f"GET {LOGIN_PATH} returned HTTP {status} at startup, expected 200")
-        return
-    raise BenchError(f"gunicorn did not answer {LOGIN_PATH} within {STARTUP_TIMEOUT_S:.0f}s")
-
-
-def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
-    """Graceful stop (SIGTERM), then SIGKILL if the master does not exit in time."""
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
-
-
-def log_in(session: requests.Session, base_url: str, email: str, password: str) -> None:
-    """Sign in through the HTML form, like a browser: CSRF cookie + token field + Referer."""
-    login_url = base_url + LOGIN_PATH
-    page = session.get(login_url, timeout=REQUEST_TIMEOUT_S)
-    page.raise_for_status()
-    token = session.cookies.get("csrftoken")
-    if not token:
-        raise BenchError("the login page did not set a csrftoken cookie")
-    response = session.post(
-        login_url,
-        data={"username": email, "password": password, "csrfmiddlewaretoken": token},
-        headers={"Referer": login_url},
-        timeout=REQUEST_TIMEOUT_S,
-    )
-    if response.status_code != 200 or "sessionid" not in session.cookies or response.url.endswith(LOGIN_PATH):
-        raise BenchError(
-            f"login as {email} failed (HTTP {response.status_code}, ended at {response.url}); "
-            "is the database seeded (manage.py seed_demo)?"
-        )
-
-
-def timed_get(session: requests.Session, url: str) -> tuple[float, int]:
-    """One GET; returns (milliseconds, X-Query-Count). Anything but 200 aborts the run."""
-    start = time.perf_counter()
-    response = session.get(url, timeout=REQUEST_TIMEOUT_S, allow_redirects=False)
-    elapsed_ms = (time.perf_counter() - start) * 1000
-    if response.status_code != 200:
-        raise BenchError(f"GET {url} returned HTTP {response.status_code}, expected 200")
-    header = response.headers.get("X-Query-Count")
-    if header is None:
-        raise BenchError(f"GET {url} has no X-Query-Count header (PARTNERING_QUERY_COUNT_HEADER not applied?)")
-    return elapsed_ms, int(header)
-
-
-def measure(session: requests.Session, name: str, url: str, count: int) -> Result:
-    for _ in range(WARMUP_REQUESTS):
-        timed_get(session, url)
-    timings: list[float] = []
-    queries: list[int] = []
-    for _ in range(count):
-        elapsed_ms, query_count = timed_get(session, url)
-        timings.append(elapsed_ms)
-        queries.append(query_count)
-    return Result(name=name, timings_ms=timings, query_counts=queries)
-
-
-def print_table(results: list[Result]) -> None:
-    header = ["endpoint", "requests", "median ms", "p95 ms", "max ms", "queries min/max"]
-    rows = [header, *(result.row() for result in results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))]
-        print("  ".join(cells))
-        if index == 0:
-            print("  ".join("-" * width for width in widths))
-
-
 def run(args: argparse.Namespace) -> list[Result]:
-    if port_in_use(args.port):
-        raise BenchError(f"port {args.port} is already in use; pick another with --port")
-    base_url = f"http://{HOST}:{args.port}"
-    collect_static()
-    with tempfile.TemporaryFile() as log:
-        server = start_gunicorn(args.port, log)
-        try:
-            wait_until_ready(base_url, server)
-            with requests.Session() as session:
-                log_in(session, base_url, args.email, args.password)
-                endpoints = [
-                    (f"/t/{args.tenant}/", base_url + f"/t/{args.tenant}/"),
-                    (f"/api/v1/t/{args.tenant}/me/", base_url + f"/api/v1/t/{args.tenant}/me/"),
-                ]
-                return [measure(session, name, url, args.requests) for name, url in endpoints]
-        except BaseException:
-            log.seek(0)
-            tail = log.read().decode(errors="replace").splitlines()[-30:]
-            print("--- gunicorn output (last lines) ---", *tail, sep="\n", file=sys.stderr)
-            raise
-        finally:
-            stop_gunicorn(server)
+    with serve(args.port) as base_url, requests.Session() as session:
+        log_in(session, base_url, args.email, args.password)
+        endpoints = [
+            (f"/t/{args.tenant}/", base_url + f"/t/{args.tenant}/"),
+            (f"/api/v1/t/{args.tenant}/me/", base_url + f"/api/v1/t/{args.tenant}/me/"),
+        ]
+        return [measure(session, name, url, args.requests) for name, url in endpoints]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Demo data: two tenants, a user for every role in each, and customer participants.
 
-Idempotent (safe to run again; passwords are reset to the given one). Later issues add content
-through ``DEMO_EXTENSIONS`` hooks in their own apps.
+Idempotent (safe to run again; passwords are reset to the given one). Each app adds its demo
+content through a hook called inside the tenant's context (``partnering.demo.seed_tenant``).
+``--scale N`` also bulk-creates the benchmark tenant "benchco" with N customer accounts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from core.models import Membership, Role, Tenant, User
 from core.tenancy import tenant_context
+from partnering import demo as partnering_demo
 from partnering.models import CustomerAccount
 
 
@@ -55,6 +57,9 @@ DEMO_TENANTS = (
             DemoUser("rep@aquenta.example", "Sofia Marquez", Role.REP),
             DemoUser("ana.lopez@northfield-paper.example", "Ana Lopez", Role.CUSTOMER, "Northfield Paper Mill"),
             DemoUser("tom.reed@riverside-power.example", "Tom Reed", Role.CUSTOMER, "Riverside Power Station"),
+            # Customer-side executive sponsors.
+            DemoUser("helen.berg@northfield-paper.example", "Helen Berg", Role.CUSTOMER, "Northfield Paper Mill"),
+            DemoUser("raj.patel@riverside-power.example", "Raj Patel", Role.CUSTOMER, "Riverside Power Station"),
         ),
     ),
     DemoTenant(
@@ -80,11 +85,25 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="partnering-demo", help="Password for every demo login.")
         parser.add_argument("--json", dest="json_path", help="Also write the logins to this JSON file.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help=f"Also create N customer accounts in the benchmark tenant '{partnering_demo.BENCH_SLUG}' "
+            f"(login {partnering_demo.BENCH_EMAIL}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError("DEBUG is off: this looks like production. Re-run with --force to seed anyway.")
+        if not 0 <= options["scale"] <= 100_000:
+            raise CommandError("--scale must be between 0 and 100000.")
         logins = seed(password=options["password"])
+        if options["scale"]:
+            bench = seed_bench(count=options["scale"], password=options["password"])
+            logins.append({key: bench[key] for key in ("tenant", "role", "email", "customer_account")})
+            self.stdout.write(f"Benchmark tenant {bench['tenant']}: {bench['accounts_created']} accounts created.")
         if options["json_path"]:
             Path(options["json_path"]).write_text(json.dumps(logins, indent=2))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {options['password']}):"))
@@ -118,4 +137,11 @@ def seed(*, password: str) -> list[dict[str, Any]]:
                         "customer_account": demo.account,
                     }
                 )
+            partnering_demo.seed_tenant(spec.slug)
     return logins
+
+
+@transaction.atomic
+def seed_bench(*, count: int, password: str) -> dict[str, Any]:
+    """The benchmark tenant, all or nothing (see ``partnering.demo.seed_bench``)."""
+    return partnering_demo.seed_bench(count=count, password=password)
