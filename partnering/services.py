@@ -64,6 +64,8 @@ def _check_same_tenant(obj: Any, field: str) -> None:
 
 
 def _save(obj: Any) -> Any:
+    if obj.tenant_id is None:  # set before full_clean so (tenant, …) unique constraints are validated, not a 500
+        obj.tenant_id = current_tenant_id()
     obj.full_clean()
     obj.save()
     return obj
@@ -486,3 +488,124 @@ def steering_member_add(*, actor: Membership, topic: FutureTopic, contact: Conta
     if SteeringMember.objects.filter(topic=topic, contact=contact).exists():
         raise ValidationError({"contact": "Already on the steering team."})
     return _save(SteeringMember(topic=topic, contact=contact))
+
+
+# --- Deletes and small updates used by the API (issue #3, helper A) ----------------------------
+
+
+def _delete(obj: Any, what: str) -> None:
+    """Delete a row; rows still referenced elsewhere (PROTECT) give a 400, never a 500."""
+    from django.db.models import ProtectedError
+
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"non_field_errors": f"This {what} is still referenced (e.g. by a participant's login) and stays."}
+        ) from None
+
+
+@transaction.atomic
+def account_delete(*, actor: Membership, account: CustomerAccount) -> None:
+    _require(actor, "accounts.manage")
+    _delete(account, "account")
+
+
+@transaction.atomic
+def contact_delete(*, actor: Membership, contact: Contact) -> None:
+    _require(actor, "contacts.manage")
+    _delete(contact, "contact")
+
+
+@transaction.atomic
+def relationship_delete(*, actor: Membership, relationship: Relationship) -> None:
+    _require(actor, "relationships.manage")
+    _delete(relationship, "relationship")
+
+
+@transaction.atomic
+def sponsor_remove(*, actor: Membership, sponsor: Sponsor) -> None:
+    _require(actor, "relationships.manage")
+    _delete(sponsor, "sponsor")
+
+
+@transaction.atomic
+def roster_update(*, actor: Membership, entry: RosterEntry, **fields: Any) -> RosterEntry:
+    _require(actor, "relationships.manage")
+    _apply(entry, fields, {"role", "is_point_person"})
+    return _save(entry)
+
+
+@transaction.atomic
+def roster_remove(*, actor: Membership, entry: RosterEntry) -> None:
+    _require(actor, "relationships.manage")
+    _delete(entry, "roster entry")
+
+
+@transaction.atomic
+def meeting_delete(*, actor: Membership, meeting: Meeting) -> None:
+    _require(actor, "meetings.manage")
+    _delete(meeting, "meeting")
+
+
+@transaction.atomic
+def action_delete(*, actor: Membership, action: ActionItem) -> None:
+    _require(actor, "actions.manage")
+    _delete(action, "action")
+
+
+@transaction.atomic
+def topic_update(*, actor: Membership, topic: FutureTopic, **fields: Any) -> FutureTopic:
+    """Edit a topic's text; its status and priority move only through ``topic_set_status``."""
+    _require(actor, "topics.manage")
+    _apply(topic, fields, TOPIC_FIELDS)
+    return _save(topic)
+
+
+@transaction.atomic
+def topic_delete(*, actor: Membership, topic: FutureTopic) -> None:
+    _require(actor, "topics.manage")
+    _delete(topic, "topic")
+
+
+# --- Rules for rows edited outside these services: the program-office admin (helper D) --------
+
+
+def check_row_rules(obj: Any) -> None:
+    """Apply the services' cross-row rules to a row edited elsewhere (the program-office admin).
+
+    People and linked rows must belong to this tenant and, where a relationship is involved, to its
+    account; the short list keeps its limit. Raises ``ValidationError`` like the services do.
+    """
+    if isinstance(obj, CustomerAccount):
+        _check_owner(obj.owner)
+    elif isinstance(obj, Contact):
+        _check_contact(obj)
+    elif isinstance(obj, Relationship):
+        _check_champions(obj)
+    elif isinstance(obj, ActionItem):
+        _check_action(obj)
+    elif isinstance(obj, Sponsor):
+        _check_person(obj.membership, obj.relationship, "membership")
+    elif isinstance(obj, RosterEntry | SteeringMember | Attendee):
+        if isinstance(obj, RosterEntry):
+            relationship = obj.relationship
+        elif isinstance(obj, SteeringMember):
+            relationship = obj.topic.relationship
+        else:
+            relationship = obj.meeting.relationship
+        _check_same_tenant(obj.contact, "contact")
+        if obj.contact.account_id is not None and obj.contact.account_id != relationship.account_id:
+            raise ValidationError({"contact": "That contact belongs to another customer account."})
+    elif isinstance(obj, TopicScore):
+        _check_person(obj.scored_by, obj.topic.relationship, "scored_by")
+        if obj.scored_by is not None and obj.side != (Side.CUSTOMER if obj.scored_by.is_customer else Side.SUPPLIER):
+            raise ValidationError({"side": "The side must be the scorer's firm."})
+    elif isinstance(obj, FutureTopic):
+        _check_person(obj.proposed_by, obj.relationship, "proposed_by")
+        if obj.status == TopicStatus.ACTIVE:
+            limit = settings_for_tenant().short_list_limit
+            others = FutureTopic.objects.filter(relationship_id=obj.relationship_id, status=TopicStatus.ACTIVE)
+            if others.exclude(pk=obj.pk).count() >= limit:
+                raise ValidationError({"status": f"The short list already has {limit} active topics (the limit)."})

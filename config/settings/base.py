@@ -208,6 +208,20 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="partnering
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Reminders of the partnering module (partnering/tasks.py); beat syncs these into its database
+# schedule. Times are UTC (CELERY_TIMEZONE).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "partnering-review-reminders": {
+        "task": "partnering.send_review_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "partnering-action-digests": {
+        "task": "partnering.send_action_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

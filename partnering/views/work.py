@@ -1,5 +1,454 @@
-"""Pages: work (see partnering/urls.py)."""
+"""Pages: action items (all, mine, add, edit, status) and future topics (list, propose, score,
+short-list, steering team, action plan).
 
-from django.urls import URLPattern
+Customers see their own account's rows only (the scoped queryset) and never internal-only
+actions (``_actions_visible``); they may propose and score topics and move the status of actions
+they own. Overdue open actions are flagged on every list.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views import View
+
+from core.permissions import can
+from partnering import selectors, services
+from partnering.forms.work import (
+    ActionForm,
+    ActionStatusForm,
+    SteeringMemberForm,
+    TopicForm,
+    TopicScoreForm,
+    TopicStatusForm,
+)
+from partnering.models import (
+    OPEN_ACTION_STATUSES,
+    ActionItem,
+    ActionStatus,
+    FutureTopic,
+    PartneringSettings,
+    Relationship,
+    Side,
+    SteeringMember,
+    TopicScore,
+    TopicStatus,
+)
+from partnering.views.meetings import PageMixin, apply_errors
+
+
+def _actions_visible(queryset: QuerySet[Any], membership: Any) -> QuerySet[Any]:
+    """Customers never see internal-only actions, not even by id."""
+    return queryset.filter(internal_only=False) if membership.is_customer else queryset
+
+
+def _uuid_or_none(value: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(value)) if value else None
+    except ValueError:
+        return None
+
+
+# --- Action items -----------------------------------------------------------------------------
+
+
+class ActionListView(PageMixin, View):
+    """All actions the member may see; ``?overdue=1`` for the overdue ones, ``?status=all`` for closed too."""
+
+    model = ActionItem
+    required_action = "actions.view"
+    template = "partnering/actions/list.html"
+    title = "Actions"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _actions_visible(queryset, self.member).select_related(
+            "owner__user", "relationship__account", "meeting", "topic"
+        )
+
+    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        today = timezone.localdate()
+        queryset = self.filtered(self.get_queryset())
+        show_all = request.GET.get("status") == "all"
+        overdue_only = request.GET.get("overdue") == "1"
+        if overdue_only:
+            queryset = queryset.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
+        elif not show_all:
+            queryset = queryset.filter(status__in=OPEN_ACTION_STATUSES)
+        page = Paginator(queryset.order_by("due_on", "title", "pk"), 50).get_page(request.GET.get("page"))
+        context = {
+            "page": page,
+            "actions": list(page.object_list),
+            "today": today,
+            "overdue_only": overdue_only,
+            "show_all": show_all,
+            "title": self.title,
+            "mine": self.title != "Actions",
+            "action_status_choices": ActionStatus.choices,
+            "can_add_action": can(self.member, "actions.manage"),
+            "member_pk": self.member.pk,
+            "active_nav": "actions",
+        }
+        return render(request, self.template, context)
+
+
+class MyActionsView(ActionListView):
+    """Every user's own actions, overdue first."""
+
+    title = "My actions"
+
+    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(owner=self.member)
+
+
+class ActionCreateView(PageMixin, View):
+    """Add an action to a relationship, optionally linked to a meeting and/or topic (query params)."""
+
+    model = Relationship
+    required_action = "actions.view"
+    manage_action = "actions.manage"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("account")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.get_object()
+        initial = {
+            "meeting": _uuid_or_none(request.GET.get("meeting")),
+            "topic": _uuid_or_none(request.GET.get("topic")),
+            "owner": self.member.pk,
+        }
+        form = ActionForm(initial=initial, relationship=relationship)
+        return self.page(relationship, form)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.get_object()
+        form = ActionForm(request.POST, relationship=relationship)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                action = services.action_create(
+                    actor=self.member,
+                    relationship=relationship,
+                    title=data.pop("title"),
+                    owner=data.pop("owner"),
+                    due_on=data.pop("due_on"),
+                    **data,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"Action “{action.title}” added.")
+                return redirect(self.next_url(self.url("relationship-detail", pk=relationship.pk)))
+        return self.page(relationship, form)
+
+    def page(self, relationship: Relationship, form: ActionForm, action: ActionItem | None = None) -> HttpResponse:
+        return render(
+            self.request,
+            "partnering/actions/form.html",
+            {
+                "relationship": relationship,
+                "form": form,
+                "action": action,
+                "next": self.next_url(""),
+                "active_nav": "actions",
+            },
+        )
+
+
+class ActionEditView(ActionCreateView):
+    """Edit every field of an action (our company's people only)."""
+
+    model = ActionItem  # type: ignore[assignment]
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _actions_visible(queryset, self.member).select_related("relationship__account", "meeting")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        action = self.get_object()
+        initial = {name: getattr(action, name) for name in ActionForm.base_fields}
+        form = ActionForm(initial=initial, relationship=action.relationship)
+        return self.page(action.relationship, form, action)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        action = self.get_object()
+        form = ActionForm(request.POST, relationship=action.relationship)
+        if form.is_valid():
+            try:
+                services.action_update(actor=self.member, action=action, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Action saved.")
+                return redirect(self.next_url(self.url("relationship-detail", pk=action.relationship_id)))
+        return self.page(action.relationship, form, action)
+
+
+class ActionStatusView(PageMixin, View):
+    """POST a new status. Customers may move only actions they own (403 otherwise)."""
+
+    model = ActionItem
+    required_action = "actions.update_own"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return _actions_visible(queryset, self.member).select_related("relationship", "meeting", "owner")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        action = self.get_object()
+        return redirect(self.url("relationship-detail", pk=action.relationship_id))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        action = self.get_object()
+        default = self.url("relationship-detail", pk=action.relationship_id)
+        if self.member.is_customer and action.owner_id != self.member.pk:
+            raise PermissionDenied("You can update only actions assigned to you.")
+        form = ActionStatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose one of the listed statuses.")
+            return redirect(self.next_url(default))
+        try:
+            services.action_update(actor=self.member, action=action, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"“{action.title}” is now {action.get_status_display().lower()}.")
+        return redirect(self.next_url(default))
+
+
+# --- Future topics ----------------------------------------------------------------------------
+
+
+def _short_list_limit() -> int:
+    settings = PartneringSettings.objects.first()
+    return settings.short_list_limit if settings else 5
+
+
+class TopicListView(PageMixin, View):
+    """The long list and the short list of a relationship, ranked by both firms' combined score."""
+
+    model = Relationship
+    required_action = "topics.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("account")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.get_object()
+        topics = selectors.topics_ranked(membership=self.member, relationship=relationship)
+        context = {
+            "relationship": relationship,
+            "short_list": [t for t in topics if t.status == TopicStatus.ACTIVE],
+            "long_list": [t for t in topics if t.status == TopicStatus.LONG_LIST],
+            "closed": [t for t in topics if t.status in (TopicStatus.DONE, TopicStatus.DROPPED)],
+            "limit": _short_list_limit(),
+            "can_propose": can(self.member, "topics.propose"),
+            "can_manage": can(self.member, "topics.manage"),
+            "status_choices": TopicStatus.choices,
+            "is_internal": self.member.is_internal,
+            "active_nav": "relationships",
+        }
+        return render(request, "partnering/topics/list.html", context)
+
+
+class TopicCreateView(PageMixin, View):
+    """Propose a topic for the long list; customers may too (their side is recorded)."""
+
+    model = Relationship
+    required_action = "topics.propose"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("account")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.get_object()
+        return self.page(relationship, TopicForm(internal=self.member.is_internal))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.get_object()
+        form = TopicForm(request.POST, internal=self.member.is_internal)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                topic = services.topic_create(
+                    actor=self.member, relationship=relationship, title=data.pop("title"), **data
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Topic added to the long list. Score it so it can be ranked.")
+                return redirect(self.url("topic-detail", pk=topic.pk))
+        return self.page(relationship, form)
+
+    def page(self, relationship: Relationship, form: TopicForm) -> HttpResponse:
+        return render(
+            self.request,
+            "partnering/topics/form.html",
+            {"relationship": relationship, "form": form, "active_nav": "relationships"},
+        )
+
+
+class TopicPageMixin(PageMixin):
+    """The topic page, re-rendered with a bound form when a status or steering change is refused."""
+
+    model = FutureTopic
+    required_action = "topics.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("relationship__account", "proposed_by__user")
+
+    def topic_page(
+        self,
+        topic: FutureTopic,
+        *,
+        status_form: TopicStatusForm | None = None,
+        steering_form: SteeringMemberForm | None = None,
+    ) -> HttpResponse:
+        member = self.member
+        scores = {s.side: s for s in TopicScore.objects.visible_to(member).filter(topic=topic)}
+        steering = list(
+            SteeringMember.objects.visible_to(member)
+            .filter(topic=topic)
+            .select_related("contact__account")
+            .order_by("contact__full_name")
+        )
+        actions = list(selectors.actions_for(membership=member).filter(topic=topic).order_by("due_on", "title"))
+        can_manage = can(member, "topics.manage")
+        context = {
+            "topic": topic,
+            "relationship": topic.relationship,
+            "supplier_score": scores.get(Side.SUPPLIER),
+            "customer_score": scores.get(Side.CUSTOMER),
+            "steering": steering,
+            "actions": actions,
+            "today": timezone.localdate(),
+            "can_manage": can_manage,
+            "can_score": can(member, "topics.score"),
+            "can_add_action": can(member, "actions.manage"),
+            "is_internal": member.is_internal,
+            "action_status_choices": ActionStatus.choices,
+            "status_form": status_form or TopicStatusForm(initial={"status": topic.status, "priority": topic.priority}),
+            "steering_form": steering_form
+            or (SteeringMemberForm(relationship=topic.relationship) if can_manage else None),
+            "limit": _short_list_limit(),
+            "active_nav": "relationships",
+        }
+        return render(self.request, "partnering/topics/detail.html", context)
+
+
+class TopicDetailView(TopicPageMixin, View):
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        return self.topic_page(self.get_object())
+
+
+class TopicScoreView(TopicPageMixin, View):
+    """Score a topic for your firm (customers score as the customer side)."""
+
+    required_action = "topics.score"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        topic = self.get_object()
+        side = Side.CUSTOMER if self.member.is_customer else Side.SUPPLIER
+        current = TopicScore.objects.filter(topic=topic, side=side).first()
+        initial = {name: getattr(current, name) for name in TopicScoreForm.base_fields} if current is not None else {}
+        return self.page(topic, TopicScoreForm(initial=initial), side)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        topic = self.get_object()
+        side = Side.CUSTOMER if self.member.is_customer else Side.SUPPLIER
+        form = TopicScoreForm(request.POST)
+        if form.is_valid():
+            try:
+                services.topic_score(actor=self.member, topic=topic, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Score saved.")
+                return redirect(self.url("topic-detail", pk=topic.pk))
+        return self.page(topic, form, side)
+
+    def page(self, topic: FutureTopic, form: TopicScoreForm, side: str) -> HttpResponse:
+        return render(
+            self.request,
+            "partnering/topics/score.html",
+            {
+                "topic": topic,
+                "relationship": topic.relationship,
+                "form": form,
+                "side_label": Side(side).label,
+                "active_nav": "relationships",
+            },
+        )
+
+
+class TopicStatusView(TopicPageMixin, View):
+    """POST: long list ↔ short list (with priority), done, dropped. The short-list limit is enforced."""
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        return redirect(self.url("topic-detail", pk=self.get_object().pk))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        topic = self.get_object()
+        self.require("topics.manage")
+        form = TopicStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.topic_set_status(
+                    actor=self.member,
+                    topic=topic,
+                    status=form.cleaned_data["status"],
+                    priority=form.cleaned_data["priority"],
+                )
+            except ValidationError as error:
+                topic.refresh_from_db()  # the service may have touched the instance; show what is stored
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"“{topic.title}” is now: {topic.get_status_display().lower()}.")
+                return redirect(self.next_url(self.url("topic-detail", pk=topic.pk)))
+        return self.topic_page(topic, status_form=form)
+
+
+class TopicSteeringAddView(TopicPageMixin, View):
+    """POST: add a person of either firm to the topic's joint steering team."""
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        return redirect(self.url("topic-detail", pk=self.get_object().pk))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        topic = self.get_object()
+        self.require("topics.manage")
+        form = SteeringMemberForm(request.POST, relationship=topic.relationship)
+        if form.is_valid():
+            try:
+                services.steering_member_add(actor=self.member, topic=topic, contact=form.cleaned_data["contact"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"{form.cleaned_data['contact']} joined the steering team.")
+                return redirect(self.url("topic-detail", pk=topic.pk))
+        return self.topic_page(topic, steering_form=form)
+
+
+urlpatterns = [
+    path("actions/", ActionListView.as_view(), name="action-list"),
+    path("actions/mine/", MyActionsView.as_view(), name="my-actions"),
+    path("relationships/<uuid:pk>/actions/new/", ActionCreateView.as_view(), name="action-create"),
+    path("actions/<uuid:pk>/edit/", ActionEditView.as_view(), name="action-edit"),
+    path("actions/<uuid:pk>/status/", ActionStatusView.as_view(), name="action-status"),
+    path("relationships/<uuid:pk>/topics/", TopicListView.as_view(), name="topic-list"),
+    path("relationships/<uuid:pk>/topics/new/", TopicCreateView.as_view(), name="topic-create"),
+    path("topics/<uuid:pk>/", TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<uuid:pk>/score/", TopicScoreView.as_view(), name="topic-score"),
+    path("topics/<uuid:pk>/status/", TopicStatusView.as_view(), name="topic-status"),
+    path("topics/<uuid:pk>/steering/new/", TopicSteeringAddView.as_view(), name="topic-steering-add"),
+]

@@ -1,0 +1,122 @@
+"""Forms of the action-item and future-topic pages. They parse input; ``partnering.services``
+validates (owner of this account, due date not before the meeting, the short-list limit) and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from core.models import Membership
+from partnering.forms.meetings import meeting_contacts
+from partnering.models import (
+    ActionStatus,
+    Contact,
+    FutureTopic,
+    Meeting,
+    Relationship,
+    TopicCategory,
+    TopicStatus,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        side = obj.customer_account.name if obj.is_customer and obj.customer_account else "our company"
+        return f"{obj.user.display_name} ({side})"
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(max_length=200, label="What")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = MemberChoiceField(queryset=Membership.objects.none(), label="Who", empty_label="Choose the owner")
+    due_on = forms.DateField(label="Due", widget=DateInput())
+    status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), required=False, empty_label="No meeting", help_text="Agreed at this meeting."
+    )
+    topic = forms.ModelChoiceField(
+        queryset=FutureTopic.objects.none(),
+        required=False,
+        empty_label="No topic",
+        help_text="Part of this topic's plan.",
+    )
+    internal_only = forms.BooleanField(
+        required=False, label="Internal only", help_text="Never shown to the customer (cannot be owned by them)."
+    )
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.relationship = relationship
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        # Our company's people and the participants of this account; anyone else is "not a valid choice".
+        owner.queryset = (
+            Membership.objects.filter(Q(customer_account__isnull=True) | Q(customer_account_id=relationship.account_id))
+            .select_related("user", "customer_account")
+            .order_by("customer_account_id", "user__full_name")
+        )
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ModelChoiceField)
+        meeting.queryset = Meeting.objects.filter(relationship=relationship).order_by("-starts_at")
+        topic = self.fields["topic"]
+        assert isinstance(topic, forms.ModelChoiceField)
+        topic.queryset = FutureTopic.objects.filter(relationship=relationship).order_by("title")
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    category = forms.ChoiceField(choices=TopicCategory.choices, initial=TopicCategory.OTHER)
+    internal_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Never shown to the customer."
+    )
+
+    def __init__(self, *args: Any, internal: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not internal:
+            del self.fields["internal_notes"]
+
+
+SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+class TopicScoreForm(forms.Form):
+    """One firm's score, 1 (low) to 5 (high)."""
+
+    value_to_supplier = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, label="Value to the supplier", widget=forms.RadioSelect
+    )
+    value_to_customer = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, label="Value to the customer", widget=forms.RadioSelect
+    )
+    feasibility = forms.TypedChoiceField(choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect)
+
+
+class TopicStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=TopicStatus.choices)
+    priority = forms.IntegerField(
+        min_value=1, max_value=10, required=False, help_text="1 = highest; only for short-listed topics."
+    )
+
+
+class SteeringMemberForm(forms.Form):
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), empty_label="Choose a person")
+
+    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contact = self.fields["contact"]
+        assert isinstance(contact, forms.ModelChoiceField)
+        contact.queryset = meeting_contacts(relationship)
