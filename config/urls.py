@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -13,12 +13,12 @@ account_router = SimpleRouter()
 account_router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token")
 
 # Every app adds its tenant pages and tenant API routes to these two lists (see docs/architecture.md).
-tenant_page_patterns = [
+tenant_page_patterns: list[URLPattern | URLResolver] = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
     path("", include("partnering.urls")),
 ]
-tenant_api_patterns = [
+tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("me/", core_api.MeView.as_view(), name="api-me"),
     path("", include("partnering.api.urls")),
 ]

@@ -59,7 +59,6 @@ def home_summary(*, membership: Membership) -> dict[str, object]:
     queries, whatever the size of the tenant.
     """
     from django.urls import reverse
-
     from django.utils import timezone
 
     from core.permissions import can
@@ -77,17 +76,21 @@ def home_summary(*, membership: Membership) -> dict[str, object]:
     today = timezone.localdate()
     for action in my_actions(membership=membership)[:5]:
         overdue = action.due_on < today
-        next_actions.append({
-            "title": action.title,
-            "detail": f"{'Overdue since' if overdue else 'Due'} {action.due_on:%d %b %Y} · {action.relationship}",
-            "url": reverse("partnering:action-edit", kwargs={"tenant_slug": membership.tenant.slug, "pk": action.pk})
-            if membership.is_internal
-            else reverse(
-                "partnering:relationship-detail",
-                kwargs={"tenant_slug": membership.tenant.slug, "pk": action.relationship_id},
-            ),
-            "overdue": "yes" if overdue else "",
-        })
+        next_actions.append(
+            {
+                "title": action.title,
+                "detail": f"{'Overdue since' if overdue else 'Due'} {action.due_on:%d %b %Y} · {action.relationship}",
+                "url": reverse(
+                    "partnering:action-edit", kwargs={"tenant_slug": membership.tenant.slug, "pk": action.pk}
+                )
+                if membership.is_internal
+                else reverse(
+                    "partnering:relationship-detail",
+                    kwargs={"tenant_slug": membership.tenant.slug, "pk": action.relationship_id},
+                ),
+                "overdue": "yes" if overdue else "",
+            }
+        )
     if can(membership, "admin.access"):
         if account_count == 0:
             next_actions.append(

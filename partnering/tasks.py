@@ -47,7 +47,7 @@ ACTION_DIGEST = "action_digest"
 
 def _absolute(path: str) -> str:
     """Links in e-mails: prefixed with ``settings.SITE_URL`` when the deployment sets it."""
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _send_once(*, kind: str, key: str, recipient: Membership, subject: str, body: str) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest

@@ -234,5 +234,7 @@ LOGGING = {
 }
 
 # --- Partnering -----------------------------------------------------------------------------
+# Absolute base URL for links in e-mails sent by tasks (no request there to build it from).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # When set, every response carries X-Query-Count (used by bench/ to report queries per request).
 PARTNERING_QUERY_COUNT_HEADER = env.bool("PARTNERING_QUERY_COUNT_HEADER", default=False)

@@ -16,7 +16,6 @@ from typing import Any
 import psycopg2
 from psycopg2 import sql
 
-
 BOOTSTRAP_LOCK = 727_274_001  # pg_advisory_lock key, arbitrary but fixed
 
 

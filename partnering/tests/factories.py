@@ -42,9 +42,7 @@ def action_for(world: Any, *, relationship: Relationship | None = None, owner: A
     fields.setdefault("title", "Send the cross-audit checklist")
     fields.setdefault("due_on", timezone.localdate() + dt.timedelta(days=7))
     with world.context():
-        return services.action_create(
-            actor=world.admin, relationship=relationship, owner=owner or world.rep, **fields
-        )
+        return services.action_create(actor=world.admin, relationship=relationship, owner=owner or world.rep, **fields)
 
 
 def topic_for(world: Any, *, relationship: Relationship | None = None, **fields: Any) -> FutureTopic:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -127,8 +128,6 @@ def page(browser: Any, viewport: dict[str, int], request: pytest.FixtureRequest)
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        try:
+        with contextlib.suppress(Exception):  # the page may be gone; the test failure is what matters
             page.screenshot(path=str(screenshot_path(request, "FAILED")), full_page=True)
-        except Exception:  # the page may be gone; the test failure is what matters
-            pass
     context.close()
