@@ -12,14 +12,17 @@ scripts/prepare_db.sh
 $PY manage.py collectstatic --noinput -v 0
 
 pids=()
+stopping=""
 stop() {
+  stopping=1
   trap - INT TERM EXIT
   echo; echo "Stopping web server and worker..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "Stopped."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: exit cleanly
+trap stop EXIT
 
 .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 \
   --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
@@ -49,6 +52,7 @@ for row in json.load(open("var/demo-logins.json")):
     print(f"    {row['tenant']:<9} {row['role']:<10} {row['email']}{account}")
 PY
 echo
-wait -n "${pids[@]}"
-echo "A process exited; see var/gunicorn.log and var/celery.log." >&2
+wait -n "${pids[@]}" || true  # returns when Ctrl-C arrives or when one of the two dies
+[[ -n "$stopping" ]] && exit 0
+echo "A process exited on its own; see var/gunicorn.log and var/celery.log." >&2
 exit 1
