@@ -200,21 +200,7 @@ class MeetingEditView(PageMixin, View):
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         meeting = self.get_object()
         invited = list(meeting.attendees.values_list("contact_id", "attended"))
-        initial = {
-            name: getattr(meeting, name)
-            for name in (
-                "kind",
-                "title",
-                "starts_at",
-                "duration_minutes",
-                "location",
-                "status",
-                "agenda",
-                "minutes",
-                "decisions",
-                "internal_notes",
-            )
-        }
+        initial = {name: getattr(meeting, name) for name in sorted(services.MEETING_FIELDS)}
         initial["attendees"] = [contact for contact, _ in invited]
         initial["attended"] = [contact for contact, came in invited if came]
         form = MeetingEditForm(initial=initial, meeting=meeting, questions=list(meeting.hard_questions.all()))
