@@ -40,6 +40,7 @@ from partnering.models import (
     Relationship,
     RosterEntry,
     Side,
+    SteeringMember,
     Sponsor,
     TopicCategory,
     TopicScore,
@@ -478,6 +479,17 @@ class TopicStatusSerializer(serializers.Serializer):
     priority = serializers.IntegerField(
         min_value=1, max_value=10, required=False, allow_null=True, default=None, help_text="Active topics: 1 = top."
     )
+
+
+class SteeringMemberSerializer(BaseModelSerializer):
+    """A member of a topic's joint steering team (a contact of our company or of the account)."""
+
+    contact = ScopedPrimaryKeyRelatedField(queryset=Contact.objects.all())
+    full_name = serializers.CharField(source="contact.full_name", read_only=True)
+
+    class Meta:
+        model = SteeringMember
+        fields = ["id", "contact", "full_name"]
 
 
 class TopicSerializer(PartneringSerializer):

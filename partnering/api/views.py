@@ -590,6 +590,8 @@ class TopicViewSet(CrudViewSet):
         "add_score": "topics.score",
         "status_": "topics.view",
         "set_status": "topics.manage",
+        "steering": "topics.view",
+        "add_steering_member": "topics.manage",
     }
     filterset_class = TopicFilter
     search_fields = ["title", "description"]
@@ -625,6 +627,23 @@ class TopicViewSet(CrudViewSet):
         serializer.is_valid(raise_exception=True)
         score = services.topic_score(actor=self.membership, topic=topic, **serializer.validated_data)
         return Response(s.TopicScoreSerializer(score).data)
+
+    @extend_schema(responses=s.SteeringMemberSerializer(many=True), description="The joint steering team.")
+    @action(detail=True, methods=["get"], url_path="steering", filter_backends=[], pagination_class=None)
+    def steering(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        topic = cast(FutureTopic, self.get_object())
+        members = topic.steering_members.select_related("contact")
+        return Response(s.SteeringMemberSerializer(members, many=True, context=self.get_serializer_context()).data)
+
+    @steering.mapping.post
+    @extend_schema(request=s.SteeringMemberSerializer, responses={201: s.SteeringMemberSerializer})
+    def add_steering_member(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Add a contact (ours or of this account) to the topic's joint steering team."""
+        topic = cast(FutureTopic, self.get_object())
+        serializer = s.SteeringMemberSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        member = services.steering_member_add(actor=self.membership, topic=topic, **serializer.validated_data)
+        return Response(s.SteeringMemberSerializer(member).data, status=201)
 
     @extend_schema(responses=s.TopicStatusSerializer)
     @action(detail=True, methods=["get"], url_path="status", url_name="status", filter_backends=[])

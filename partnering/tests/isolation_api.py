@@ -51,4 +51,5 @@ OBJECT_ROUTES: dict[str, tuple[Callable[[Any], dict[str, str]], bool]] = {
     "api-topic-detail": (lambda world: _id(factories.topic_for(world)), True),
     "api-topic-score": (lambda world: _id(factories.topic_for(world)), True),
     "api-topic-status": (lambda world: _id(factories.topic_for(world)), True),
+    "api-topic-steering": (lambda world: _id(factories.topic_for(world)), True),
 }

@@ -928,3 +928,22 @@ def test_list_endpoints_use_a_fixed_number_of_queries(role, world_a, api_for, dj
             assert response.status_code == 200, (path, response.content)
             if path in ("meetings/", "topics/", "roster/"):
                 assert len(results(response)) >= size, path
+
+
+def test_topic_steering_team_through_the_api(world_a, world_b, api_for):
+    from partnering.tests.factories import contact_for, topic_for
+
+    topic = topic_for(world_a)
+    ours = contact_for(world_a, full_name="Our process engineer")
+    theirs = contact_for(world_a, account=world_a.account_y, full_name="Someone at the other account")
+    foreign = contact_for(world_b, full_name="Other tenant's contact")
+    api = api_for(world_a.member("champion"))
+    url = f"/api/v1/t/{world_a.slug}/topics/{topic.pk}/steering/"
+    assert api.post(url, {"contact": str(ours.pk)}, format="json").status_code == 201
+    wrong_account = api.post(url, {"contact": str(theirs.pk)}, format="json")
+    assert wrong_account.status_code == 400 and "contact" in wrong_account.json()["error"]["fields"]
+    other_tenant = api.post(url, {"contact": str(foreign.pk)}, format="json")
+    assert other_tenant.status_code == 400
+    assert [m["full_name"] for m in api.get(url).json()] == ["Our process engineer"]
+    customer = api_for(world_a.customer_x)
+    assert customer.post(url, {"contact": str(ours.pk)}, format="json").status_code == 403
