@@ -17,10 +17,12 @@ tenant_page_patterns: list[URLPattern | URLResolver] = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
     path("", include("partnering.urls")),
+    path("", include("dashboards.urls")),
 ]
 tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("me/", core_api.MeView.as_view(), name="api-me"),
     path("", include("partnering.api.urls")),
+    path("", include("dashboards.api.urls")),
 ]
 
 urlpatterns = [

@@ -34,6 +34,16 @@ ACTIONS: dict[str, frozenset[str]] = {
     "topics.propose": EVERYONE,
     "topics.score": EVERYONE,
     "topics.manage": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.EXECUTIVE}),
+    # dashboards (issue #4); services additionally check *which* champion / sponsor / side
+    "templates.manage": frozenset({Role.ADMIN}),
+    "scorecards.view": EVERYONE,
+    "scorecards.define": frozenset({Role.ADMIN, Role.CHAMPION}),
+    "scorecards.agree": frozenset({Role.ADMIN, Role.CHAMPION, Role.CUSTOMER}),
+    "results.record": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.CUSTOMER}),
+    "results.import": frozenset({Role.ADMIN, Role.CHAMPION, Role.REP, Role.CUSTOMER}),
+    "ratings.view": EVERYONE,
+    "ratings.submit": frozenset({Role.ADMIN, Role.CHAMPION, Role.CUSTOMER}),
+    "sponsor.view": frozenset({Role.ADMIN, Role.EXECUTIVE, Role.CUSTOMER}),
 }
 
 

@@ -1,0 +1,5 @@
+"""API: ratings."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

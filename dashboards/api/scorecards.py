@@ -1,0 +1,5 @@
+"""API: scorecards."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""Dashboards pages, one module per area; each exports ``urlpatterns``."""

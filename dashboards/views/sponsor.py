@@ -1,0 +1,5 @@
+"""Pages: sponsor (see dashboards/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
