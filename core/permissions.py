@@ -44,6 +44,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "ratings.view": EVERYONE,
     "ratings.submit": frozenset({Role.ADMIN, Role.CHAMPION, Role.CUSTOMER}),
     "sponsor.view": frozenset({Role.ADMIN, Role.EXECUTIVE, Role.CUSTOMER}),
+    "ratings.dimensions.manage": frozenset({Role.ADMIN}),
 }
 
 
