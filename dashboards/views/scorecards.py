@@ -1,5 +1,474 @@
-"""Pages: scorecards (see dashboards/urls.py)."""
+"""Pages: a relationship's scorecard (grid, charts, spotlight), its definitions and agreement, the
+results of one quarter, CSV import/export, and the tenant's metric templates (admins).
 
-from django.urls import URLPattern
+Every page looks the relationship up through the member's scoped queryset first (404 for other
+tenants and other customer accounts), then checks what the member may do; writes go through
+``dashboards.services`` (``ValidationError`` → form errors, ``PermissionDenied`` → 403).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import uuid
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.views import View
+
+from core.permissions import can
+from core.views import TenantScopedViewMixin
+from dashboards import csv_io, quarters, selectors, services
+from dashboards.forms import (
+    DEFINITION_ORDER,
+    MetricDefinitionForm,
+    MetricTemplateForm,
+    QuarterResultsForm,
+    ResultsImportForm,
+)
+from dashboards.models import MetricTemplate, Scorecard, VersionStatus
+from partnering.forms.accounts import add_service_errors
+from partnering.models import Relationship
+from partnering.views.meetings import PageMixin
+
+TEMPLATE_DIR = "dashboards/scorecard"
+
+
+class ScorecardPageMixin(PageMixin):
+    """The relationship named by ``<uuid:pk>`` (scoped lookup) and its scorecard."""
+
+    model = Relationship
+    required_action = "scorecards.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"dashboards:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
+
+    @cached_property
+    def relationship(self) -> Relationship:
+        return self.get_object()  # type: ignore[no-any-return]
+
+    @cached_property
+    def scorecard(self) -> Scorecard | None:
+        return selectors.scorecard_for(membership=self.member, relationship=self.relationship)
+
+    def rel_url(self, name: str, **kwargs: Any) -> str:
+        return self.url(name, pk=self.relationship.pk, **kwargs)
+
+    def base_context(self, **extra: Any) -> dict[str, Any]:
+        relationship = self.relationship
+        return {
+            "relationship": relationship,
+            "scorecard": self.scorecard,
+            "is_internal": self.member.is_internal,
+            "can_define": services.can_define(self.member, relationship),
+            "agree_side": services.agree_side(self.member, relationship),
+            "can_record": bool(services.result_fields_for(self.member)),
+            "can_import": can(self.member, "results.import") and bool(services.result_fields_for(self.member)),
+            "current_quarter": quarters.current(),
+            "active_nav": "relationships",
+            **extra,
+        }
+
+
+# --- The scorecard page -----------------------------------------------------------------------
+
+
+class ScorecardView(ScorecardPageMixin, View):
+    """Metrics × the last eight quarters coloured by zone, charts, spotlight and discrepancies.
+
+    POST creates the scorecard from the metric templates (our champion or an admin)."""
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.relationship
+        ending = (request.GET.get("to") or "").strip().upper() or None
+        if ending is not None:
+            try:
+                quarters.parse(ending)
+            except ValidationError:
+                ending = None
+        grid = selectors.scorecard_grid(membership=self.member, relationship=relationship, ending=ending)
+        context = self.base_context(
+            grid=grid,
+            latest=grid.latest_version,
+            governing=grid.governing,
+            status_label=selectors.version_status_label(grid.latest_version),
+            earlier=quarters.shift(grid.quarters[-1], -4),
+            later=quarters.shift(grid.quarters[-1], 4) if grid.quarters[-1] < quarters.current() else None,
+            template_count=len(services.ensure_metric_templates()) if grid.scorecard is None else 0,
+        )
+        return render(request, f"{TEMPLATE_DIR}/page.html", context)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.relationship
+        try:
+            services.scorecard_create(actor=self.member, relationship=relationship)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.rel_url("scorecard"))
+        messages.success(request, "Scorecard created from the metric templates. Tailor it, then both champions agree.")
+        return redirect(self.rel_url("scorecard-definitions"))
+
+
+# --- Definitions and agreement ----------------------------------------------------------------
+
+
+class DefinitionsView(ScorecardPageMixin, View):
+    """The metric definitions of each version; our champion tailors the newest one here.
+
+    ``?edit=<key>`` opens one metric's form, ``?add=1`` the form for a new metric, ``?version=N``
+    shows an older version. Changing an agreed version starts version N+1 (needs agreement again)."""
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        scorecard = self.scorecard
+        assert scorecard is not None
+        versions = selectors.versions_of(membership=self.member, scorecard=scorecard)
+        metrics = selectors.metrics_by_version(membership=self.member, scorecard=scorecard)
+        latest = versions[0]
+        shown = latest
+        wanted = self.request.GET.get("version", "")
+        if wanted.isdigit():
+            shown = next((v for v in versions if v.number == int(wanted)), latest)
+        return self.base_context(
+            versions=versions,
+            latest=latest,
+            shown=shown,
+            shown_rows=selectors.definition_rows(metrics.get(shown.pk, [])),
+            latest_is_agreed=latest.status == VersionStatus.AGREED,
+            status_label=selectors.version_status_label(latest),
+            **extra,
+        )
+
+    def forms_for(self, data: Any = None) -> dict[str, Any]:
+        if not services.can_define(self.member, self.relationship):
+            return {}
+        latest = services.latest_version(self.scorecard)  # type: ignore[arg-type]
+        agreed = latest is not None and latest.status == VersionStatus.AGREED
+        key = self.request.GET.get("edit") or (data.get("key") if data and data.get("op") == "update" else None)
+        if key:
+            metric = latest.metrics.filter(key=key).first() if latest else None
+            if metric is None:
+                raise Http404("No such metric.")
+            initial = {name: getattr(metric, name) for name in DEFINITION_ORDER}
+            form = MetricDefinitionForm(data, initial=initial, show_valid_from=agreed)
+            return {"edit_form": form, "edit_metric": metric}
+        if self.request.GET.get("add") or (data and data.get("op") == "add"):
+            form = MetricDefinitionForm(
+                data,
+                adding=True,
+                show_valid_from=agreed,
+                initial={"category": "basic", "direction": "higher", "tolerance": 0, "figure_owner": "both"},
+            )
+            return {"add_form": form}
+        return {}
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        if self.scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**self.forms_for()))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        scorecard = self.scorecard
+        if scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        if not services.can_define(self.member, self.relationship):
+            raise PermissionDenied("Only our champion of this relationship, or an admin, tailors its scorecard.")
+        op = request.POST.get("op")
+        if op == "remove":
+            try:
+                version = services.metric_remove(
+                    actor=self.member, scorecard=scorecard, key=request.POST.get("key", "")
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"Metric removed from version {version.number}; it needs agreement.")
+            return redirect(self.rel_url("scorecard-definitions"))
+        forms = self.forms_for(request.POST)
+        form = forms.get("edit_form") or forms.get("add_form")
+        if form is None:
+            return redirect(self.rel_url("scorecard-definitions"))
+        if form.is_valid():
+            data = form.cleaned_data
+            extra = {"valid_from": data.get("valid_from") or None, "change_note": data.get("change_note", "")}
+            try:
+                if "edit_form" in forms:
+                    metric = services.metric_update(
+                        actor=self.member,
+                        scorecard=scorecard,
+                        key=forms["edit_metric"].key,
+                        **extra,
+                        **form.definition(),
+                    )
+                else:
+                    metric = services.metric_add(
+                        actor=self.member, scorecard=scorecard, key=data["key"], **extra, **form.definition()
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{metric.name} saved in version {metric.version.number}, which now needs agreement."
+                )
+                return redirect(self.rel_url("scorecard-definitions"))
+        return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**forms))
+
+
+class AgreeView(ScorecardPageMixin, View):
+    """POST: the champion signs the newest version for their side (the service checks which
+    champion; others get 403). GET goes to the definitions page."""
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
+        return redirect(self.rel_url("scorecard-definitions"))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        scorecard = self.scorecard
+        if scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        self.require("scorecards.agree")
+        try:
+            version = services.scorecard_agree(actor=self.member, scorecard=scorecard)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if version.status == VersionStatus.AGREED:
+                messages.success(request, f"Version {version.number} is agreed by both champions.")
+            else:
+                messages.success(request, f"You agreed to version {version.number}; it waits for the other champion.")
+        return redirect(self.rel_url("scorecard-definitions"))
+
+
+# --- Results of one quarter -------------------------------------------------------------------
+
+
+class ResultsView(ScorecardPageMixin, View):
+    """Enter the figures of every metric for one quarter; each member sees only the fields they
+    may edit. A stale save (someone saved in between) shows a conflict and keeps the input."""
+
+    required_action = "results.record"
+
+    def quarter(self) -> str:
+        quarter = self.kwargs["quarter"]
+        try:
+            quarters.parse(quarter)
+        except ValidationError as error:
+            raise Http404("Not a quarter.") from error
+        if quarter > quarters.current():
+            raise Http404("That quarter has not started.")
+        return quarter  # type: ignore[no-any-return]
+
+    def page(
+        self,
+        form: QuarterResultsForm,
+        quarter: str,
+        *,
+        row_errors: dict[str, list[str]] | None = None,
+        conflicts: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        previous = quarters.shift(quarter, -1)
+        following = quarters.shift(quarter, 1)
+        rows = form.rows()
+        for row in rows:
+            row["conflict"] = (conflicts or {}).get(row["key"])
+            row["errors"] = [m for m in (row_errors or {}).get(row["key"], []) if m != services.CONFLICT_MESSAGE]
+        context = self.base_context(
+            form=form,
+            rows=rows,
+            quarter=quarter,
+            previous_quarter=previous,
+            next_quarter=following if following <= quarters.current() else None,
+            editable=form.editable,
+        )
+        return render(self.request, f"{TEMPLATE_DIR}/results.html", context)
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+        quarter = self.quarter()
+        scorecard = self.scorecard
+        if scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        cells = selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
+        return self.page(QuarterResultsForm(cells=cells, membership=self.member), quarter)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+        quarter = self.quarter()
+        scorecard = self.scorecard
+        if scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        cells = selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
+        form = QuarterResultsForm(request.POST, cells=cells, membership=self.member)
+        if not form.is_valid():
+            return self.page(form, quarter)
+        try:
+            services.results_record_many(actor=self.member, scorecard=scorecard, entries=form.entries(quarter))
+        except ValidationError as error:
+            return self.refused(form, quarter, error)
+        messages.success(request, f"Results for {quarter} saved.")
+        return redirect(self.rel_url("scorecard"))
+
+    def refused(self, form: QuarterResultsForm, quarter: str, error: ValidationError) -> HttpResponse:
+        """Show each metric's errors; for conflicts, the other person's figures and a fresh version."""
+        scorecard = self.scorecard
+        assert scorecard is not None
+        fresh = {
+            c.metric.key: c
+            for c in selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
+            if c.metric
+        }
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+        row_errors: dict[str, list[str]] = {}
+        conflicts: dict[str, Any] = {}
+        for index, messages_ in error.message_dict.items():
+            key = form.cells[int(index)].metric.key if index.isdigit() else ""  # type: ignore[union-attr]
+            row_errors[key] = messages_
+            if services.CONFLICT_MESSAGE in messages_ and key in fresh:
+                conflicts[key] = fresh[key]
+                data[f"{key}-row_version"] = str(fresh[key].row_version)
+        rebound = QuarterResultsForm(data, cells=form.cells, membership=self.member)
+        rebound.is_valid()
+        rebound.add_error(None, "Nothing was saved. Check the rows marked below.")
+        return self.page(rebound, quarter, row_errors=row_errors, conflicts=conflicts)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+class ExportView(ScorecardPageMixin, View):
+    """Every result with zone and discrepancy flag as CSV (formula-safe)."""
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        relationship = self.relationship
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        name = slugify(str(relationship)) or "relationship"
+        response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.csv"'
+        cells = selectors.export_cells(membership=self.member, scorecard=self.scorecard) if self.scorecard else []
+        csv_io.write_export(response, cells)  # type: ignore[arg-type]
+        return response
+
+
+class ImportView(ScorecardPageMixin, View):
+    """Upload a CSV of results: every row error is listed and nothing is saved unless all rows are good."""
+
+    required_action = "results.import"
+
+    def page(self, form: ResultsImportForm, **extra: Any) -> HttpResponse:
+        context = self.base_context(
+            form=form,
+            columns=csv_io.IMPORT_COLUMNS,
+            max_rows=csv_io.MAX_ROWS,
+            editable=services.result_fields_for(self.member),
+            **extra,
+        )
+        return render(self.request, f"{TEMPLATE_DIR}/import.html", context)
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
+        return self.page(ResultsImportForm())
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        scorecard = self.scorecard
+        if scorecard is None:
+            return redirect(self.rel_url("scorecard"))
+        form = ResultsImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.page(form)
+        upload = form.cleaned_data["file"]
+        data = upload.read(csv_io.MAX_BYTES + 1)
+        report = csv_io.import_results(actor=self.member, scorecard=scorecard, data=data, size=upload.size)
+        if report.ok:
+            messages.success(request, f"Imported {report.imported} result{'s' if report.imported != 1 else ''}.")
+            return redirect(self.rel_url("scorecard"))
+        return self.page(ResultsImportForm(), report=report)
+
+
+# --- Metric templates (admins) ----------------------------------------------------------------
+
+
+class MetricTemplatesView(TenantScopedViewMixin, View):
+    """The tenant's default metrics that new scorecards copy; ``?edit=<id>`` or ``?add=1`` opens a form."""
+
+    model = MetricTemplate
+    required_action = "templates.manage"
+
+    def forms_for(self, data: Any = None) -> dict[str, Any]:
+        request = self.request
+        template_id = request.GET.get("edit") or (data.get("id") if data else None)
+        if template_id:
+            template = get_object_or_404(self.get_queryset(), pk=_uuid_or_404(template_id))
+            initial = {name: getattr(template, name) for name in [*DEFINITION_ORDER, "active"]}
+            return {"edit_form": MetricTemplateForm(data, initial=initial), "edit_template": template}
+        if request.GET.get("add") or (data and data.get("op") == "add"):
+            initial = {
+                "active": True,
+                "category": "basic",
+                "direction": "higher",
+                "tolerance": 0,
+                "figure_owner": "both",
+            }
+            return {"add_form": MetricTemplateForm(data, adding=True, initial=initial)}
+        return {}
+
+    def page(self, **extra: Any) -> HttpResponse:
+        templates = services.ensure_metric_templates()
+        return render(
+            self.request,
+            f"{TEMPLATE_DIR}/templates.html",
+            {"templates": templates, "active_count": sum(t.active for t in templates), **extra},
+        )
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        return self.page(**self.forms_for())
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        forms = self.forms_for(request.POST)
+        form = forms.get("edit_form") or forms.get("add_form")
+        if form is None:
+            return redirect("dashboards:metric-templates", tenant_slug=tenant_slug)
+        if form.is_valid():
+            try:
+                if "edit_form" in forms:
+                    template = services.metric_template_update(
+                        actor=request.membership,  # type: ignore[attr-defined]
+                        template=forms["edit_template"],
+                        **form.values(),
+                    )
+                else:
+                    values = form.values()
+                    template = services.metric_template_create(
+                        actor=request.membership,  # type: ignore[attr-defined]
+                        key=form.cleaned_data["key"],
+                        name=values.pop("name"),
+                        goal=values.pop("goal"),
+                        **values,
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Template {template.name} saved. New scorecards start from it.")
+                return redirect("dashboards:metric-templates", tenant_slug=tenant_slug)
+        return self.page(**forms)
+
+
+def _uuid_or_404(value: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as error:
+        raise Http404("No such template.") from error
+
+
+urlpatterns = [
+    path("relationships/<uuid:pk>/scorecard/", ScorecardView.as_view(), name="scorecard"),
+    path("relationships/<uuid:pk>/scorecard/definitions/", DefinitionsView.as_view(), name="scorecard-definitions"),
+    path("relationships/<uuid:pk>/scorecard/agree/", AgreeView.as_view(), name="scorecard-agree"),
+    path("relationships/<uuid:pk>/scorecard/results/<str:quarter>/", ResultsView.as_view(), name="scorecard-results"),
+    path("relationships/<uuid:pk>/scorecard/import/", ImportView.as_view(), name="scorecard-import"),
+    path("relationships/<uuid:pk>/scorecard/export.csv", ExportView.as_view(), name="scorecard-export"),
+    path("scorecards/templates/", MetricTemplatesView.as_view(), name="metric-templates"),
+]
