@@ -26,6 +26,8 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         )
         nav.append({"label": "My actions", "url": reverse("partnering:my-actions", kwargs=slug), "key": "actions"})
         nav.append({"label": "Accounts", "url": reverse("partnering:account-list", kwargs=slug), "key": "accounts"})
+        if membership.is_internal and can(membership, "sponsor.view"):
+            nav.append({"label": "Dashboard", "url": reverse("dashboards:sponsor", kwargs=slug), "key": "sponsor"})
         if can(membership, "contacts.view"):
             nav.append({"label": "Rolodex", "url": reverse("partnering:contact-list", kwargs=slug), "key": "contacts"})
         if can(membership, "admin.access"):
