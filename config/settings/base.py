@@ -222,6 +222,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
 }
+# Reminders of the dashboards module (dashboards/tasks.py): ratings due before quarter end, missing results.
+CELERY_BEAT_SCHEDULE |= {
+    "dashboards-rating-reminders": {
+        "task": "dashboards.send_rating_reminders",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    "dashboards-results-reminders": {
+        "task": "dashboards.send_results_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core.models import Membership, Role, Tenant, User
 from core.tenancy import tenant_context
+from dashboards import demo as dashboards_demo
 from partnering import demo as partnering_demo
 from partnering.models import CustomerAccount
 
@@ -91,7 +92,8 @@ class Command(BaseCommand):
             default=0,
             metavar="N",
             help=f"Also create N customer accounts in the benchmark tenant '{partnering_demo.BENCH_SLUG}' "
-            f"(login {partnering_demo.BENCH_EMAIL}).",
+            f"(login {partnering_demo.BENCH_EMAIL}), each relationship with a scorecard, 12 quarters of results "
+            "and both sides' ratings.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -103,7 +105,10 @@ class Command(BaseCommand):
         if options["scale"]:
             bench = seed_bench(count=options["scale"], password=options["password"])
             logins.append({key: bench[key] for key in ("tenant", "role", "email", "customer_account")})
-            self.stdout.write(f"Benchmark tenant {bench['tenant']}: {bench['accounts_created']} accounts created.")
+            self.stdout.write(
+                f"Benchmark tenant {bench['tenant']}: {bench['accounts_created']} accounts, "
+                f"{bench['scorecards_created']} scorecards created."
+            )
         if options["json_path"]:
             Path(options["json_path"]).write_text(json.dumps(logins, indent=2))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password: {options['password']}):"))
@@ -138,10 +143,12 @@ def seed(*, password: str) -> list[dict[str, Any]]:
                     }
                 )
             partnering_demo.seed_tenant(spec.slug)
+            dashboards_demo.seed_tenant(spec.slug)
     return logins
 
 
 @transaction.atomic
 def seed_bench(*, count: int, password: str) -> dict[str, Any]:
-    """The benchmark tenant, all or nothing (see ``partnering.demo.seed_bench``)."""
-    return partnering_demo.seed_bench(count=count, password=password)
+    """The benchmark tenant, all or nothing (see ``partnering.demo.seed_bench`` and ``dashboards.demo.seed_bench``)."""
+    created = partnering_demo.seed_bench(count=count, password=password)
+    return {**created, **dashboards_demo.seed_bench()}
