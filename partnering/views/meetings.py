@@ -22,6 +22,7 @@ from django.views import View
 from core.models import Membership
 from core.permissions import can
 from core.views import TenantScopedViewMixin
+from dashboards import quarters
 from partnering import selectors, services
 from partnering.forms.meetings import MeetingCreateForm, MeetingEditForm
 from partnering.ics import meetings_ics
@@ -98,6 +99,7 @@ class RelationshipDetailView(PageMixin, View):
                 "can_propose_topic": can(member, "topics.propose"),
                 "is_internal": member.is_internal,
                 "action_status_choices": ActionStatus.choices,
+                "review_quarter": quarters.shift(quarters.current(), -1),  # last closed quarter
                 "active_nav": "relationships",
             }
         )
