@@ -14,7 +14,7 @@
 
   function levelChart(canvas) {
     var d = data("sp-level-data");
-    if (!d) { return; }
+    if (!d) { return false; }
     new window.Chart(canvas, {
       type: "bar",
       data: { labels: d.labels, datasets: [{ label: "Relationships", data: d.counts, backgroundColor: "#0b5c8a" }] },
@@ -24,11 +24,12 @@
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } }
       }
     });
+    return true;
   }
 
   function ratingChart(canvas) {
     var d = data("sp-rating-data");
-    if (!d) { return; }
+    if (!d) { return false; }
     var styles = [{ border: "#0b5c8a", dash: [] }, { border: "#7a4b00", dash: [6, 4] }];
     new window.Chart(canvas, {
       type: "line",
@@ -49,14 +50,16 @@
         plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + (d.colors[c.parsed.y] || "–"); } } } }
       }
     });
+    return true;
   }
 
   function init() {
     if (!window.Chart) { return; }  // the text and tables already carry every figure
     document.querySelectorAll("canvas[data-sp-chart]").forEach(function (canvas) {
-      if (canvas.dataset.spChart === "levels") { levelChart(canvas); }
-      if (canvas.dataset.spChart === "ratings") { ratingChart(canvas); }
-      canvas.dataset.spDrawn = "1";
+      var drawn = false;
+      if (canvas.dataset.spChart === "levels") { drawn = levelChart(canvas); }
+      if (canvas.dataset.spChart === "ratings") { drawn = ratingChart(canvas); }
+      if (drawn) { canvas.dataset.spDrawn = "1"; }  // only when a chart was really drawn
     });
   }
 
