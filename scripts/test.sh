@@ -17,14 +17,12 @@ $BIN/ruff format --check .
 step "mypy"
 $BIN/mypy .
 
-step "makemigrations --check"
-$BIN/python manage.py makemigrations --check --dry-run
-
-step "rls_audit (fresh database migrated as the owner role)"
+step "rls_audit and makemigrations --check (fresh database migrated as the owner role)"
 export PARTNERING_TEST_DB="partnering_audit_$$"
 $BIN/python manage.py db_bootstrap --recreate
 $BIN/python manage.py migrate --database owner --noinput -v 0
 $BIN/python manage.py rls_audit
+$BIN/python manage.py makemigrations --check --dry-run
 $BIN/python manage.py db_bootstrap --drop
 unset PARTNERING_TEST_DB
 
