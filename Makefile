@@ -29,7 +29,7 @@ bench: install
 	@scripts/prepare_db.sh
 	$(PY) bench/bench_home.py
 	$(PY) bench/bench_partnering.py
-	$(PY) bench/bench_dashboards.py
+	@scripts/bench_dashboards.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -20,23 +20,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 
 import requests
 from common import (
     HOST,
-    MAX_REQUESTS,
-    REPO_ROOT,
     WARMUP_REQUESTS,
     BenchError,
     Result,
     log_in,
+    manage,
     measure,
     measure_rotating,
     print_table,
+    scaled_bench_args,
     serve,
 )
 
@@ -68,33 +66,14 @@ with tenant_context(Tenant.objects.get(slug={slug!r})):
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--requests", type=int, default=200, help="Timed requests per page (default 200).")
-    parser.add_argument("--scale", type=int, default=200, help="Relationships in the bench tenant (default 200).")
-    parser.add_argument("--relationships", type=int, default=5, help="Relationships to cycle through (default 5).")
-    parser.add_argument("--port", type=int, default=8767, help="Loopback port for gunicorn (default 8767).")
-    parser.add_argument("--password", default="partnering-demo", help="Demo password (seed_demo's default).")
-    parser.add_argument("--skip-seed", action="store_true", help="Use the database as it is (already seeded).")
-    args = parser.parse_args(argv)
-    if not 1 <= args.requests <= MAX_REQUESTS:
-        parser.error(f"--requests must be between 1 and {MAX_REQUESTS}")
-    if not 1 <= args.scale <= MAX_SCALE:
-        parser.error(f"--scale must be between 1 and {MAX_SCALE}")
-    if not 1 <= args.relationships <= 100:
-        parser.error("--relationships must be between 1 and 100")
-    if not 1024 <= args.port <= 65535:
-        parser.error("--port must be between 1024 and 65535")
-    return args
-
-
-def manage(*arguments: str) -> str:
-    """Run ``manage.py`` with the local settings; returns stdout."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    command = [sys.executable, "manage.py", *arguments]
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        raise BenchError(f"manage.py {arguments[0]} failed:\n{completed.stderr.strip()[-2000:]}")
-    return completed.stdout
+    return scaled_bench_args(
+        __doc__.splitlines()[0] if __doc__ else None,
+        scale_help="Relationships in the bench tenant",
+        default_scale=200,
+        max_scale=MAX_SCALE,
+        default_port=8767,
+        argv=argv,
+    )
 
 
 def prepare(args: argparse.Namespace) -> dict:

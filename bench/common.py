@@ -7,6 +7,7 @@ than 200 or a missing ``X-Query-Count`` header aborts the run with ``BenchError`
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import math
 import os
@@ -206,3 +207,44 @@ def serve(port: int) -> Iterator[str]:
             raise
         finally:
             stop_gunicorn(server)
+
+
+def scaled_bench_args(
+    description: str | None,
+    *,
+    scale_help: str,
+    default_scale: int,
+    max_scale: int,
+    default_port: int,
+    argv: list[str] | None = None,
+) -> argparse.Namespace:
+    """Arguments shared by the benches that seed ``seed_demo --scale N`` and cycle through relationships."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--requests", type=int, default=200, help="Timed requests per page (default 200).")
+    parser.add_argument("--scale", type=int, default=default_scale, help=f"{scale_help} (default {default_scale}).")
+    parser.add_argument("--relationships", type=int, default=5, help="Relationships to cycle through (default 5).")
+    parser.add_argument(
+        "--port", type=int, default=default_port, help=f"Loopback port for gunicorn (default {default_port})."
+    )
+    parser.add_argument("--password", default="partnering-demo", help="Demo password (seed_demo's default).")
+    parser.add_argument("--skip-seed", action="store_true", help="Use the database as it is (already seeded).")
+    args = parser.parse_args(argv)
+    if not 1 <= args.requests <= MAX_REQUESTS:
+        parser.error(f"--requests must be between 1 and {MAX_REQUESTS}")
+    if not 1 <= args.scale <= max_scale:
+        parser.error(f"--scale must be between 1 and {max_scale}")
+    if not 1 <= args.relationships <= 100:
+        parser.error("--relationships must be between 1 and 100")
+    if not 1024 <= args.port <= 65535:
+        parser.error("--port must be between 1024 and 65535")
+    return args
+
+
+def manage(*arguments: str) -> str:
+    """Run ``manage.py`` with the local settings; returns stdout, raises BenchError on failure."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    command = [sys.executable, "manage.py", *arguments]
+    completed = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise BenchError(f"manage.py {arguments[0]} failed:\n{completed.stderr.strip()[-2000:]}")
+    return completed.stdout
