@@ -39,4 +39,30 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
                 }
             )
         nav.append({"label": "API", "url": reverse("api-docs"), "key": "api"})
-    return {"tenant": tenant, "membership": membership, "nav_items": nav}
+    return {"tenant": tenant, "membership": membership, "nav_items": nav, "active_nav": active_nav_key(request)}
+
+
+#: (URL namespace, name prefix) → nav key. A view may still set ``active_nav`` in its own context.
+NAV_SECTIONS = (
+    ("", "home", "home"),
+    ("partnering", "account", "accounts"),
+    ("partnering", "contact", "contacts"),
+    ("partnering", "my-actions", "actions"),
+    ("partnering", "action", "actions"),
+    ("partnering", "", "relationships"),
+    ("dashboards", "sponsor", "sponsor"),
+    ("dashboards", "relationship-dashboard", "sponsor"),
+    ("dashboards", "metric-templates", "admin"),
+    ("dashboards", "", "relationships"),
+)
+
+
+def active_nav_key(request: HttpRequest) -> str:
+    """Which navigation entry the current page belongs to (marked with aria-current)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    for namespace, prefix, key in NAV_SECTIONS:
+        if match.namespace == namespace and (match.url_name or "").startswith(prefix):
+            return key
+    return ""

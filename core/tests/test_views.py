@@ -106,3 +106,18 @@ def test_customer_home_lists_their_actions_but_no_internal_ones(world_a, client_
     response = client_for(world_a.customer_x).get(f"/t/{world_a.slug}/")
     assert [a["title"] for a in response.context["next_actions"]] == ["Share the water analysis"]
     assert "Internal pricing review" not in response.content.decode()
+
+
+def test_the_current_section_is_marked_in_the_navigation(world_a, client_for):
+    client = client_for(world_a.rep)
+    home = client.get(f"/t/{world_a.slug}/").content.decode()
+    assert f'href="/t/{world_a.slug}/" aria-current="page">Home' in home
+    accounts = client.get(f"/t/{world_a.slug}/accounts/").content.decode()
+    assert f'href="/t/{world_a.slug}/accounts/" aria-current="page">Accounts' in accounts
+    assert accounts.count('aria-current="page"') == 1
+
+
+def test_signing_out_says_so_on_the_sign_in_page(world_a, client_for):
+    client = client_for(world_a.rep)
+    response = client.post("/accounts/logout/", follow=True)
+    assert "You are signed out." in response.content.decode()
