@@ -18,11 +18,15 @@ tenant_page_patterns: list[URLPattern | URLResolver] = [
     path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
     path("", include("partnering.urls")),
     path("", include("dashboards.urls")),
+    path("projects/", include("projects.urls")),
+    path("knowledge/", include("knowledge.urls")),
 ]
 tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("me/", core_api.MeView.as_view(), name="api-me"),
     path("", include("partnering.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("projects.api.urls")),
+    path("", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [

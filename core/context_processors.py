@@ -24,6 +24,8 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
                 "key": "relationships",
             }
         )
+        if can(membership, "projects.board"):
+            nav.append({"label": "Projects", "url": reverse("projects:board", kwargs=slug), "key": "projects"})
         nav.append({"label": "My actions", "url": reverse("partnering:my-actions", kwargs=slug), "key": "actions"})
         nav.append({"label": "Accounts", "url": reverse("partnering:account-list", kwargs=slug), "key": "accounts"})
         if membership.is_internal and can(membership, "sponsor.view"):
@@ -54,6 +56,8 @@ NAV_SECTIONS = (
     ("dashboards", "relationship-dashboard", "sponsor"),
     ("dashboards", "metric-templates", "admin"),
     ("dashboards", "", "relationships"),
+    ("projects", "", "projects"),
+    ("knowledge", "", "projects"),
 )
 
 

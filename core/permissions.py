@@ -45,6 +45,44 @@ ACTIONS: dict[str, frozenset[str]] = {
     "ratings.submit": frozenset({Role.ADMIN, Role.CHAMPION, Role.CUSTOMER}),
     "sponsor.view": frozenset({Role.ADMIN, Role.EXECUTIVE, Role.CUSTOMER}),
     "ratings.dimensions.manage": frozenset({Role.ADMIN}),
+    # projects (issue #5); services additionally check *which* lead / coach / customer sponsor
+    "projects.view": EVERYONE,
+    "projects.board": EVERYONE,  # customers see a board of their own account's projects only
+    "projects.export": EVERYONE,
+    "projects.log": INTERNAL,
+    "projects.edit": INTERNAL,
+    "projects.score": EVERYONE,
+    "projects.settings.manage": frozenset({Role.ADMIN}),
+    "tollgates.submit": INTERNAL,  # service: the project's lead (or an admin on their behalf)
+    "tollgates.decide": INTERNAL,  # service: the project's coach, never the lead
+    "checklists.update": INTERNAL,
+    "checklists.manage": frozenset({Role.ADMIN}),
+    "waiting.manage": INTERNAL,
+    "projects.cancel": INTERNAL,  # service: lead, coach or admin
+    "credit.settle": INTERNAL,  # service: lead, coach or admin
+    "coaches.view": INTERNAL,
+    "coaches.assign": INTERNAL,  # service: admin, coach, or the project's lead
+    "expertise.manage": INTERNAL,  # service: own, or admin
+    "benefits.view": EVERYONE,
+    "benefits.record": INTERNAL,
+    "benefits.validate": frozenset({Role.CUSTOMER}),  # service: the project's customer sponsor
+    "comments.view": EVERYONE,
+    "comments.post": EVERYONE,  # customers cannot post internal-only comments
+    "attachments.view": EVERYONE,
+    "attachments.upload": EVERYONE,
+    "attachments.delete": INTERNAL,  # service: uploader or admin
+    "feedback.view": EVERYONE,
+    "feedback.give": frozenset({Role.CUSTOMER}),
+    "feedback.summary": INTERNAL,
+    "belts.view": INTERNAL,
+    "belts.manage": frozenset({Role.ADMIN, Role.COACH}),
+    "belts.certify": frozenset(
+        {Role.ADMIN, Role.COACH}
+    ),  # service: signer is a coach / Black Belt, never the candidate
+    "notifications.view": EVERYONE,
+    # knowledge (taxonomy now, the library in a later issue)
+    "taxonomy.view": INTERNAL,
+    "taxonomy.manage": frozenset({Role.ADMIN, Role.COACH}),
 }
 
 

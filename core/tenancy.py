@@ -61,6 +61,13 @@ def current_tenant_id() -> uuid.UUID:
     return ctx.tenant.pk
 
 
+def current_tenant() -> Tenant:
+    ctx = _current.get()
+    if ctx is None:
+        raise TenantContextMissing("No tenant context is active. Wrap the work in core.tenancy.tenant_context(...).")
+    return ctx.tenant
+
+
 def _set_db_context(tenant_id: str, user_id: str) -> None:
     conn = connections[DB_ALIAS]
     with conn.cursor() as cursor:

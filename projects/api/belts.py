@@ -1,0 +1,9 @@
+"""API · belts."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+
+def register(router: SimpleRouter) -> None:
+    """Register this area's viewsets on the projects router (basenames start with ``api-``)."""
