@@ -1,7 +1,280 @@
-"""Pages · benefits."""
+"""Pages · benefits: record / edit / delete a benefit (our people) and validate or dispute it (the
+project's customer sponsor only).
+
+Every page looks the project up through ``projects_for`` (404 for other tenants and other accounts)
+and the benefit among that project's benefits, and only then checks who may act (403).
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views import View
+
+from core.models import Membership
+from core.permissions import can
+from core.views import TenantScopedViewMixin
+from projects import benefits as area
+from projects import selectors
+from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            if field == "scorecard":
+                field = "metric_key"
+            if field in form.fields:
+                form.add_error(field, messages_)
+            else:
+                form.add_error(None, [f"{field.replace('_', ' ').capitalize()}: {m}" for m in messages_])
+    else:
+        form.add_error(None, error.messages)
+
+
+class ProjectAreaPage(TenantScopedViewMixin, View):
+    """Base of this area's project pages: scoped project lookup, then the write permission."""
+
+    model = Project
+    manage_action: str | None = None
+    kwargs: dict[str, Any]
+
+    @property
+    def member(self) -> Membership:
+        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def slug(self) -> str:
+        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
+
+    def get_project(self) -> Project:
+        project = get_object_or_404(selectors.projects_for(self.member), pk=self.kwargs["pk"])
+        if self.manage_action and not can(self.member, self.manage_action):
+            raise PermissionDenied("Your role does not allow this.")
+        return project
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
+
+    def detail_url(self, project: Project, anchor: str = "") -> str:
+        return self.url("detail", pk=project.pk) + (f"#{anchor}" if anchor else "")
+
+
+class BenefitForm(forms.Form):
+    kind = forms.ChoiceField(choices=BenefitKind.choices)
+    description = forms.CharField(max_length=300, help_text="What improves, e.g. “Less boiler blowdown water”.")
+    period_start = forms.CharField(label="Period from", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.CharField(label="Period to", widget=forms.DateInput(attrs={"type": "date"}))
+    currency = forms.CharField(max_length=8, widget=forms.Select(choices=CURRENCIES))
+    estimated_amount = forms.CharField(
+        label="Estimated amount",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="A number ≥ 0, at most 2 decimals.",
+    )
+    metric_key = forms.CharField(
+        label="Scorecard metric it moves", required=False, widget=forms.Select(choices=[("", "— none —")])
+    )
+
+    def __init__(self, *args: Any, metric_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["metric_key"].widget.choices = [("", "— none —"), *metric_choices]
+        if not metric_choices:
+            self.fields["metric_key"].help_text = "This project's relationship has no scorecard metrics to link."
+
+
+class BenefitCreateView(ProjectAreaPage):
+    required_action = "benefits.record"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        from projects.services import settings_for_tenant
+
+        form = BenefitForm(
+            initial={"currency": settings_for_tenant().default_currency, "kind": BenefitKind.HARD_SAVINGS},
+            metric_choices=area.metric_choices(project),
+        )
+        return self.page(project, form)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                area.benefit_record(actor=self.member, project=project, **data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Benefit recorded. The customer sponsor is asked to confirm it.")
+                return redirect(self.detail_url(project, "benefits"))
+        return self.page(project, form)
+
+    def page(self, project: Project, form: BenefitForm, benefit: Benefit | None = None) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/benefit_form.html",
+            {
+                "project": project,
+                "form": form,
+                "benefit": benefit,
+                "subnav": "",
+                "active_nav": "projects",
+                "can_delete": benefit is not None and area.can_delete(self.member, benefit),
+            },
+        )
+
+
+class BenefitEditView(BenefitCreateView):
+    def get_benefit(self, project: Project) -> Benefit:
+        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        initial = {
+            "kind": benefit.kind,
+            "description": benefit.description,
+            "period_start": benefit.period_start.isoformat(),
+            "period_end": benefit.period_end.isoformat(),
+            "currency": benefit.currency,
+            "estimated_amount": f"{benefit.estimated_amount:.2f}",
+            "metric_key": benefit.metric_key,
+        }
+        form = BenefitForm(initial=initial, metric_choices=area.metric_choices(project))
+        return self.page(project, form, benefit)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data["metric_key"]:
+                data["scorecard"] = None
+            elif benefit.scorecard_id is None:
+                data["scorecard"] = area.relationship_scorecard(project)
+            was_confirmed = benefit.status != BenefitStatus.ESTIMATED
+            try:
+                area.benefit_update(actor=self.member, benefit=benefit, **data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if was_confirmed and benefit.status == BenefitStatus.ESTIMATED:
+                    messages.warning(
+                        request, "Saved. The benefit is estimated again: the customer sponsor must confirm it."
+                    )
+                else:
+                    messages.success(request, "Benefit saved.")
+                return redirect(self.detail_url(project, "benefits"))
+        return self.page(project, form, benefit)
+
+
+class BenefitDeleteView(BenefitEditView):
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        if not area.can_delete(self.member, benefit):
+            raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
+        return render(
+            request,
+            "projects/benefit_confirm_delete.html",
+            {"project": project, "benefit": benefit, "subnav": "", "active_nav": "projects"},
+        )
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        area.benefit_delete(actor=self.member, benefit=benefit)
+        messages.success(request, "Benefit deleted.")
+        return redirect(self.detail_url(project, "benefits"))
+
+
+class ValidateForm(forms.Form):
+    validated_amount = forms.CharField(
+        label="Amount you confirm",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional when you confirm; required when you dispute (say what is wrong).",
+    )
+
+
+class BenefitValidateView(ProjectAreaPage):
+    """The customer sponsor confirms a benefit (amount prefilled with the estimate) or disputes it.
+    Anyone else who opens the page is sent back with an explanation; a POST from them is refused."""
+
+    required_action = "benefits.view"
+
+    def get_benefit(self, project: Project) -> Benefit:
+        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        if not area.is_sponsor(project, self.member):
+            messages.error(request, "Only the project's customer sponsor can validate or dispute its benefits.")
+            return redirect(self.detail_url(project, "benefits"))
+        amount = benefit.validated_amount if benefit.validated_amount is not None else benefit.estimated_amount
+        form = ValidateForm(initial={"validated_amount": f"{amount:.2f}", "comment": benefit.customer_comment})
+        return self.page(project, benefit, form)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+        project = self.get_project()
+        benefit = self.get_benefit(project)
+        if not area.is_sponsor(project, self.member):
+            raise PermissionDenied("Only the project's customer sponsor can validate or dispute its benefits.")
+        form = ValidateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if request.POST.get("decision") == "dispute":
+                    area.benefit_dispute(actor=self.member, benefit=benefit, comment=data["comment"])
+                    messages.success(request, "Thank you: the benefit is marked as disputed and the team is told why.")
+                else:
+                    area.benefit_validate(
+                        actor=self.member,
+                        benefit=benefit,
+                        validated_amount=data["validated_amount"],
+                        comment=data["comment"],
+                    )
+                    messages.success(request, "Thank you: the benefit is validated.")
+            except ValidationError as error:
+                benefit.refresh_from_db()
+                apply_errors(form, error)
+            else:
+                return redirect(self.detail_url(project, "benefits"))
+        return self.page(project, benefit, form)
+
+    def page(self, project: Project, benefit: Benefit, form: ValidateForm) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/benefit_validate.html",
+            {
+                "project": project,
+                "benefit": benefit,
+                "form": form,
+                "dispute": self.request.GET.get("dispute") == "1" or self.request.POST.get("decision") == "dispute",
+                "subnav": "",
+                "active_nav": "projects",
+            },
+        )
+
+
+urlpatterns: list[URLPattern] = [
+    path("<uuid:pk>/benefits/new/", BenefitCreateView.as_view(), name="benefit-create"),
+    path("<uuid:pk>/benefits/<uuid:benefit_pk>/edit/", BenefitEditView.as_view(), name="benefit-edit"),
+    path("<uuid:pk>/benefits/<uuid:benefit_pk>/delete/", BenefitDeleteView.as_view(), name="benefit-delete"),
+    path("<uuid:pk>/benefits/<uuid:benefit_pk>/validate/", BenefitValidateView.as_view(), name="benefit-validate"),
+]
