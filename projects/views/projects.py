@@ -1,30 +1,356 @@
-"""Pages · placeholder: the owner of this area replaces these views (see /tmp/brief.md)."""
+"""Pages: the project list (+ CSV), the quick log, the project page, editing and the customer team.
+
+Every project is looked up through ``projects.selectors.projects_for(membership)`` first (404 for
+other tenants and other customer accounts), then the write permission is checked (403). Writes go
+through ``projects.services``; a ``ValidationError`` becomes a form error (HTTP 200, nothing saved).
+"""
 
 from __future__ import annotations
 
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
 from django.views import View
 
+from core.models import Membership
+from core.permissions import can
 from core.views import TenantScopedViewMixin
+from knowledge.models import SolutionArea
+from partnering.models import CustomerAccount
+from partnering.views.accounts import csv_safe
+from projects import filters, selectors, services
+from projects.forms import ProjectEditForm, QuickLogForm, TeamForm, add_service_errors, internal_people
+from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
+
+PAGE_SIZE = 50
 
 
-class Placeholder0(TenantScopedViewMixin, View):
+class ProjectPageMixin(TenantScopedViewMixin):
+    """Lookups through ``projects_for`` (scoped, flags annotated), then the write permission."""
+
+    model = Project
+    manage_action: str | None = None
+    kwargs: dict[str, Any]
+
+    @property
+    def member(self) -> Membership:
+        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def slug(self) -> str:
+        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
+
+    def projects(self) -> QuerySet[Project]:
+        return selectors.projects_for(self.member)
+
+    def get_project(self) -> Project:
+        project = get_object_or_404(self.projects(), pk=self.kwargs["pk"])
+        if self.manage_action and not can(self.member, self.manage_action):
+            raise PermissionDenied("Your role does not allow this.")
+        return project
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
+
+
+# --- List and CSV ---------------------------------------------------------------------------
+
+COLUMNS = [
+    ("title", "Project"),
+    ("customer", "Customer"),
+    ("phase", "Phase"),
+    (None, "Lead"),
+    (None, "Coach"),
+    ("days", "Days in phase"),
+    (None, "Flags"),
+    ("score", "Score"),
+    ("activity", "Last activity"),
+]
+
+
+def list_queryset(membership: Membership, params: Any) -> tuple[QuerySet[Project], filters.ActiveFilters, str]:
+    queryset, active = filters.filter_projects(selectors.projects_for(membership), params, membership)
+    queryset, sort = filters.sort_projects(queryset, params.get("sort"))
+    return queryset, active, sort
+
+
+def people_choices(internal: bool) -> dict[str, list[Membership]]:
+    """Leads (our people) and coaches (the coach pool) for the filter selects, in one query."""
+    if not internal:
+        return {"leads": [], "coaches": []}
+    people: list[Membership] = list(
+        internal_people().annotate(
+            in_pool=Exists(Membership.objects.filter(selectors.coach_pool_q(), pk=OuterRef("pk")))
+        )
+    )
+    return {"leads": people, "coaches": [p for p in people if getattr(p, "in_pool", False)]}
+
+
+class ProjectListView(ProjectPageMixin, View):
+    """All projects the member may see: filters, sortable columns, 50 a page, CSV export."""
+
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
-        return render(request, "projects/placeholder.html", {"subnav": ""})
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        member = self.member
+        queryset, active, sort = list_queryset(member, request.GET)
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        for error in active.errors:
+            messages.warning(request, error)
+        columns = []
+        for key, label in COLUMNS:
+            column: dict[str, Any] = {"key": key, "label": label, "direction": None, "next": key}
+            if key is not None and sort.lstrip("-") == key:
+                descending = sort.startswith("-")
+                column["direction"] = "descending" if descending else "ascending"
+                column["next"] = key if descending else f"-{key}"
+            columns.append(column)
+        internal = member.is_internal
+        context = {
+            "subnav": "list",
+            "active_nav": "projects",
+            "page": page,
+            "projects": page.object_list,
+            "columns": columns,
+            "active": active,
+            "filtered": bool(active),
+            "sort": sort,
+            "phases": Phase.choices,
+            "belts": BeltLevel.choices,
+            "waiting_kinds": WaitingKind.choices,
+            "accounts": list(CustomerAccount.objects.order_by("name")) if internal else [],
+            **people_choices(internal),
+            "areas": list(SolutionArea.objects.filter(is_active=True).order_by("path")) if internal else [],
+            "can_log": can(member, "projects.log"),
+            "can_export": can(member, "projects.export"),
+        }
+        return render(request, "projects/project_list.html", context)
 
 
-class Placeholder1(TenantScopedViewMixin, View):
+EXPORT_HEADER = [
+    "Project",
+    "Customer",
+    "Relationship",
+    "Phase",
+    "Belt",
+    "Lead",
+    "Coach",
+    "Customer sponsor",
+    "Solution area",
+    "Pilot",
+    "Days in phase",
+    "Stalled",
+    "Long-running",
+    "Waiting",
+    "Tollgate pending",
+    "Credit unsettled",
+    "Selection score",
+    "Started",
+    "Target end",
+    "Last activity",
+    "Problem",
+    "Goal",
+    "Id",
+]
+
+
+def _name(person: Membership | None) -> str:
+    return person.user.display_name if person is not None else ""
+
+
+class ProjectExportView(ProjectPageMixin, View):
+    """The filtered, sorted list as CSV; formula-safe cells; never internal notes (for anyone)."""
+
+    required_action = "projects.export"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        queryset, _, _ = list_queryset(self.member, request.GET)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{tenant_slug}-projects.csv"'
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_HEADER)
+        for p in queryset.iterator(chunk_size=500):
+            row = [
+                p.title,
+                p.customer_account.name,
+                str(p.relationship) if p.relationship_id else "",
+                p.get_phase_display(),
+                p.get_belt_level_display(),
+                _name(p.lead),
+                _name(p.coach),
+                _name(p.customer_sponsor),
+                p.solution_area.path if p.solution_area_id else "",  # type: ignore[union-attr]
+                "yes" if p.is_pilot else "",
+                p.days_in_phase,
+                "yes" if p.is_stalled else "",  # type: ignore[attr-defined]
+                "yes" if p.is_long_running else "",  # type: ignore[attr-defined]
+                p.get_waiting_kind_display() if p.waiting_kind else "",
+                "yes" if p.tollgate_pending else "",
+                "yes" if p.credit_unsettled else "",  # type: ignore[attr-defined]
+                "" if p.selection_score is None else p.selection_score,
+                p.started_on.isoformat(),
+                p.target_end_on.isoformat() if p.target_end_on else "",
+                p.last_activity_at.date().isoformat(),
+                p.problem_statement,
+                p.goal_statement,
+                p.pk,
+            ]
+            writer.writerow([csv_safe(cell) for cell in row])
+        return response
+
+
+# --- Quick log ------------------------------------------------------------------------------
+
+
+class QuickLogView(ProjectPageMixin, View):
+    """Log a new candidate on one screen: customer, title, problem, belt; the lead is you."""
+
     required_action = "projects.log"
 
-    def get(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
-        return render(request, "projects/placeholder.html", {"subnav": ""})
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        initial: dict[str, Any] = {"belt_level": BeltLevel.GREEN}
+        account = request.GET.get("account")
+        if account:
+            initial["customer_account"] = account
+        form = QuickLogForm(initial=initial, membership=self.member)
+        return self.page(form)
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        form = QuickLogForm(request.POST, membership=self.member)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = services.project_log(
+                    actor=self.member,
+                    customer_account=data["customer_account"],
+                    title=data["title"],
+                    problem_statement=data["problem_statement"],
+                    belt_level=data["belt_level"],
+                    goal_statement=data["goal_statement"],
+                    solution_area=data["solution_area"],
+                    is_pilot=data["is_pilot"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"Logged “{project.title}” as a candidate. Add details as the project goes.")
+                return redirect(self.url("detail", pk=project.pk))
+        return self.page(form)
+
+    def page(self, form: QuickLogForm) -> HttpResponse:
+        more_open = any(form[name].errors or (form.is_bound and form.data.get(name)) for name in form.MORE)
+        return render(
+            self.request,
+            "projects/quick_log.html",
+            {"form": form, "subnav": "list", "active_nav": "projects", "more_open": more_open},
+        )
+
+
+# --- Project page ---------------------------------------------------------------------------
+
+
+class ProjectDetailView(ProjectPageMixin, View):
+    """The header (people, dates, what/who/how, flags), then the four area panels."""
+
+    required_action = "projects.view"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        member = self.member
+        team = list(TeamMember.objects.filter(project=project).select_related("contact").order_by("contact__full_name"))
+        context: dict[str, Any] = {
+            "project": project,
+            "p": project,
+            "team": team,
+            "subnav": "",
+            "active_nav": "projects",
+            "can_edit": can(member, "projects.edit"),
+            "is_internal": member.is_internal,
+        }
+        context.update(selectors.project_panels(project, member))
+        return render(request, "projects/project_detail.html", context)
+
+
+# --- Edit and team --------------------------------------------------------------------------
+
+
+class ProjectEditView(ProjectPageMixin, View):
+    """Edit every descriptive field; people are offered by role (lead, coach pool, account's customers)."""
+
+    required_action = "projects.view"
+    manage_action = "projects.edit"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        form = ProjectEditForm(initial=ProjectEditForm.initial_for(project), project=project, membership=self.member)
+        return self.page(project, form)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        form = ProjectEditForm(request.POST, project=project, membership=self.member)
+        if form.is_valid():
+            working = Project.objects.get(pk=project.pk)  # a plain copy for the service to change
+            try:
+                services.project_update(actor=self.member, project=working, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Project saved.")
+                return redirect(self.url("detail", pk=project.pk))
+        return self.page(project, form)
+
+    def page(self, project: Project, form: ProjectEditForm) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/project_form.html",
+            {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
+        )
+
+
+class ProjectTeamView(ProjectPageMixin, View):
+    """Pick the customer team among the account's contacts."""
+
+    required_action = "projects.view"
+    manage_action = "projects.edit"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        current = list(TeamMember.objects.filter(project=project).values_list("contact_id", flat=True))
+        return self.page(project, TeamForm(initial={"contacts": current}, project=project))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        form = TeamForm(request.POST, project=project)
+        if form.is_valid():
+            try:
+                services.team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Customer team saved.")
+                return redirect(self.url("detail", pk=project.pk))
+        return self.page(project, form)
+
+    def page(self, project: Project, form: TeamForm) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/team_form.html",
+            {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
+        )
 
 
 urlpatterns: list[URLPattern] = [
-    path("", Placeholder0.as_view(), name="list"),
-    path("new/", Placeholder1.as_view(), name="quick-log"),
+    path("", ProjectListView.as_view(), name="list"),
+    path("export.csv", ProjectExportView.as_view(), name="export"),
+    path("new/", QuickLogView.as_view(), name="quick-log"),
+    path("<uuid:pk>/", ProjectDetailView.as_view(), name="detail"),
+    path("<uuid:pk>/edit/", ProjectEditView.as_view(), name="edit"),
+    path("<uuid:pk>/team/", ProjectTeamView.as_view(), name="team"),
 ]
