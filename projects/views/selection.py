@@ -1,22 +1,233 @@
-"""Pages · placeholder: the owner of this area replaces these views (see /tmp/brief.md)."""
+"""Pages · selection: the ranked candidate list, the score form of one project and the tenant's
+projects settings (admin).
+
+Customers see their own account's candidates (the scoped queryset) and may score them; everyone
+else of our company may score any open project of the tenant.
+"""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from core.models import Membership
+from core.permissions import can
 from core.views import TenantScopedViewMixin
+from partnering.views.meetings import apply_errors
+from projects import selection, services
+from projects.models import CURRENCIES, Criterion, Project, ProjectsSettings
+from projects.selectors import projects_for
+
+SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
+CRITERION_HELP = {
+    Criterion.CUSTOMER_VALUE: "1 = little value for the customer, 5 = a lot.",
+    Criterion.BUY_IN: "1 = only one person wants it, 5 = every level of the customer backs it.",
+    Criterion.DURABILITY: "1 = likely swept away by the next reorganisation, 5 = will last.",
+    Criterion.EFFORT: "1 = little effort, 5 = a lot (counted inversely: less effort scores higher).",
+    Criterion.DATA_AVAILABILITY: "1 = no data yet, 5 = the data is at hand.",
+}
 
 
-class Placeholder0(TenantScopedViewMixin, View):
+class ProjectPageMixin(TenantScopedViewMixin):
+    """Shared plumbing of the projects pages of this area."""
+
+    kwargs: dict[str, Any]
+    manage_action: ClassVar[str | None] = None
+
+    @property
+    def member(self) -> Membership:
+        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def slug(self) -> str:
+        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"tenant_slug": self.slug, **kwargs})
+
+    def next_url(self, default: str) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return default
+
+    def require(self, action: str) -> None:
+        if not can(self.member, action):
+            raise PermissionDenied("Your role does not allow this.")
+
+    def get_project(self) -> Project:
+        """The project of the URL through the member's scoped queryset (404 for everyone else)."""
+        return get_object_or_404(projects_for(self.member), pk=self.kwargs["pk"])
+
+
+class ScoreForm(forms.Form):
+    customer_value = forms.TypedChoiceField(
+        label=Criterion.CUSTOMER_VALUE.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    buy_in = forms.TypedChoiceField(
+        label=Criterion.BUY_IN.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    durability = forms.TypedChoiceField(
+        label=Criterion.DURABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    effort = forms.TypedChoiceField(
+        label=Criterion.EFFORT.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    data_availability = forms.TypedChoiceField(
+        label=Criterion.DATA_AVAILABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why these scores (optional)."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, text in CRITERION_HELP.items():
+            self.fields[key].help_text = text
+            self.fields[key].error_messages["invalid_choice"] = "Choose a score from 1 to 5."
+            self.fields[key].error_messages["required"] = "Choose a score from 1 to 5."
+
+
+class CandidatesView(ProjectPageMixin, View):
+    """Open candidates ranked by selection score (unscored last), customer vs our score side by side."""
+
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
-        return render(request, "projects/placeholder.html", {"subnav": ""})
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        candidates = selection.candidates_with_sides(self.member)
+        context = {
+            "candidates": candidates,
+            "subnav": "candidates",
+            "active_nav": "projects",
+            "can_log": can(self.member, "projects.log"),
+            "can_manage_settings": can(self.member, "projects.settings.manage"),
+        }
+        return render(request, "projects/candidates.html", context)
+
+
+class ScoreView(ProjectPageMixin, View):
+    """The full score form of one project (GET shows it with the member's own scores, POST saves)."""
+
+    required_action = "projects.score"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        own = selection.own_score(project, self.member)
+        initial = {name: getattr(own, name) for name in ScoreForm.base_fields} if own else {}
+        return self.page(project, ScoreForm(initial=initial), own)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_project()
+        form = ScoreForm(request.POST)
+        if form.is_valid():
+            try:
+                selection.score_submit(actor=self.member, project=project, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Your score is saved.")
+                return redirect(self.next_url(self.url("projects:detail", pk=project.pk)))
+        return self.page(project, form, selection.own_score(project, self.member))
+
+    def page(self, project: Project, form: ScoreForm, own: Any) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/score_form.html",
+            {
+                "project": project,
+                "form": form,
+                "own": own,
+                "can_score": selection.can_score(self.member, project),
+                "summary": selection.selection_summary(project),
+                "next": self.next_url(""),
+                "subnav": "candidates",
+                "active_nav": "projects",
+            },
+        )
+
+
+class SettingsForm(forms.ModelForm):
+    default_currency = forms.ChoiceField(choices=CURRENCIES)
+
+    class Meta:
+        model = ProjectsSettings
+        fields = sorted(selection.SETTINGS_FIELDS)
+        labels = {
+            "weight_customer_value": "Customer value",
+            "weight_buy_in": "Customer buy-in at all levels",
+            "weight_durability": "Durability",
+            "weight_effort": "Effort (counted inversely)",
+            "weight_data_availability": "Data availability",
+            "stalled_after_days": "Stalled after (days without activity)",
+            "long_running_days": "Long-running after (days open)",
+            "attachment_max_mb": "Largest attachment (MB)",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in selection.WEIGHT_FIELDS.values():
+            self.fields[name].widget.attrs.update({"min": 0, "max": 10, "inputmode": "numeric"})
+            self.fields[name].help_text = "0 (ignored) to 10."
+
+
+WEIGHT_NAMES = list(selection.WEIGHT_FIELDS.values())
+FLAG_NAMES = ["stalled_after_days", "long_running_days", "attachment_max_mb", "default_currency"]
+BELT_NAMES = [
+    "green_belt_closed_projects",
+    "green_belt_requires_validated_benefits",
+    "black_belt_closed_projects",
+    "black_belt_requires_green_belt",
+]
+
+
+class SettingsView(ProjectPageMixin, View):
+    """The tenant's projects settings (admin): selection weights, flags, attachments, belt rules."""
+
+    required_action = "projects.settings.manage"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        return self.page(SettingsForm(instance=services.settings_for_tenant()))
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        current = services.settings_for_tenant()
+        form = SettingsForm(request.POST, instance=ProjectsSettings.objects.get(pk=current.pk))
+        if form.is_valid():
+            try:
+                selection.settings_update(
+                    actor=self.member, **{n: form.cleaned_data[n] for n in SettingsForm.Meta.fields}
+                )
+            except ValidationError as error:
+                apply_errors(form, error)  # type: ignore[arg-type]
+            else:
+                messages.success(request, "Settings saved. Candidate scores follow the new weights.")
+                return redirect(self.url("projects:settings"))
+        return self.page(form)
+
+    def page(self, form: SettingsForm) -> HttpResponse:
+        return render(
+            self.request,
+            "projects/settings_form.html",
+            {
+                "form": form,
+                "weight_fields": [form[n] for n in WEIGHT_NAMES],
+                "flag_fields": [form[n] for n in FLAG_NAMES],
+                "belt_fields": [form[n] for n in BELT_NAMES],
+                "subnav": "settings",
+                "active_nav": "projects",
+            },
+        )
 
 
 urlpatterns: list[URLPattern] = [
-    path("candidates/", Placeholder0.as_view(), name="candidates"),
+    path("candidates/", CandidatesView.as_view(), name="candidates"),
+    path("<uuid:pk>/score/", ScoreView.as_view(), name="score"),
+    path("settings/", SettingsView.as_view(), name="settings"),
 ]
