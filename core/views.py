@@ -115,7 +115,11 @@ class HomeView(TenantScopedViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(selectors.home_summary(membership=self.request.membership))  # type: ignore[attr-defined]
+        membership = self.request.membership  # type: ignore[attr-defined]
+        context.update(selectors.home_summary(membership=membership))
+        from projects.selectors import unread_notifications  # "For you": one query
+
+        context["for_you"] = unread_notifications(membership, limit=5)
         return context
 
 

@@ -29,7 +29,7 @@ def send_notification_emails(tenant: Tenant, notification_ids: list[str]) -> int
     for pk in notification_ids:
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .select_related("recipient__user", "project")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()

@@ -1,7 +1,445 @@
-"""Pages · workflow."""
+"""Pages · workflow: tollgate submit/decide, checklists, waiting, cancel, belt credit, the tenant's
+default checklists and the member's notifications.
+
+Every page looks the project up through ``projects_for(membership)`` first (404 for other tenants and
+customers of other accounts), then checks the write action (403), then hands the input to
+``projects.workflow`` services, whose ``ValidationError`` is shown on the form (HTTP 200) and whose
+``PermissionDenied`` is a 403. Nothing is written when a service refuses.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+import uuid
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views import View
+
+from partnering.views.meetings import PageMixin, apply_errors
+from projects import selectors, workflow
+from projects.models import (
+    DMAIC_PHASES,
+    ChecklistItem,
+    ChecklistTemplateItem,
+    CreditOwner,
+    Phase,
+    Project,
+    TollgateReview,
+    WaitingKind,
+    WaitingPeriod,
+)
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class SubmitForm(forms.Form):
+    summary = forms.CharField(
+        label="What was delivered in this phase",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few lines for the coach: deliverables, findings, decisions.",
+    )
+    submit_anyway = forms.BooleanField(label="Submit anyway, with the open deliverables listed above", required=False)
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (workflow.APPROVE, "Approve: the project enters the next phase"),
+            (workflow.RETURN, "Return with comments"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when you return the tollgate: say what must change.",
+    )
+
+
+class WaitingForm(forms.Form):
+    kind = forms.ChoiceField(label="Waiting for", choices=WaitingKind.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why, and on whom.")
+    expected_end_on = forms.DateField(
+        label="Expected end", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept on the project and shown to the team."
+    )
+    confirm = forms.BooleanField(label="Yes, cancel this project (this cannot be undone)")
+
+
+class CreditForm(forms.Form):
+    owner = forms.ChoiceField(
+        label="Who gets the belt credit",
+        choices=[c for c in CreditOwner.choices if c[0] != CreditOwner.UNSETTLED],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ChecklistAddForm(forms.Form):
+    phase = forms.ChoiceField(choices=[(p, Phase(p).label) for p in DMAIC_PHASES])
+    title = forms.CharField(label="Deliverable", max_length=200)
+
+
+# --- Base -----------------------------------------------------------------------------------
+
+
+class ProjectPage(PageMixin, View):
+    """A page about one project: looked up through the member's scoped, annotated project queryset."""
+
+    model = Project
+    required_action = "projects.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return selectors.projects_for(self.member)
+
+    def project_url(self, project: Project, anchor: str = "workflow") -> str:
+        url = reverse("projects:detail", kwargs={"tenant_slug": self.slug, "pk": project.pk})
+        return f"{url}#{anchor}" if anchor else url
+
+    def base_context(self, project: Project, **extra: Any) -> dict[str, Any]:
+        return {"project": project, "subnav": "", "project_url": self.project_url(project, ""), **extra}
+
+
+# --- Tollgates ------------------------------------------------------------------------------
+
+
+class TollgateSubmitView(ProjectPage):
+    manage_action = "tollgates.submit"
+    template = "projects/tollgate_submit.html"
+
+    def page(self, project: Project, form: forms.Form, status: int = 200) -> HttpResponse:
+        open_items = workflow.open_checklist_items(project)
+        context = self.base_context(project, form=form, open_items=open_items)
+        return render(self.request, self.template, context, status=status)
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        return self.page(self.get_object(), SubmitForm())
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        form = SubmitForm(request.POST)
+        if form.is_valid():
+            if workflow.open_checklist_items(project) and not form.cleaned_data["submit_anyway"]:
+                form.add_error(
+                    "submit_anyway", "Some deliverables are still open: tick this box to submit anyway, or finish them."
+                )
+            else:
+                try:
+                    workflow.tollgate_submit(actor=self.member, project=project, summary=form.cleaned_data["summary"])
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(request, "Submitted: the coach has been told.")
+                    return redirect(self.project_url(project))
+        return self.page(project, form)
+
+
+class TollgateDecideView(ProjectPage):
+    manage_action = "tollgates.decide"
+    template = "projects/tollgate_decide.html"
+
+    def get_review(self, project: Project) -> TollgateReview:
+        review = get_object_or_404(
+            TollgateReview.objects.visible_to(self.member).select_related("submitted_by__user", "decided_by__user"),
+            project=project,
+            pk=self.kwargs["review_pk"],
+        )
+        review.project = project
+        return review
+
+    def page(self, project: Project, review: TollgateReview, form: forms.Form) -> HttpResponse:
+        context = self.base_context(
+            project, review=review, form=form, open_items=workflow.open_checklist_items(project)
+        )
+        return render(self.request, self.template, context)
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+        project = self.get_object()
+        review = self.get_review(project)
+        return self.page(project, review, DecideForm())
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+        project = self.get_object()
+        review = self.get_review(project)
+        form = DecideForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.tollgate_decide(
+                    actor=self.member,
+                    review=review,
+                    decision=form.cleaned_data["decision"],
+                    comments=form.cleaned_data["comments"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+                review.refresh_from_db()
+            else:
+                approved = form.cleaned_data["decision"] == workflow.APPROVE
+                messages.success(request, "Approved: the project moved on." if approved else "Returned to the lead.")
+                return redirect(self.project_url(project))
+        return self.page(project, review, form)
+
+
+# --- Checklists -----------------------------------------------------------------------------
+
+
+class ChecklistToggleView(ProjectPage):
+    """POST ``done=1`` or ``done=0``; GET goes back to the project."""
+
+    manage_action = "checklists.update"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, item_pk: Any) -> HttpResponse:
+        project = get_object_or_404(self.get_queryset(), pk=pk)
+        return redirect(self.project_url(project))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, item_pk: Any) -> HttpResponse:
+        project = self.get_object()
+        item = get_object_or_404(ChecklistItem.objects.visible_to(self.member), project=project, pk=item_pk)
+        item.project = project
+        try:
+            workflow.checklist_toggle(
+                actor=self.member, item=item, done=request.POST.get("done") in ("1", "on", "true")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.next_url(self.project_url(project)))
+
+
+class ChecklistAddView(ProjectPage):
+    manage_action = "checklists.update"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = get_object_or_404(self.get_queryset(), pk=pk)
+        return redirect(self.project_url(project))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        form = ChecklistAddForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.checklist_item_add(actor=self.member, project=project, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Deliverable added.")
+        else:
+            messages.error(request, "Give the deliverable a title and a phase.")
+        return redirect(self.project_url(project))
+
+
+# --- Waiting --------------------------------------------------------------------------------
+
+
+class WaitingStartView(ProjectPage):
+    manage_action = "waiting.manage"
+    template = "projects/waiting_form.html"
+
+    def page(self, project: Project, form: forms.Form) -> HttpResponse:
+        open_period = WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).first()
+        return render(self.request, self.template, self.base_context(project, form=form, open_period=open_period))
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        return self.page(self.get_object(), WaitingForm())
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        form = WaitingForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.waiting_start(actor=self.member, project=project, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "The project is now marked as waiting.")
+                return redirect(self.project_url(project))
+        return self.page(project, form)
+
+
+class WaitingEndView(ProjectPage):
+    """POST ends the waiting period today; GET goes back to the project."""
+
+    manage_action = "waiting.manage"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, period_pk: Any) -> HttpResponse:
+        project = get_object_or_404(self.get_queryset(), pk=pk)
+        return redirect(self.project_url(project))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, period_pk: Any) -> HttpResponse:
+        project = self.get_object()
+        period = get_object_or_404(WaitingPeriod.objects.visible_to(self.member), project=project, pk=period_pk)
+        period.project = project
+        try:
+            workflow.waiting_end(actor=self.member, period=period)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The wait is over.")
+        return redirect(self.project_url(project))
+
+
+# --- Cancel and credit ----------------------------------------------------------------------
+
+
+class CancelView(ProjectPage):
+    manage_action = "projects.cancel"
+    template = "projects/cancel_form.html"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        return render(request, self.template, self.base_context(project, form=CancelForm()))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.project_cancel(actor=self.member, project=project, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "The project was cancelled.")
+                return redirect(self.project_url(project, ""))
+        return render(request, self.template, self.base_context(project, form=form))
+
+
+class CreditView(ProjectPage):
+    manage_action = "credit.settle"
+    template = "projects/credit_form.html"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        initial = {"note": project.credit_note}
+        if project.credit_owner != CreditOwner.UNSETTLED:
+            initial["owner"] = project.credit_owner
+        return render(request, self.template, self.base_context(project, form=CreditForm(initial=initial)))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        project = self.get_object()
+        form = CreditForm(request.POST)
+        if form.is_valid():
+            try:
+                workflow.credit_settle(actor=self.member, project=project, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Belt credit settled.")
+                return redirect(self.project_url(project))
+        return render(request, self.template, self.base_context(project, form=form))
+
+
+# --- Tenant default checklists --------------------------------------------------------------
+
+
+class ChecklistTemplatesView(PageMixin, View):
+    """The tenant's default deliverables per phase: add, rename, deactivate/activate, move up/down."""
+
+    model = ChecklistTemplateItem
+    required_action = "checklists.manage"
+    template = "projects/checklist_templates.html"
+
+    def page(self, add_form: forms.Form | None = None, status: int = 200) -> HttpResponse:
+        from projects import services
+
+        services.checklist_templates_ensure()
+        rows = list(ChecklistTemplateItem.objects.order_by("phase", "position", "title"))
+        phases = [
+            {"phase": p, "label": Phase(p).label, "items": [r for r in rows if r.phase == p]} for p in DMAIC_PHASES
+        ]
+        context = {"phases": phases, "add_form": add_form or ChecklistAddForm(), "subnav": "checklists"}
+        return render(self.request, self.template, context, status=status)
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        return self.page()
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        op = request.POST.get("op", "")
+        here = reverse("projects:checklist-templates", kwargs={"tenant_slug": tenant_slug})
+        if op == "add":
+            form = ChecklistAddForm(request.POST)
+            if form.is_valid():
+                try:
+                    workflow.checklist_template_add(actor=self.member, **form.cleaned_data)
+                except ValidationError as error:
+                    apply_errors(form, error)
+                else:
+                    messages.success(request, "Default deliverable added.")
+                    return redirect(here)
+            return self.page(form)
+        try:
+            template_pk = uuid.UUID(request.POST.get("item", ""))
+        except ValueError:
+            messages.error(request, "Choose a deliverable.")
+            return redirect(here)
+        template = get_object_or_404(ChecklistTemplateItem.objects.all(), pk=template_pk)
+        try:
+            if op == "rename":
+                workflow.checklist_template_update(
+                    actor=self.member, template=template, title=request.POST.get("title", "")
+                )
+            elif op in ("deactivate", "activate"):
+                workflow.checklist_template_update(actor=self.member, template=template, is_active=op == "activate")
+            elif op in ("up", "down"):
+                workflow.checklist_template_move(actor=self.member, template=template, up=op == "up")
+            else:
+                messages.error(request, "Unknown change.")
+                return redirect(here)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Saved. Projects logged from now on get the new defaults.")
+        return redirect(here)
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+class NotificationsView(PageMixin, View):
+    """The member's notifications (newest first); POST ``id`` marks one read, ``all`` marks all read."""
+
+    required_action = "projects.view"
+    template = "projects/notifications.html"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        rows = list(workflow.notifications_for(self.member)[:100])
+        items = [{"n": n, "url": workflow.notification_url(n, tenant_slug, self.member)} for n in rows]
+        unread = sum(1 for n in rows if n.read_at is None)
+        return render(request, self.template, {"items": items, "unread": unread, "subnav": ""})
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        if request.POST.get("all"):
+            count = workflow.notifications_mark_read(actor=self.member)
+            messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        else:
+            try:
+                pk = uuid.UUID(request.POST.get("id", ""))
+            except ValueError:
+                messages.error(request, "Choose a notification.")
+            else:
+                workflow.notifications_mark_read(actor=self.member, ids=[pk])
+        return redirect(self.next_url(reverse("projects:notifications", kwargs={"tenant_slug": tenant_slug})))
+
+
+urlpatterns: list[URLPattern] = [
+    path("<uuid:pk>/tollgate/", TollgateSubmitView.as_view(), name="tollgate-submit"),
+    path("<uuid:pk>/tollgate/<uuid:review_pk>/decide/", TollgateDecideView.as_view(), name="tollgate-decide"),
+    path("<uuid:pk>/checklist/", ChecklistAddView.as_view(), name="checklist-add"),
+    path("<uuid:pk>/checklist/<uuid:item_pk>/", ChecklistToggleView.as_view(), name="checklist-toggle"),
+    path("<uuid:pk>/waiting/", WaitingStartView.as_view(), name="waiting-start"),
+    path("<uuid:pk>/waiting/<uuid:period_pk>/end/", WaitingEndView.as_view(), name="waiting-end"),
+    path("<uuid:pk>/cancel/", CancelView.as_view(), name="cancel"),
+    path("<uuid:pk>/credit/", CreditView.as_view(), name="credit"),
+    path("settings/checklists/", ChecklistTemplatesView.as_view(), name="checklist-templates"),
+    path("notifications/", NotificationsView.as_view(), name="notifications"),
+]
