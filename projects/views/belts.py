@@ -1,22 +1,422 @@
-"""Pages · placeholder: the owner of this area replaces these views (see /tmp/brief.md)."""
+"""Pages · belts: the pipeline (cohorts, candidates, eligibility, certified belts), cohorts,
+candidates (modules checklist, projects led, eligibility, certify), and the curriculum.
+
+Internal people read (``belts.view``); coaches and admins manage (``belts.manage``) and certify
+(``belts.certify``; the service further requires a coach or certified Black Belt who is not the
+candidate). Objects are looked up through the scoped queryset first (404 for other tenants), then
+the write permission is checked (403).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.views import View
 
-from core.views import TenantScopedViewMixin
+from core.models import Membership
+from core.permissions import can
+from partnering.views.meetings import PageMixin, apply_errors
+from projects import belts
+from projects.models import (
+    BeltCandidate,
+    BeltLevel,
+    BenefitStatus,
+    Cohort,
+    ModuleCompletion,
+    TrainingModule,
+)
+from projects.selectors import coach_pool, is_coach, projects_for
 
 
-class Placeholder0(TenantScopedViewMixin, View):
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.display_name} ({obj.get_role_display()})"
+
+
+def internal_members() -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(customer_account__isnull=True)
+        .exclude(role="customer")
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="e.g. “Green Belt wave 3 — spring”.")
+    belt_level = forms.ChoiceField(choices=BeltLevel.choices, initial=BeltLevel.GREEN, label="Belt")
+    starts_on = forms.DateField(widget=DateInput(), label="Starts")
+    ends_on = forms.DateField(widget=DateInput(), label="Ends", required=False)
+    coach = PersonChoiceField(
+        queryset=Membership.objects.none(), required=False, empty_label="No coach yet", help_text="Coaches the cohort."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coach = self.fields["coach"]
+        assert isinstance(coach, forms.ModelChoiceField)
+        coach.queryset = coach_pool()
+
+
+class CandidateForm(forms.Form):
+    member = PersonChoiceField(
+        queryset=Membership.objects.none(), label="Person", empty_label="Choose someone of our company"
+    )
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), empty_label="Choose a cohort")
+    target_belt = forms.ChoiceField(
+        choices=[("", "The cohort's belt"), *BeltLevel.choices], required=False, label="Working towards"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        member = self.fields["member"]
+        assert isinstance(member, forms.ModelChoiceField)
+        member.queryset = internal_members()
+        cohort = self.fields["cohort"]
+        assert isinstance(cohort, forms.ModelChoiceField)
+        cohort.queryset = Cohort.objects.order_by("-starts_on", "name")
+
+
+class CertifyForm(forms.Form):
+    certified_on = forms.DateField(widget=DateInput(), label="Certified on")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Sign-off note")
+
+
+class ModuleForm(forms.Form):
+    belt_level = forms.ChoiceField(choices=BeltLevel.choices, label="Curriculum")
+    name = forms.CharField(max_length=150, label="Module")
+    is_required = forms.BooleanField(required=False, initial=True, label="Required for certification")
+
+
+class ModuleRenameForm(forms.Form):
+    module = forms.ModelChoiceField(queryset=TrainingModule.objects.all())
+    name = forms.CharField(max_length=150)
+    is_required = forms.BooleanField(required=False)
+
+
+class BeltsPage(PageMixin):
+    """``PageMixin`` with projects-namespace URLs."""
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
+
+    def base_context(self) -> dict[str, Any]:
+        member = self.member
+        return {
+            "subnav": "belts",
+            "active_nav": "projects",
+            "can_manage": can(member, "belts.manage"),
+            "can_certify": can(member, "belts.certify") and is_coach(member),
+        }
+
+
+# --- The pipeline -----------------------------------------------------------------------------
+
+
+class BeltsView(BeltsPage, View):
+    model = Cohort
     required_action = "belts.view"
 
-    def get(self, request: HttpRequest, **kwargs: object) -> HttpResponse:
-        return render(request, "projects/placeholder.html", {"subnav": ""})
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        data = belts.pipeline()
+        context = self.base_context()
+        context.update({"pipeline": data, "cohorts": data.cohorts})
+        return render(request, "projects/belts.html", context)
+
+
+# --- Cohorts ----------------------------------------------------------------------------------
+
+
+class CohortCreateView(BeltsPage, View):
+    model = Cohort
+    required_action = "belts.manage"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        return self.page(CohortForm(initial={"starts_on": timezone.localdate()}))
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        form = CohortForm(request.POST)
+        if form.is_valid():
+            try:
+                cohort = belts.cohort_create(actor=self.member, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"Cohort “{cohort.name}” started. Add its candidates.")
+                return redirect(self.url("cohort-detail", pk=cohort.pk))
+        return self.page(form)
+
+    def page(self, form: CohortForm) -> HttpResponse:
+        context = self.base_context()
+        context["form"] = form
+        return render(self.request, "projects/cohort_form.html", context)
+
+
+class CohortDetailView(BeltsPage, View):
+    """A cohort: its candidates and their progress; coaches/admins edit it here (POST)."""
+
+    model = Cohort
+    required_action = "belts.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("coach__user")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        cohort = self.get_object()
+        initial = {name: getattr(cohort, name) for name in ("name", "belt_level", "starts_on", "ends_on", "coach")}
+        return self.page(cohort, CohortForm(initial=initial))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        cohort = self.get_object()
+        self.require("belts.manage")
+        form = CohortForm(request.POST)
+        if form.is_valid():
+            try:
+                belts.cohort_update(actor=self.member, cohort=cohort, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Cohort saved.")
+                return redirect(self.url("cohort-detail", pk=cohort.pk))
+        return self.page(cohort, form, status=200)
+
+    def page(self, cohort: Cohort, form: CohortForm, status: int = 200) -> HttpResponse:
+        candidates = list(belts.candidates_queryset().filter(cohort=cohort))
+        results = belts.eligibility_many(candidates)
+        for candidate in candidates:
+            candidate.eligibility = results[candidate.pk]  # type: ignore[attr-defined]
+        context = self.base_context()
+        context.update({"cohort": cohort, "candidates": candidates, "form": form})
+        return render(self.request, "projects/cohort_detail.html", context, status=status)
+
+
+# --- Candidates -------------------------------------------------------------------------------
+
+
+class CandidateCreateView(BeltsPage, View):
+    model = BeltCandidate
+    required_action = "belts.manage"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        initial: dict[str, Any] = {}
+        cohort_id = _uuid(request.GET.get("cohort"))
+        if cohort_id:
+            initial["cohort"] = Cohort.objects.filter(pk=cohort_id).first()
+        return self.page(CandidateForm(initial=initial))
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        form = CandidateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                candidate = belts.candidate_add(
+                    actor=self.member,
+                    member=data["member"],
+                    cohort=data["cohort"],
+                    target_belt=data["target_belt"] or None,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"{candidate.member.user.display_name} joined {candidate.cohort.name}.")
+                return redirect(self.url("candidate-detail", pk=candidate.pk))
+        return self.page(form)
+
+    def page(self, form: CandidateForm) -> HttpResponse:
+        context = self.base_context()
+        context["form"] = form
+        return render(self.request, "projects/candidate_form.html", context)
+
+
+class CandidateDetailView(BeltsPage, View):
+    """Modules checklist (tick/untick: POST ``module`` + ``done``), projects led, eligibility, certify."""
+
+    model = BeltCandidate
+    required_action = "belts.view"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("member__user", "cohort__coach__user")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        candidate = self.get_object()
+        context = self.base_context()
+        context.update(candidate_context(candidate, self.member))
+        return render(request, "projects/candidate_detail.html", context)
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        candidate = self.get_object()
+        self.require("belts.manage")
+        default = self.url("candidate-detail", pk=candidate.pk)
+        module = TrainingModule.objects.filter(pk=_uuid(request.POST.get("module"))).first()
+        if module is None:
+            messages.error(request, "Choose one of the listed modules.")
+            return redirect(default)
+        try:
+            if request.POST.get("done") == "1":
+                belts.module_complete(actor=self.member, candidate=candidate, module=module)
+                messages.success(request, f"“{module.name}” completed.")
+            else:
+                belts.module_uncomplete(actor=self.member, candidate=candidate, module=module)
+                messages.success(request, f"“{module.name}” unticked.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(default)
+
+
+def _uuid(value: str | None) -> str | None:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value)) if value else None
+    except ValueError:
+        return None
+
+
+def candidate_context(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:
+    curriculum = belts.training_modules_ensure()
+    result = belts.eligibility(candidate)
+    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
+    modules = sorted(
+        (m for m in curriculum if m.belt_level == candidate.target_belt), key=lambda m: (m.position, m.name)
+    )
+    for module in modules:
+        module.completed_on = done.get(module.pk)  # type: ignore[attr-defined]
+    certification = belts.certification_for(candidate)
+    led = list(
+        projects_for(member)
+        .filter(lead_id=candidate.member_id)
+        .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))
+        .order_by("-created_at")[:50]
+    )
+    counted = {p.pk for p in result.projects}
+    for project in led:
+        project.counts = project.pk in counted  # type: ignore[attr-defined]
+    return {
+        "projects_led": led,
+        "candidate": candidate,
+        "eligibility": result,
+        "modules": modules,
+        "certification": certification,
+        "is_self": candidate.member_id == member.pk,
+        "now_a_coach": certification is not None and certification.belt_level == BeltLevel.BLACK,
+    }
+
+
+class CertifyView(BeltsPage, View):
+    """Confirm and sign off a belt (a coach or certified Black Belt, never the candidate)."""
+
+    model = BeltCandidate
+    required_action = "belts.view"
+    manage_action = "belts.certify"
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("member__user", "cohort")
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        candidate = self.get_object()
+        return self.page(candidate, CertifyForm(initial={"certified_on": timezone.localdate()}))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+        candidate = self.get_object()
+        form = CertifyForm(request.POST)
+        if form.is_valid():
+            try:
+                certification = belts.certify(actor=self.member, candidate=candidate, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                name = candidate.member.user.display_name
+                text = f"{name} is now a certified {certification.get_belt_level_display()}."
+                if certification.belt_level == BeltLevel.BLACK:
+                    text += " They are now a coach and can be assigned to projects."
+                messages.success(request, text)
+                return redirect(self.url("candidate-detail", pk=candidate.pk))
+        return self.page(candidate, form)
+
+    def page(self, candidate: BeltCandidate, form: CertifyForm) -> HttpResponse:
+        context = self.base_context()
+        context.update(candidate_context(candidate, self.member))
+        context["form"] = form
+        return render(self.request, "projects/candidate_certify.html", context)
+
+
+# --- The curriculum ---------------------------------------------------------------------------
+
+
+class ModulesView(BeltsPage, View):
+    """The curriculum per belt: list, add (``action=add``), rename (``action=rename``)."""
+
+    model = TrainingModule
+    required_action = "belts.view"
+
+    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        return self.page(ModuleForm(initial={"is_required": True, "belt_level": request.GET.get("belt", "green")}))
+
+    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+        self.require("belts.manage")
+        if request.POST.get("action") == "rename":
+            rename = ModuleRenameForm(request.POST)
+            if not rename.is_valid():
+                messages.error(request, "Give the module a name (at most 150 characters).")
+                return redirect(self.url("modules"))
+            try:
+                belts.module_update(
+                    actor=self.member,
+                    module=rename.cleaned_data["module"],
+                    name=rename.cleaned_data["name"],
+                    is_required=rename.cleaned_data["is_required"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Module saved.")
+            return redirect(self.url("modules"))
+        form = ModuleForm(request.POST)
+        if form.is_valid():
+            try:
+                module = belts.module_create(actor=self.member, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"“{module.name}” added to the {module.get_belt_level_display()} curriculum.")
+                return redirect(self.url("modules"))
+        return self.page(form)
+
+    def page(self, form: ModuleForm) -> HttpResponse:
+        modules = belts.training_modules_ensure()
+        modules.sort(key=lambda m: (m.belt_level, m.position, m.name))
+        curricula = [
+            (BeltLevel.GREEN.label, [m for m in modules if m.belt_level == BeltLevel.GREEN]),
+            (BeltLevel.BLACK.label, [m for m in modules if m.belt_level == BeltLevel.BLACK]),
+        ]
+        context = self.base_context()
+        context.update({"curricula": curricula, "form": form})
+        return render(self.request, "projects/modules.html", context)
 
 
 urlpatterns: list[URLPattern] = [
-    path("belts/", Placeholder0.as_view(), name="belts"),
+    path("belts/", BeltsView.as_view(), name="belts"),
+    path("belts/cohorts/new/", CohortCreateView.as_view(), name="cohort-create"),
+    path("belts/cohorts/<uuid:pk>/", CohortDetailView.as_view(), name="cohort-detail"),
+    path("belts/candidates/new/", CandidateCreateView.as_view(), name="candidate-create"),
+    path("belts/candidates/<uuid:pk>/", CandidateDetailView.as_view(), name="candidate-detail"),
+    path("belts/candidates/<uuid:pk>/certify/", CertifyView.as_view(), name="certify"),
+    path("belts/modules/", ModulesView.as_view(), name="modules"),
 ]

@@ -1,0 +1,292 @@
+"""The program-office admin for projects: every projects model is registered, its changelist and
+change page open for a tenant admin and show only the active workspace's rows; rows owned by the
+services are read-only; the services' rules hold on what is editable; non-admins get 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pghistory.models
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import Client
+from django.utils import timezone
+
+from core.models import Role
+from partnering.tests.factories import contact_for
+from projects import belts
+from projects.models import (
+    BeltCandidate,
+    Benefit,
+    Certification,
+    CertificationProject,
+    ChecklistItem,
+    CoachExpertise,
+    Cohort,
+    CustomerFeedback,
+    ModuleCompletion,
+    Notification,
+    Project,
+    ProjectAttachment,
+    ProjectComment,
+    ProjectsSettings,
+    SelectionScore,
+    TeamMember,
+    TollgateReview,
+    TrainingModule,
+    WaitingPeriod,
+)
+from projects.services import settings_for_tenant
+from projects.tests.factories import area_for, project_for
+
+ADMIN = "/admin/projects/"
+#: Every projects model but pghistory's event tables (history, not administered here).
+MODELS = sorted(
+    (m for m in apps.get_app_config("projects").get_models() if not issubclass(m, pghistory.models.Event)),
+    key=lambda m: m.__name__,
+)
+
+
+def url(model: Any, suffix: str = "") -> str:
+    return f"{ADMIN}{model._meta.model_name}/{suffix}"
+
+
+def fill(world: Any, tag: str) -> dict[str, Any]:
+    """One row of every projects model in ``world``, tagged so the HTML can be searched."""
+    project = project_for(world, title=f"Project {tag}")  # + checklist, templates, phase visit, activity
+    contact = contact_for(world, account=world.account_x, full_name=f"Contact {tag}")
+    area = area_for(world, f"Area {tag}")
+    coach = world.member(Role.COACH)
+    today = timezone.localdate()
+    with world.context():
+        settings_for_tenant()
+        TeamMember.objects.create(project=project, contact=contact, role=f"Owner {tag}")
+        WaitingPeriod.objects.create(project=project, kind="data", reason=f"Waiting {tag}", phase="candidate")
+        review = TollgateReview.objects.create(
+            project=project, phase="candidate", submitted_by=world.rep, summary=f"Summary {tag}"
+        )
+        SelectionScore.objects.create(
+            project=project, scorer=world.rep, customer_value=4, buy_in=4, durability=3, effort=2, data_availability=5
+        )
+        CoachExpertise.objects.create(coach=coach, area=area, note=f"Expert {tag}")
+        Benefit.objects.create(
+            project=project,
+            kind="hard_savings",
+            description=f"Benefit {tag}",
+            period_start=today - dt.timedelta(days=30),
+            period_end=today,
+            currency="EUR",
+            estimated_amount=Decimal("100"),
+        )
+        ProjectComment.objects.create(project=project, author=world.rep, body=f"Comment {tag}")
+        ProjectAttachment.objects.create(
+            project=project,
+            file=f"projects/{world.tenant.pk}/{project.pk}/abc",
+            original_name=f"file-{tag}.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=world.rep,
+        )
+        Notification.objects.create(recipient=world.rep, project=project, verb="test", message=f"Note {tag}")
+        CustomerFeedback.objects.create(
+            project=project, review=review, phase="candidate", author=world.customer_x, satisfaction=4
+        )
+        cohort = belts.cohort_create(actor=world.admin, name=f"Cohort {tag}", coach=coach)
+        candidate = belts.candidate_add(actor=world.admin, member=world.rep, cohort=cohort)
+        module = TrainingModule.objects.filter(belt_level="green").first()
+        belts.module_complete(actor=coach, candidate=candidate, module=module)
+        certification = Certification.objects.create(
+            member=world.member(Role.CHAMPION), belt_level="green", signed_off_by=coach, note=f"Cert {tag}"
+        )
+        CertificationProject.objects.create(certification=certification, project=project)
+    return {"project": project, "cohort": cohort, "candidate": candidate, "certification": certification}
+
+
+@pytest.fixture
+def rows_a(world_a) -> dict[str, Any]:
+    return fill(world_a, "alpha")
+
+
+@pytest.fixture
+def rows_b(world_b) -> dict[str, Any]:
+    return fill(world_b, "bravo")
+
+
+@pytest.fixture
+def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
+    client = client_for(world_a.admin)
+    response = client.get(f"/t/{world_a.slug}/program-office/")
+    assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug
+    return client
+
+
+def test_every_projects_model_is_registered():
+    registered = {model for model in admin.site._registry if model._meta.app_label == "projects"}
+    missing = {m.__name__ for m in MODELS if not m._meta.auto_created} - {m.__name__ for m in registered}
+    assert not missing
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_change_page_show_only_the_active_tenants_rows(admin_a, world_a, world_b, model):
+    response = admin_a.get(url(model))
+    assert response.status_code == 200
+    shown = {row.pk for row in response.context["cl"].result_list}
+    with world_a.context():
+        expected = set(model.objects.values_list("pk", flat=True))
+    with world_b.context():
+        foreign = set(model.objects.values_list("pk", flat=True))
+    assert shown == expected and shown, model
+    assert not shown & foreign
+    assert "bravo" not in response.content.decode().lower()
+    row = sorted(shown)[0]
+    response = admin_a.get(url(model, f"{row}/change/"))
+    assert response.status_code == 200, model
+    assert "bravo" not in response.content.decode().lower()
+    foreign_row = sorted(foreign)[0]
+    response = admin_a.get(url(model, f"{foreign_row}/change/"))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_admin_index_lists_the_projects_models(admin_a):
+    html = admin_a.get("/admin/").content.decode()
+    for model in MODELS:
+        assert url(model) in html, model
+
+
+def test_search_does_not_reach_other_tenants(admin_a):
+    for model in (Project, Benefit, ProjectComment, Cohort, Certification):
+        response = admin_a.get(url(model), {"q": "bravo"})
+        assert response.status_code == 200 and response.context["cl"].result_count == 0, model
+
+
+def test_project_page_shows_its_inlines_of_this_tenant(admin_a, rows_a):
+    html = admin_a.get(url(Project, f"{rows_a['project'].pk}/change/")).content.decode()
+    assert "Benefit alpha" in html and "Summary alpha" in html and "Contact alpha" in html
+    assert "bravo" not in html.lower()
+
+
+def test_service_owned_rows_are_read_only(admin_a, world_a, rows_a):
+    for model in (Project, Benefit, TollgateReview, WaitingPeriod, Certification, Notification, CustomerFeedback):
+        assert admin_a.get(url(model, "add/")).status_code == 403, model
+    with world_a.context():
+        benefit_id = Benefit.objects.get(description="Benefit alpha").pk
+    admin_a.post(url(Benefit, f"{benefit_id}/change/"), {"status": "validated", "validated_amount": "1"})
+    with world_a.context():
+        assert Benefit.objects.get(pk=benefit_id).status == "estimated"
+    response = admin_a.post(url(Certification, f"{rows_a['certification'].pk}/delete/"), {"post": "yes"})
+    assert response.status_code == 403
+    response = admin_a.post(url(Project, f"{rows_a['project'].pk}/delete/"), {"post": "yes"})
+    assert response.status_code == 403
+    with world_a.context():
+        assert Certification.objects.filter(pk=rows_a["certification"].pk).exists()
+        assert Project.objects.filter(pk=rows_a["project"].pk).exists()
+
+
+def _form_data(page: Any) -> dict[str, Any]:
+    form = page.context["adminform"].form
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{key}"] = management[key].value()
+        for inline_form in formset.formset.forms:
+            for name, field in inline_form.fields.items():
+                value = inline_form.instance.pk if name == "id" else inline_form.initial.get(name)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if isinstance(value, bool) or getattr(field.widget, "input_type", None) == "checkbox":
+                    if value:
+                        data[f"{inline_form.prefix}-{name}"] = "on"
+                    continue
+                data[f"{inline_form.prefix}-{name}"] = "" if value is None else value
+    return data
+
+
+def test_project_edit_applies_the_services_people_rules(admin_a, world_a, world_b, rows_a):
+    project = rows_a["project"]
+    page = admin_a.get(url(Project, f"{project.pk}/change/"))
+    data = _form_data(page)
+    data["coach"] = str(world_a.rep.pk)  # the lead cannot coach (and a rep is not a coach)
+    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors
+    data["coach"] = str(world_b.member(Role.COACH).pk)  # another tenant's person: not a valid choice
+    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
+    assert response.status_code == 200 and "coach" in response.context["adminform"].form.errors
+    data["coach"] = str(world_a.member(Role.COACH).pk)
+    data["title"] = "Renamed in the admin"
+    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with world_a.context():
+        saved = Project.objects.get(pk=project.pk)
+        assert saved.title == "Renamed in the admin" and saved.phase == "candidate"
+
+
+def test_cohort_rules_and_candidates_inline(admin_a, world_a, rows_a):
+    response = admin_a.post(
+        url(Cohort, "add/"),
+        {
+            "name": "cohort ALPHA",
+            "belt_level": "green",
+            "starts_on": "2026-01-01",
+            "candidates-TOTAL_FORMS": "0",
+            "candidates-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200 and "name" in response.context["adminform"].form.errors  # not a 500
+    response = admin_a.post(
+        url(Cohort, "add/"),
+        {
+            "name": "Second cohort",
+            "belt_level": "green",
+            "starts_on": "2026-01-01",
+            "candidates-TOTAL_FORMS": "1",
+            "candidates-INITIAL_FORMS": "0",
+            "candidates-0-member": str(world_a.customer_x.pk),
+            "candidates-0-target_belt": "green",
+            "candidates-0-status": "training",
+            "candidates-0-joined_on": "2026-01-02",
+        },
+    )
+    assert response.status_code == 200  # a customer participant cannot be a belt candidate
+    with world_a.context():
+        assert not Cohort.objects.filter(name="Second cohort").exists()
+        assert not BeltCandidate.objects.filter(member=world_a.customer_x).exists()
+
+
+def test_settings_are_one_row_per_workspace(admin_a, world_a):
+    assert admin_a.get(url(ProjectsSettings, "add/")).status_code == 403
+    with world_a.context():
+        settings_row = ProjectsSettings.objects.get()
+    page = admin_a.get(url(ProjectsSettings, f"{settings_row.pk}/change/"))
+    data = _form_data(page)
+    data["green_belt_closed_projects"] = "3"
+    response = admin_a.post(url(ProjectsSettings, f"{settings_row.pk}/change/"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with world_a.context():
+        assert ProjectsSettings.objects.get().green_belt_closed_projects == 3
+
+
+@pytest.mark.parametrize("role", [Role.REP, Role.COACH, Role.CHAMPION, Role.EXECUTIVE, Role.CUSTOMER])
+def test_non_admins_get_403(world_a, rows_a, client_for, role):
+    member = world_a.customer_x if role == Role.CUSTOMER else world_a.member(role)
+    client = client_for(member)
+    client.get(f"/t/{world_a.slug}/")
+    for model, key in ((Project, "project"), (Cohort, "cohort"), (BeltCandidate, "candidate")):
+        for path in (url(model), url(model, f"{rows_a[key].pk}/change/")):
+            response = client.get(path, follow=True)
+            assert response.status_code == 403, path
+            assert "Project alpha" not in response.content.decode()
+    for model in (ChecklistItem, ModuleCompletion):
+        assert client.get(url(model), follow=True).status_code == 403
