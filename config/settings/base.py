@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set that fields named alike in several components share.
+    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "projects.models.Phase"},
 }
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "
 def inline_choice(choices: list[tuple[str, str]], **kwargs: Any) -> serializers.ChoiceField:
     """A choice field documented with an inline enum (no shared component, so no name collisions)."""
     values = [value for value, _ in choices]
-    field_class = extend_schema_field({"type": "string", "enum": values})(serializers.ChoiceField)
+    # A fresh subclass per call: decorating ChoiceField itself would re-document every choice field.
+    subclass = type("InlineChoiceField", (serializers.ChoiceField,), {})
+    field_class = extend_schema_field({"type": "string", "enum": values})(subclass)
     return cast(serializers.ChoiceField, field_class(choices=choices, **kwargs))
 
 
