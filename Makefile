@@ -30,6 +30,7 @@ bench: install
 	$(PY) bench/bench_home.py
 	$(PY) bench/bench_partnering.py
 	@scripts/bench_dashboards.sh
+	@scripts/bench_projects.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,7 @@ from core.tenancy import tenant_context
 from dashboards import demo as dashboards_demo
 from partnering import demo as partnering_demo
 from partnering.models import CustomerAccount
+from projects import demo as projects_demo
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,24 @@ class Command(BaseCommand):
             f"(login {partnering_demo.BENCH_EMAIL}), each relationship with a scorecard, 12 quarters of results "
             "and both sides' ratings.",
         )
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=None,
+            metavar="N",
+            help="With --scale: projects in the benchmark tenant (default: the --scale number).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError("DEBUG is off: this looks like production. Re-run with --force to seed anyway.")
         if not 0 <= options["scale"] <= 100_000:
             raise CommandError("--scale must be between 0 and 100000.")
+        if options["projects"] is not None and not 0 <= options["projects"] <= 100_000:
+            raise CommandError("--projects must be between 0 and 100000.")
         logins = seed(password=options["password"])
         if options["scale"]:
-            bench = seed_bench(count=options["scale"], password=options["password"])
+            bench = seed_bench(count=options["scale"], password=options["password"], projects=options["projects"])
             logins.append({key: bench[key] for key in ("tenant", "role", "email", "customer_account")})
             self.stdout.write(
                 f"Benchmark tenant {bench['tenant']}: {bench['accounts_created']} accounts, "
@@ -144,11 +154,17 @@ def seed(*, password: str) -> list[dict[str, Any]]:
                 )
             partnering_demo.seed_tenant(spec.slug)
             dashboards_demo.seed_tenant(spec.slug)
+            projects_demo.seed_tenant(spec.slug)
     return logins
 
 
 @transaction.atomic
-def seed_bench(*, count: int, password: str) -> dict[str, Any]:
-    """The benchmark tenant, all or nothing (see ``partnering.demo.seed_bench`` and ``dashboards.demo.seed_bench``)."""
+def seed_bench(*, count: int, password: str, projects: int | None = None) -> dict[str, Any]:
+    """The benchmark tenant, all or nothing (see ``partnering.demo.seed_bench``, ``dashboards.demo.seed_bench``
+    and ``projects.demo.seed_bench``: ``projects`` projects, by default ``count``)."""
     created = partnering_demo.seed_bench(count=count, password=password)
-    return {**created, **dashboards_demo.seed_bench()}
+    return {
+        **created,
+        **dashboards_demo.seed_bench(),
+        **projects_demo.seed_bench(count=count if projects is None else projects),
+    }
