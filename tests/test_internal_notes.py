@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from partnering import tasks
@@ -23,6 +24,8 @@ from partnering.models import (
     Relationship,
 )
 from partnering.tests.factories import action_for, contact_for, meeting_for, relationship_for, topic_for
+from projects.models import Project, ProjectActivity, ProjectAttachment, ProjectComment
+from projects.tests.factories import project_for
 from tests.test_isolation import OBJECT_ROUTES, ROUTES
 
 SECRET = "ZZ-INTERNAL-ONLY-7c41"
@@ -47,13 +50,31 @@ def _mark_everything_internal(world) -> None:
         title="Customer's own action",
         due_on=timezone.localdate() - dt.timedelta(days=3),
     )
+    project = project_for(world, account=world.account_x)
     with world.context():
-        for model in (CustomerAccount, Relationship, Meeting, FutureTopic, Contact):
+        for model in (CustomerAccount, Relationship, Meeting, FutureTopic, Contact, Project):
             model.objects.update(internal_notes=f"{SECRET} {model.__name__}")
         assert ActionItem.objects.filter(internal_only=True).exists()
+        for each in Project.objects.all():
+            if not ProjectComment.objects.filter(project=each, internal_only=True).exists():
+                ProjectComment.objects.create(project=each, body=f"{SECRET} comment", internal_only=True)
+                ProjectActivity.objects.create(
+                    project=each, verb="note", summary=f"{SECRET} activity", internal_only=True
+                )
+                attachment = ProjectAttachment(
+                    project=each,
+                    original_name=f"{SECRET}.txt",
+                    content_type="text/plain",
+                    size=6,
+                    internal_only=True,
+                )
+                attachment.file.save("x", ContentFile(b"secret"), save=False)
+                attachment.save()
+        assert project.pk is not None
 
 
-def test_no_internal_content_reaches_a_customer_anywhere(world_a, client_for, api_for):
+def test_no_internal_content_reaches_a_customer_anywhere(world_a, client_for, api_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     _mark_everything_internal(world_a)
     customer = world_a.customer_x
     pages, api = client_for(customer), api_for(customer)
@@ -78,6 +99,7 @@ def test_no_internal_content_reaches_a_customer_anywhere(world_a, client_for, ap
     for path in (
         f"/t/{world_a.slug}/accounts/export.csv",
         f"/t/{world_a.slug}/relationships/{relationship_for(world_a).pk}/meetings.ics",
+        f"/t/{world_a.slug}/projects/export.csv",
     ):
         response = pages.get(path)
         assert response.status_code in (200, 403, 404)
@@ -93,8 +115,9 @@ def test_no_internal_content_reaches_a_customer_anywhere(world_a, client_for, ap
         assert "Customer's own action" in message.body
 
 
-def test_the_sentinel_is_visible_to_our_own_people(world_a, client_for):
+def test_the_sentinel_is_visible_to_our_own_people(world_a, client_for, settings, tmp_path):
     """Control for the crawl above: the same content does render for an internal member."""
+    settings.MEDIA_ROOT = tmp_path
     _mark_everything_internal(world_a)
     relationship = relationship_for(world_a)
     page = client_for(world_a.member("champion")).get(f"/t/{world_a.slug}/relationships/{relationship.pk}/")
