@@ -117,9 +117,10 @@ class HomeView(TenantScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         membership = self.request.membership  # type: ignore[attr-defined]
         context.update(selectors.home_summary(membership=membership))
-        from projects.selectors import unread_notifications  # "For you": one query
+        from projects.selectors import my_open_projects, unread_notifications
 
-        context["for_you"] = unread_notifications(membership, limit=5)
+        context["for_you"] = unread_notifications(membership, limit=5)  # one query
+        context["my_projects"] = my_open_projects(membership)  # two queries
         return context
 
 

@@ -105,3 +105,12 @@ def project_panels(project: Project, membership: Membership) -> dict[str, Any]:
     for module in (workflow, selection, benefits, discussion):
         context.update(module.panel_context(project, membership))
     return context
+
+
+def my_open_projects(membership: Membership, *, limit: int = 6) -> list[Project]:
+    """The home page's "Your projects": open projects the member leads or coaches (customers: their
+    account's), flagged ones first, then the most recently active. Two queries (settings + rows)."""
+    queryset = projects_for(membership).filter(phase__in=OPEN_PHASES)
+    if membership.is_internal:
+        queryset = queryset.filter(Q(lead=membership) | Q(coach=membership))
+    return list(queryset.order_by("-is_stalled", "-tollgate_pending", "-last_activity_at")[:limit])

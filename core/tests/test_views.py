@@ -37,20 +37,43 @@ def test_customer_home_counts_only_their_account(world_a, client_for):
 
 
 @pytest.mark.parametrize("extra_accounts", [0, 40])
-def test_home_runs_at_most_9_queries_whatever_the_size(
+def test_home_runs_at_most_11_queries_whatever_the_size(
     world_a, client_for, django_assert_max_num_queries, extra_accounts
 ):
     from partnering.models import CustomerAccount
+    from projects.services import settings_for_tenant
+    from projects.tests.factories import project_for
 
     with world_a.context():
+        settings_for_tenant()
         CustomerAccount.objects.bulk_create(
             [CustomerAccount(tenant=world_a.tenant, name=f"Bulk {i}") for i in range(extra_accounts)]
         )
+    for i in range(extra_accounts // 5):
+        project_for(world_a, title=f"Project {i}")
     client = client_for(world_a.rep)
-    with django_assert_max_num_queries(9):  # 8 + the "For you" notifications (issue #5)
+    # 8 + "For you" notifications + "Your projects" (settings and rows), issue #5
+    with django_assert_max_num_queries(11):
         response = client.get(f"/t/{world_a.slug}/")
     assert response.status_code == 200
     assert response.context["account_count"] == 2 + extra_accounts
+    assert len(response.context["my_projects"]) == min(6, extra_accounts // 5)
+
+
+def test_home_lists_the_projects_i_lead_or_coach_and_a_customer_sees_their_accounts(world_a, client_for):
+    from projects.tests.factories import project_for
+
+    mine = project_for(world_a, title="Mine to lead", account=world_a.account_x)
+    project_for(world_a, title="Other account", account=world_a.account_y)
+    rep_page = client_for(world_a.rep).get(f"/t/{world_a.slug}/").content.decode()
+    assert "Mine to lead" in rep_page and "Other account" in rep_page
+    coach_page = client_for(world_a.member("coach")).get(f"/t/{world_a.slug}/").content.decode()
+    assert "you coach" in coach_page
+    champion_page = client_for(world_a.member("champion")).get(f"/t/{world_a.slug}/").content.decode()
+    assert "No open projects you lead or coach" in champion_page
+    customer_page = client_for(world_a.customer_x).get(f"/t/{world_a.slug}/").content.decode()
+    assert "Mine to lead" in customer_page and "Other account" not in customer_page
+    assert str(mine.pk) in customer_page
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(world_a, client):
