@@ -17,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from core.models import Membership
+from core.parsing import uuid_or_none
 from core.permissions import can
 from core.views import TenantScopedViewMixin
 from knowledge import selectors, services
@@ -66,7 +67,9 @@ class AreaCreateView(_Page, View):
         initial: dict[str, Any] = {}
         parent_id = request.GET.get("parent")
         if parent_id:
-            initial["parent"] = SolutionArea.objects.filter(pk=parent_id).first() if _is_uuid(parent_id) else None
+            initial["parent"] = (
+                SolutionArea.objects.filter(pk=parent_id).first() if (uuid_or_none(parent_id) is not None) else None
+            )
         return self.page(AreaForm(initial=initial))
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
@@ -87,16 +90,6 @@ class AreaCreateView(_Page, View):
             "knowledge/area_form.html",
             {"form": form, "area": area, "subnav": "areas", "active_nav": "projects"},
         )
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 class AreaEditView(AreaCreateView):

@@ -113,4 +113,5 @@ def my_open_projects(membership: Membership, *, limit: int = 6) -> list[Project]
     queryset = projects_for(membership).filter(phase__in=OPEN_PHASES)
     if membership.is_internal:
         queryset = queryset.filter(Q(lead=membership) | Q(coach=membership))
-    return list(queryset.order_by("-is_stalled", "-tollgate_pending", "-last_activity_at")[:limit])
+    ordered = queryset.order_by("-is_stalled", "-tollgate_pending", "-last_activity_at")  # type: ignore[misc]
+    return list(ordered[:limit])

@@ -8,7 +8,6 @@ they own. Overdue open actions are flagged on every list.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
+from core.parsing import uuid_or_none
 from core.permissions import can
 from partnering import selectors, services
 from partnering.forms.work import (
@@ -49,13 +49,6 @@ from partnering.views.meetings import PageMixin, apply_errors
 def _actions_visible(queryset: QuerySet[Any], membership: Any) -> QuerySet[Any]:
     """Customers never see internal-only actions, not even by id."""
     return queryset.filter(internal_only=False) if membership.is_customer else queryset
-
-
-def _uuid_or_none(value: str | None) -> str | None:
-    try:
-        return str(uuid.UUID(value)) if value else None
-    except ValueError:
-        return None
 
 
 # --- Action items -----------------------------------------------------------------------------
@@ -125,8 +118,8 @@ class ActionCreateView(PageMixin, View):
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         relationship = self.get_object()
         initial = {
-            "meeting": _uuid_or_none(request.GET.get("meeting")),
-            "topic": _uuid_or_none(request.GET.get("topic")),
+            "meeting": uuid_or_none(request.GET.get("meeting")),
+            "topic": uuid_or_none(request.GET.get("topic")),
             "owner": self.member.pk,
         }
         form = ActionForm(initial=initial, relationship=relationship)

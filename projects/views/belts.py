@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views import View
 
 from core.models import Membership
+from core.parsing import uuid_or_none
 from core.permissions import can
 from partnering.views.meetings import PageMixin, apply_errors
 from projects import belts
@@ -214,7 +215,7 @@ class CandidateCreateView(BeltsPage, View):
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         initial: dict[str, Any] = {}
-        cohort_id = _uuid(request.GET.get("cohort"))
+        cohort_id = uuid_or_none(request.GET.get("cohort"))
         if cohort_id:
             initial["cohort"] = Cohort.objects.filter(pk=cohort_id).first()
         return self.page(CandidateForm(initial=initial))
@@ -262,7 +263,7 @@ class CandidateDetailView(BeltsPage, View):
         candidate = self.get_object()
         self.require("belts.manage")
         default = self.url("candidate-detail", pk=candidate.pk)
-        module = TrainingModule.objects.filter(pk=_uuid(request.POST.get("module"))).first()
+        module = TrainingModule.objects.filter(pk=uuid_or_none(request.POST.get("module"))).first()
         if module is None:
             messages.error(request, "Choose one of the listed modules.")
             return redirect(default)
@@ -276,15 +277,6 @@ class CandidateDetailView(BeltsPage, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(default)
-
-
-def _uuid(value: str | None) -> str | None:
-    import uuid
-
-    try:
-        return str(uuid.UUID(value)) if value else None
-    except ValueError:
-        return None
 
 
 def candidate_context(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:

@@ -14,15 +14,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.views import View
 
-from core.models import Membership
-from core.permissions import can
-from core.views import TenantScopedViewMixin
 from projects import benefits as area
-from projects import selectors
 from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
+from projects.views.base import ProjectPageMixin
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -39,32 +36,8 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class ProjectAreaPage(TenantScopedViewMixin, View):
-    """Base of this area's project pages: scoped project lookup, then the write permission."""
-
-    model = Project
-    manage_action: str | None = None
-    kwargs: dict[str, Any]
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def slug(self) -> str:
-        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
-
-    def get_project(self) -> Project:
-        project = get_object_or_404(selectors.projects_for(self.member), pk=self.kwargs["pk"])
-        if self.manage_action and not can(self.member, self.manage_action):
-            raise PermissionDenied("Your role does not allow this.")
-        return project
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
-
-    def detail_url(self, project: Project, anchor: str = "") -> str:
-        return self.url("detail", pk=project.pk) + (f"#{anchor}" if anchor else "")
+class ProjectAreaPage(ProjectPageMixin, View):
+    """Base of the benefits and discussion pages."""
 
 
 class BenefitForm(forms.Form):

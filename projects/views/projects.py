@@ -11,53 +11,25 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.views import View
 
 from core.models import Membership
 from core.permissions import can
-from core.views import TenantScopedViewMixin
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
 from partnering.views.accounts import csv_safe
 from projects import filters, selectors, services
 from projects.forms import ProjectEditForm, QuickLogForm, TeamForm, add_service_errors, internal_people
 from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
+from projects.views.base import ProjectPageMixin
 
 PAGE_SIZE = 50
-
-
-class ProjectPageMixin(TenantScopedViewMixin):
-    """Lookups through ``projects_for`` (scoped, flags annotated), then the write permission."""
-
-    model = Project
-    manage_action: str | None = None
-    kwargs: dict[str, Any]
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def slug(self) -> str:
-        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
-
-    def projects(self) -> QuerySet[Project]:
-        return selectors.projects_for(self.member)
-
-    def get_project(self) -> Project:
-        project = get_object_or_404(self.projects(), pk=self.kwargs["pk"])
-        if self.manage_action and not can(self.member, self.manage_action):
-            raise PermissionDenied("Your role does not allow this.")
-        return project
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
 
 
 # --- List and CSV ---------------------------------------------------------------------------

@@ -7,24 +7,21 @@ else of our company may score any open project of the tenant.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.views import View
 
-from core.models import Membership
 from core.permissions import can
-from core.views import TenantScopedViewMixin
 from partnering.views.meetings import apply_errors
 from projects import selection, services
 from projects.models import CURRENCIES, Criterion, Project, ProjectsSettings
-from projects.selectors import projects_for
+from projects.views.base import ProjectPageMixin
 
 SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
 CRITERION_HELP = {
@@ -34,38 +31,6 @@ CRITERION_HELP = {
     Criterion.EFFORT: "1 = little effort, 5 = a lot (counted inversely: less effort scores higher).",
     Criterion.DATA_AVAILABILITY: "1 = no data yet, 5 = the data is at hand.",
 }
-
-
-class ProjectPageMixin(TenantScopedViewMixin):
-    """Shared plumbing of the projects pages of this area."""
-
-    kwargs: dict[str, Any]
-    manage_action: ClassVar[str | None] = None
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def slug(self) -> str:
-        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(name, kwargs={"tenant_slug": self.slug, **kwargs})
-
-    def next_url(self, default: str) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
-        return default
-
-    def require(self, action: str) -> None:
-        if not can(self.member, action):
-            raise PermissionDenied("Your role does not allow this.")
-
-    def get_project(self) -> Project:
-        """The project of the URL through the member's scoped queryset (404 for everyone else)."""
-        return get_object_or_404(projects_for(self.member), pk=self.kwargs["pk"])
 
 
 class ScoreForm(forms.Form):
