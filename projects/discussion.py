@@ -28,6 +28,7 @@ from projects import services
 from projects.models import (
     CustomerFeedback,
     Phase,
+    PhaseVisit,
     Project,
     ProjectActivity,
     ProjectAttachment,
@@ -295,6 +296,13 @@ def feedback_give(
             phase = default_feedback_phase(project, last_decided_review(project))
     if phase not in Phase.values or (phase == Phase.CANCELLED and project.phase != Phase.CANCELLED):
         raise ValidationError({"phase": f"'{phase}' is not a phase of this project."})
+    reached = (
+        phase == project.phase
+        or PhaseVisit.objects.filter(project=project, phase=phase).exists()
+        or TollgateReview.objects.filter(project=project, phase=phase, decided_at__isnull=False).exists()
+    )
+    if not reached:
+        raise ValidationError({"phase": f"The project has not been in {Phase(phase).label} yet."})
     if CustomerFeedback.objects.filter(project=project, phase=phase, author=actor).exists():
         raise ValidationError({"phase": "You already gave feedback on this phase."})
     feedback = save_validated(

@@ -313,6 +313,11 @@ def test_feedback_pages_and_api(world_a, project, client_for, api_for):
     again = customer.post(url, {"satisfaction": "2", "phase": "candidate"})
     assert again.status_code == 200 and "You already gave feedback on this phase" in again.content.decode()
     client = api_for(world_a.customer_x)
+    early = client.post(
+        api(world_a, "project-feedback/"), {"project": str(project.pk), "satisfaction": 5, "phase": "define"}
+    )
+    assert early.status_code == 400 and "phase" in early.json()["error"]["fields"]  # not reached yet
+    approve(world_a, project, Phase.DEFINE)
     response = client.post(
         api(world_a, "project-feedback/"), {"project": str(project.pk), "satisfaction": 5, "phase": "define"}
     )
@@ -334,6 +339,8 @@ def test_feedback_pages_and_api(world_a, project, client_for, api_for):
 def test_feedback_summary_numbers(world_a, client_for, api_for, django_assert_max_num_queries):
     p1 = project_for(world_a)
     p2 = project_for(world_a, account=world_a.account_y, title="Coating line scrap")
+    for project, phase in ((p1, Phase.DEFINE), (p1, Phase.MEASURE), (p2, Phase.DEFINE)):
+        approve(world_a, project, phase)
     with world_a.context():
         discussion.feedback_give(
             actor=world_a.customer_x, project=p1, satisfaction=4, phase="define", what_worked="Good"
@@ -406,3 +413,20 @@ def test_api_lists_have_constant_queries(world_a, project, api_for, django_asser
     with django_assert_max_num_queries(10):
         response = client.get(api(world_a, f"{route}/?project={project.pk}"))
     assert response.status_code == 200
+
+
+def test_feedback_on_a_phase_the_project_has_not_reached_is_refused(world_a):
+    from django.core.exceptions import ValidationError as _ValidationError
+
+    from projects import discussion as _discussion
+    from projects.models import CustomerFeedback as _CustomerFeedback
+    from projects.tests.factories import project_for as _project_for
+
+    project = _project_for(world_a)  # a candidate
+    with world_a.context():
+        with pytest.raises(_ValidationError) as error:
+            _discussion.feedback_give(actor=world_a.customer_x, project=project, satisfaction=4, phase="control")
+        assert "phase" in error.value.message_dict
+        assert not _CustomerFeedback.objects.filter(project=project).exists()
+        _discussion.feedback_give(actor=world_a.customer_x, project=project, satisfaction=4, phase="candidate")
+        assert _CustomerFeedback.objects.filter(project=project, phase="candidate").count() == 1
