@@ -115,3 +115,31 @@ def my_open_projects(membership: Membership, *, limit: int = 6) -> list[Project]
         queryset = queryset.filter(Q(lead=membership) | Q(coach=membership))
     ordered = queryset.order_by("-is_stalled", "-tollgate_pending", "-last_activity_at")  # type: ignore[misc]
     return list(ordered[:limit])
+
+
+def account_projects_summary(membership: Membership, account: Any, *, limit: int = 8) -> dict[str, Any]:
+    """The account page's "Projects" card: open projects (flagged first), counts per state and the
+    customer's feedback on them (responses, average satisfaction). Four queries."""
+    from django.db.models import Avg, Count
+
+    from projects.models import CustomerFeedback
+
+    scoped = projects_for(membership).filter(customer_account=account)
+    open_projects = list(
+        scoped.filter(phase__in=OPEN_PHASES).order_by("-is_stalled", "-last_activity_at")[:limit]  # type: ignore[misc]
+    )
+    counts = (
+        Project.objects.visible_to(membership)
+        .filter(customer_account=account)
+        .aggregate(
+            open=Count("id", filter=Q(phase__in=OPEN_PHASES)),
+            closed=Count("id", filter=Q(phase="closed")),
+            cancelled=Count("id", filter=Q(phase="cancelled")),
+        )
+    )
+    feedback = (
+        CustomerFeedback.objects.visible_to(membership)
+        .filter(project__customer_account=account)
+        .aggregate(responses=Count("id"), average=Avg("satisfaction"))
+    )
+    return {"projects": open_projects, "counts": counts, "feedback": feedback}

@@ -559,3 +559,16 @@ def test_contact_of_another_tenant_is_404(world_a, world_b, client_for):
     assert response.status_code == 404
     with world_b.context():
         assert not ContactActivity.objects.exists()
+
+
+def test_account_page_shows_its_projects_and_feedback_to_internal_and_its_customer(world_a, client_for):
+    from projects.tests.factories import project_for
+
+    project_for(world_a, title="Blowdown on boiler 2", account=world_a.account_x)
+    project_for(world_a, title="Scrap on line Y", account=world_a.account_y)
+    url = f"/t/{world_a.slug}/accounts/{world_a.account_x.pk}/"
+    for member in (world_a.rep, world_a.customer_x):
+        body = client_for(member).get(url).content.decode()
+        assert "Blowdown on boiler 2" in body and "Scrap on line Y" not in body
+        assert "1 open" in body
+    assert client_for(world_a.customer_y).get(url).status_code == 404

@@ -38,6 +38,7 @@ from partnering.forms.accounts import (
     internal_members,
 )
 from partnering.models import Contact, ContactActivity, CustomerAccount, RosterEntry
+from projects.selectors import account_projects_summary
 
 PAGE_SIZE = 25
 
@@ -263,6 +264,7 @@ class AccountDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
             can_view_contacts=can(membership, "contacts.view"),
             can_manage_contacts=can(membership, "contacts.manage"),
             can_manage_relationships=can(membership, "relationships.manage"),
+            account_projects=account_projects_summary(membership, account),
         )
         return context
 

@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.views import View
 
 from core.models import Membership
+from core.parsing import uuid_or_none
 from core.permissions import can
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
@@ -190,7 +191,7 @@ class QuickLogView(ProjectPageMixin, View):
         initial: dict[str, Any] = {"belt_level": BeltLevel.GREEN}
         account = request.GET.get("account")
         if account:
-            initial["customer_account"] = account
+            initial["customer_account"] = uuid_or_none(account)
         form = QuickLogForm(initial=initial, membership=self.member)
         return self.page(form)
 
