@@ -148,6 +148,40 @@ def tollgate_submit(*, actor: Membership, project: Project, summary: str = "") -
 
 
 @transaction.atomic
+def tollgate_withdraw(*, actor: Membership, review: TollgateReview) -> TollgateReview:
+    """The lead (or an admin) takes back a submission the coach has not decided yet, e.g. to finish
+    a deliverable first. The phase stays; the coach is told."""
+    require(actor, "tollgates.submit")
+    project = review.project
+    _in_tenant(actor, project)
+    if actor.pk != project.lead_id and not _is_admin(actor):
+        raise PermissionDenied("Only the project's lead (or the program office) can withdraw a submission.")
+    _locked(project)
+    review = TollgateReview.objects.select_for_update().get(pk=review.pk)
+    if review.decision != ReviewDecision.PENDING:
+        raise ValidationError({"decision": "Only a submission still awaiting the coach can be withdrawn."})
+    review.decision = ReviewDecision.WITHDRAWN
+    review.decided_by = actor
+    review.decided_at = timezone.now()
+    review.save(update_fields=["decision", "decided_by", "decided_at"])
+    project.tollgate_pending = False
+    project.save(update_fields=["tollgate_pending", "updated_at"])
+    phase = _phase_label(review.phase)
+    services.activity_record(
+        project=project, actor=actor, verb="tollgate.withdrawn", summary=f"{_name(actor)} withdrew the {phase} tollgate"
+    )
+    services.notify(
+        recipients=[project.coach],
+        project=project,
+        verb="tollgate.withdrawn",
+        message=f"{project.title}: the {phase} tollgate was withdrawn by the lead",
+        actor=actor,
+    )
+    review.project = project
+    return review
+
+
+@transaction.atomic
 def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str, comments: str = "") -> TollgateReview:
     """The project's coach approves (the project enters the next phase) or returns (comments required)."""
     require(actor, "tollgates.decide")
@@ -580,6 +614,7 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         and can(membership, "tollgates.submit")
         and (is_lead or admin),
         "workflow_can_decide": pending is not None and is_coach and not is_lead and can(membership, "tollgates.decide"),
+        "workflow_can_withdraw": pending is not None and can(membership, "tollgates.submit") and (is_lead or admin),
         "workflow_can_check": is_open and can(membership, "checklists.update"),
         "workflow_can_wait": is_open and can(membership, "waiting.manage"),
         "workflow_can_cancel": is_open and can(membership, "projects.cancel") and (is_lead or is_coach or admin),

@@ -18,7 +18,9 @@ from typing import Any
 
 from core.models import Membership
 
-OK = (200, 302)  # the owner side may be redirected onwards (e.g. into the admin); outsiders get 404
+#: The owner side may be redirected onwards (e.g. into the admin). A POST-only action answers a GET
+#: with 405, which the API gives only *after* membership was proved (outsiders still get 404).
+OK = (200, 302, 405)
 
 
 @dataclass

@@ -259,6 +259,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         "create": "tollgates.submit",
         "decision": "projects.view",
         "decide": "projects.view",  # looked up first (404), then the service checks the coach (403)
+        "withdraw": "tollgates.submit",  # the service checks the lead (403)
     }
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -291,6 +292,17 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         serializer = TollgateDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.tollgate_decide(actor=self.membership, review=review, **serializer.validated_data)
+        return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+
+    @extend_schema(
+        summary="Withdraw a pending submission (the project's lead, or an admin)",
+        request=None,
+        responses={200: TollgateReviewSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="withdraw", url_name="withdraw", filter_backends=[])
+    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        review = cast(TollgateReview, self.get_object())
+        workflow.tollgate_withdraw(actor=self.membership, review=review)
         return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
 
 

@@ -96,6 +96,7 @@ OBJECT_ROUTES = {
     # pages
     "tollgate-submit": (_pk, False),
     "tollgate-decide": (_review, False),
+    "tollgate-withdraw": (_review, False),
     "checklist-add": (_pk, True),  # GET redirects to the project
     "checklist-toggle": (_item_pk, True),  # GET redirects to the project
     "waiting-start": (_pk, False),
@@ -105,6 +106,7 @@ OBJECT_ROUTES = {
     # API
     "api-tollgate-review-detail": (_review_id, True),
     "api-tollgate-review-decide": (_review_id, False),
+    "api-tollgate-review-withdraw": (_review_id, False),
     "api-checklist-item-detail": (_item_id, True),
     "api-waiting-period-detail": (_period_id, True),
     "api-waiting-period-end": (_period_id, False),
@@ -117,5 +119,7 @@ OBJECT_ROUTES = {
 ROUTE_ROLES = {
     "checklist-templates": "admin",
     "tollgate-decide": "coach",
+    "tollgate-withdraw": "rep",
     "api-tollgate-review-decide": "coach",
+    "api-tollgate-review-withdraw": "rep",
 }

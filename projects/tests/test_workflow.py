@@ -327,3 +327,28 @@ def test_panel_context_time_in_phase_and_fixed_queries(world_a, project, django_
         assert not customer["workflow_can_submit"] and not customer["workflow_can_check"]
         assert len(customer["workflow_reviews"]) == len(context["workflow_reviews"])
         assert workflow.panel_context(project, world_a.customer_y)["workflow_reviews"] == []
+
+
+def test_the_lead_withdraws_a_pending_submission_and_can_submit_again(world_a, project, client_for, api_for):
+    coach, rep = world_a.member("coach"), world_a.rep
+    with world_a.context():
+        review = workflow.tollgate_submit(actor=rep, project=project)
+        with pytest.raises(PermissionDenied):  # not the lead
+            workflow.tollgate_withdraw(actor=coach, review=review)
+    url = f"/t/{world_a.slug}/projects/{project.pk}/tollgate/{review.pk}/withdraw/"
+    assert client_for(world_a.customer_x).post(url).status_code == 403
+    assert client_for(world_a.customer_y).post(url).status_code == 404
+    response = client_for(rep).post(url)
+    assert response.status_code == 302
+    with world_a.context():
+        review.refresh_from_db()
+        assert review.decision == ReviewDecision.WITHDRAWN
+        assert fresh(world_a, project).tollgate_pending is False
+        assert fresh(world_a, project).phase == Phase.CANDIDATE
+        with pytest.raises(ValidationError):  # already withdrawn
+            workflow.tollgate_withdraw(actor=rep, review=review)
+        again = workflow.tollgate_submit(actor=rep, project=project)
+    api_url = f"/api/v1/t/{world_a.slug}/tollgate-reviews/{again.pk}/withdraw/"
+    assert api_for(coach).post(api_url).status_code == 403
+    answer = api_for(rep).post(api_url)
+    assert answer.status_code == 200 and answer.json()["decision"] == "withdrawn"

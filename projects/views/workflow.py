@@ -192,6 +192,26 @@ class TollgateDecideView(ProjectPage):
         return self.page(project, review, form)
 
 
+class TollgateWithdrawView(TollgateDecideView):
+    """POST: the lead takes back a pending submission; GET goes back to the project."""
+
+    manage_action = "tollgates.submit"
+
+    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+        return redirect(self.project_url(self.get_object()))
+
+    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+        project = self.get_object()
+        review = self.get_review(project)
+        try:
+            workflow.tollgate_withdraw(actor=self.member, review=review)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Withdrawn: the phase stays open; submit again when it is ready.")
+        return redirect(self.project_url(project))
+
+
 # --- Checklists -----------------------------------------------------------------------------
 
 
@@ -434,6 +454,7 @@ class NotificationsView(PageMixin, View):
 urlpatterns: list[URLPattern] = [
     path("<uuid:pk>/tollgate/", TollgateSubmitView.as_view(), name="tollgate-submit"),
     path("<uuid:pk>/tollgate/<uuid:review_pk>/decide/", TollgateDecideView.as_view(), name="tollgate-decide"),
+    path("<uuid:pk>/tollgate/<uuid:review_pk>/withdraw/", TollgateWithdrawView.as_view(), name="tollgate-withdraw"),
     path("<uuid:pk>/checklist/", ChecklistAddView.as_view(), name="checklist-add"),
     path("<uuid:pk>/checklist/<uuid:item_pk>/", ChecklistToggleView.as_view(), name="checklist-toggle"),
     path("<uuid:pk>/waiting/", WaitingStartView.as_view(), name="waiting-start"),
