@@ -76,10 +76,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "feedback.summary": INTERNAL,
     "belts.view": INTERNAL,
     "belts.manage": frozenset({Role.ADMIN, Role.COACH}),
-    "belts.certify": frozenset(
-        {Role.ADMIN, Role.COACH}
-    ),  # service: signer is a coach / Black Belt, never the candidate
+    # The service decides who signs: a coach or a certified Black Belt of any internal role, never the candidate.
+    "belts.certify": INTERNAL,
     "notifications.view": EVERYONE,
+    "projects.program": frozenset({Role.ADMIN, Role.EXECUTIVE, Role.COACH}),  # program health page and API
     # knowledge (taxonomy now, the library in a later issue)
     "taxonomy.view": INTERNAL,
     "taxonomy.manage": frozenset({Role.ADMIN, Role.COACH}),

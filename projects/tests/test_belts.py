@@ -467,11 +467,11 @@ def test_certify_page_flow(world_a, client_for):
     assert client_for(world_a.rep).get(page(world_a, f"candidates/{candidate.pk}/certify/")).status_code == 403
     html = client_for(coach(world_a)).get(page(world_a, f"candidates/{candidate.pk}/")).content.decode()
     assert 'data-testid="certify"' in html and 'data-testid="badge-eligible"' in html
-    # an admin may open the page (role allows) but the service refuses: not a coach
+    # an admin who is not a coach or Black Belt cannot sign off either
     response = client_for(world_a.admin).post(
         page(world_a, f"candidates/{candidate.pk}/certify/"), {"certified_on": TODAY().isoformat()}
     )
-    assert response.status_code == 200 and "coach" in response.content.decode()
+    assert response.status_code == 403
     client = client_for(coach(world_a))
     response = client.post(page(world_a, f"candidates/{candidate.pk}/certify/"), {"certified_on": "2999-01-01"})
     assert response.status_code == 200 and response.context["form"].errors
@@ -656,3 +656,15 @@ def test_api_candidate_list_query_count_is_constant(world_a, api_for, django_ass
     with django_assert_max_num_queries(14):
         response = client.get(api(world_a, "belt-candidates/"))
     assert response.status_code == 200 and response.json()["count"] == size
+
+
+def test_a_certified_black_belt_of_any_internal_role_signs_off_newer_candidates(world_a):
+    """Seed 000 step 7: Black Belts coach the newer cohorts, whatever their role."""
+    champion = world_a.member("champion")
+    candidate = eligible_green(world_a)
+    with world_a.context():
+        with pytest.raises(PermissionDenied):
+            belts.certify(actor=champion, candidate=candidate)  # not a Black Belt yet
+        Certification.objects.create(member=champion, belt_level="black", signed_off_by=coach(world_a))
+        certification = belts.certify(actor=champion, candidate=candidate)
+        assert certification.signed_off_by == champion

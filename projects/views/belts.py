@@ -319,6 +319,12 @@ class CertifyView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("member__user", "cohort")
 
+    def get_object(self) -> Any:
+        candidate = super().get_object()
+        if not is_coach(self.member):
+            raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
+        return candidate
+
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         candidate = self.get_object()
         return self.page(candidate, CertifyForm(initial={"certified_on": timezone.localdate()}))
