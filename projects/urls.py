@@ -1,6 +1,6 @@
 """Projects pages under /t/<tenant_slug>/ (namespace ``projects``); one views module per area."""
 
-from projects.views import belts, benefits, board, coaching, discussion, projects, selection, workflow
+from projects.views import belts, benefits, board, coaching, discussion, program, projects, selection, workflow
 
 app_name = "projects"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *workflow.urlpatterns,
     *benefits.urlpatterns,
     *discussion.urlpatterns,
+    *program.urlpatterns,
 ]
