@@ -12,7 +12,7 @@ def areas_tree(*, q: str = "", active: bool | None = None) -> QuerySet[SolutionA
     queryset = SolutionArea.objects.annotate(
         project_count=Count("projects", distinct=True), expert_count=Count("experts", distinct=True)
     ).order_by("path")
-    q = (q or "").strip()
+    q = (q or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if q:
         queryset = queryset.filter(Q(path__icontains=q) | Q(description__icontains=q))
     if active is not None:

@@ -60,7 +60,7 @@ def _get(params: Mapping[str, Any], key: str) -> str:
     value = params.get(key)
     if value is None:
         return ""
-    return str(value).strip()[:200]
+    return str(value).replace("\x00", "").strip()[:200]  # PostgreSQL text cannot hold NUL
 
 
 def filter_projects(

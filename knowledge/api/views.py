@@ -49,7 +49,7 @@ class SolutionAreaViewSet(
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         queryset = queryset.annotate(project_count=Count("projects", distinct=True)).order_by("path")
         if self.action == "list":
-            q = (self.request.query_params.get("q") or "").strip()
+            q = (self.request.query_params.get("q") or "").replace("\x00", "").strip()  # no NUL in PostgreSQL
             if q:
                 queryset = queryset.filter(Q(path__icontains=q) | Q(description__icontains=q))
             active = (self.request.query_params.get("active") or "").lower()

@@ -238,3 +238,16 @@ def test_api_rescopes_parent_and_refuses_customers_and_reps(world_a, world_b, ap
     assert api_for(world_a.rep).get(api_url(world_a)).status_code == 200
     with world_a.context():
         assert not SolutionArea.objects.exists()
+
+
+# --- Regression: a NUL byte in the search (PostgreSQL text cannot hold one) ---------------------
+
+
+def test_search_with_a_nul_byte_is_not_a_server_error(world_a, client_for, api_for):
+    area_for(world_a, "Boiler water")
+    page = client_for(world_a.admin).get(areas_url(world_a), {"q": "Boil\x00er"})
+    assert page.status_code == 200
+    assert "Boiler water" in page.content.decode()  # the NUL is dropped, the rest still searched
+    api = api_for(world_a.admin).get(api_url(world_a), {"q": "Boil\x00er"})
+    assert api.status_code == 200
+    assert [row["name"] for row in api.json()["results"]] == ["Boiler water"]

@@ -344,3 +344,18 @@ def test_export_is_formula_safe_and_filtered(world_a, client_for):
         csv.reader(io.StringIO(client_for(world_a.customer_y).get(url(world_a, "export.csv")).content.decode()))
     )
     assert [r[0] for r in customer_rows[1:]] == ["Other account"]
+
+
+# --- Regression: a NUL byte in a filter (PostgreSQL text cannot hold one) -----------------------
+
+
+def test_list_board_and_export_filters_with_a_nul_byte_are_not_a_server_error(world_a, client_for, api_for):
+    project_for(world_a, title="Cut boiler blowdown losses")
+    client = client_for(world_a.rep)
+    params = {"q": "boil\x00er", "phase": "\x00", "stalled": "\x00"}
+    for path in ("", "board/", "export.csv"):
+        response = client.get(f"/t/{world_a.slug}/projects/{path}", params)
+        assert response.status_code == 200, path
+    assert "Cut boiler blowdown losses" in client.get(f"/t/{world_a.slug}/projects/", params).content.decode()
+    for path in ("projects/", "project-board/"):
+        assert api_for(world_a.rep).get(f"/api/v1/t/{world_a.slug}/{path}", params).status_code == 200, path
