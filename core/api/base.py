@@ -31,6 +31,8 @@ class HasTenantAction(permissions.BasePermission):
     """Checks ``view.action_permissions`` (HTTP method or viewset action → action name)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
+        if (request.method or "").lower() not in getattr(view, "http_method_names", ()):
+            return True  # a method the view does not offer at all: let DRF answer 405, not 403
         mapping: dict[str, str] = getattr(view, "action_permissions", {})
         action = mapping.get(getattr(view, "action", None) or "") or mapping.get(request.method or "")
         if action is None:

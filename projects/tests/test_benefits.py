@@ -430,3 +430,10 @@ def test_api_list_queries_constant(world_a, project, api_for, django_assert_max_
     client = api_for(world_a.rep)
     with django_assert_max_num_queries(12):
         assert client.get(api(world_a, "benefits/")).status_code == 200
+
+
+def test_put_is_not_offered_on_benefits_405_not_403(world_a, api_for):
+    response = api_for(world_a.admin).put(
+        f"/api/v1/t/{world_a.slug}/benefits/00000000-0000-4000-8000-000000000000/", {}, format="json"
+    )
+    assert response.status_code == 405
