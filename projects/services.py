@@ -310,11 +310,15 @@ def notify(
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: Membership, ids: Iterable[Any] | None = None) -> int:
-    """Mark the actor's notifications read (all of them when ``ids`` is None)."""
+def notifications_mark_read(
+    *, actor: Membership, ids: Iterable[Any] | None = None, project: Project | None = None
+) -> int:
+    """Mark the actor's notifications read: those with ``ids``, those about ``project``, or all. One query."""
     queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
+    if project is not None:
+        queryset = queryset.filter(project=project)
     return queryset.update(read_at=timezone.now())
 
 

@@ -118,3 +118,17 @@ def test_a_submission_is_emailed_by_the_real_worker(celery_worker, world_a):
             break
         time.sleep(0.2)
     assert note.emailed_at is not None
+
+
+def test_opening_the_project_reads_its_notifications_only(world_a, client_for):
+    project = project_for(world_a)
+    other = project_for(world_a, title="Another project")
+    coach = world_a.member("coach")
+    with world_a.context():
+        services.notify(recipients=[coach], project=project, verb="x", message="About this one")
+        services.notify(recipients=[coach], project=other, verb="x", message="About the other")
+    client = client_for(coach)
+    assert client.get(f"/t/{world_a.slug}/projects/{project.pk}/").status_code == 200
+    with world_a.context():
+        unread = Notification.objects.filter(recipient=coach, read_at__isnull=True)
+        assert list(unread.values_list("message", flat=True)) == ["About the other"]

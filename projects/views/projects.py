@@ -248,6 +248,8 @@ class ProjectDetailView(ProjectPageMixin, View):
             "is_internal": member.is_internal,
         }
         context.update(selectors.project_panels(project, member))
+        # Opening the project is reading what it told you: its notifications leave "For you".
+        services.notifications_mark_read(actor=member, project=project)
         return render(request, "projects/project_detail.html", context)
 
 
