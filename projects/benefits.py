@@ -296,19 +296,14 @@ def benefit_validate(*, actor: Membership, benefit: Benefit, validated_amount: A
     benefit.validated_at = timezone.now()
     benefit.customer_comment = (comment or "").strip()
     save_validated(benefit)
-    services.activity_record(
+    services.announce(
         project=project,
         actor=actor,
         verb="benefit.validated",
         summary=f"{actor.user.display_name} validated the benefit “{benefit.description}” at "
         f"{_money(amount, benefit.currency)}",
-    )
-    services.notify(
         recipients=[project.lead],
-        project=project,
-        verb="benefit.validated",
         message=f"{actor.user.display_name} validated “{benefit.description}” ({_money(amount, benefit.currency)}).",
-        actor=actor,
     )
     return benefit
 
@@ -326,18 +321,13 @@ def benefit_dispute(*, actor: Membership, benefit: Benefit, comment: str) -> Ben
     benefit.validated_at = timezone.now()
     benefit.customer_comment = comment
     save_validated(benefit)
-    services.activity_record(
+    services.announce(
         project=project,
         actor=actor,
         verb="benefit.disputed",
         summary=f"{actor.user.display_name} disputed the benefit “{benefit.description}”",
-    )
-    services.notify(
         recipients=[project.lead],
-        project=project,
-        verb="benefit.disputed",
         message=f"{actor.user.display_name} disputed “{benefit.description}”: {comment}",
-        actor=actor,
     )
     return benefit
 

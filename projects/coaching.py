@@ -192,18 +192,13 @@ def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> P
     project.coach = coach
     Project.objects.filter(pk=project.pk).update(coach=coach)
     name = coach.user.display_name
-    services.activity_record(
+    services.announce(
         project=project,
         actor=actor,
         verb="coach.assigned",
         summary=f"{actor.user.display_name} made {name} the coach"
         + (f" (was {previous.user.display_name})" if previous is not None else ""),
-    )
-    services.notify(
         recipients=[coach],
-        project=project,
-        verb="coach.assigned",
         message=f"You are now the coach of “{project.title}”.",
-        actor=actor,
     )
     return project

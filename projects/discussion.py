@@ -317,18 +317,13 @@ def feedback_give(
         )
     )
     phase_label = Phase(phase).label
-    services.activity_record(
+    services.announce(
         project=project,
         actor=actor,
         verb="feedback.given",
         summary=f"{actor.user.display_name} gave feedback on {phase_label}: {score}/5",
-    )
-    services.notify(
         recipients=[project.lead, project.coach],
-        project=project,
-        verb="feedback.given",
         message=f"{actor.user.display_name} rated {phase_label} of {project.title} {score}/5.",
-        actor=actor,
     )
     return feedback
 

@@ -309,6 +309,22 @@ def notify(
     return rows
 
 
+def announce(
+    *,
+    project: Project,
+    actor: Membership,
+    verb: str,
+    summary: str,
+    recipients: Iterable[Membership | None],
+    message: str,
+    internal_only: bool = False,
+) -> list[Notification]:
+    """The usual pair after a write: a line in the project's feed, and a notification to the people
+    who must act (never the actor). Returns the notifications created."""
+    activity_record(project=project, actor=actor, verb=verb, summary=summary, internal_only=internal_only)
+    return notify(recipients=recipients, project=project, verb=verb, message=message, actor=actor)
+
+
 @transaction.atomic
 def notifications_mark_read(
     *, actor: Membership, ids: Iterable[Any] | None = None, project: Project | None = None
@@ -326,6 +342,7 @@ __all__ = [
     "DMAIC_PHASES",
     "PROJECT_FIELDS",
     "activity_record",
+    "announce",
     "checklist_templates_ensure",
     "notifications_mark_read",
     "notify",

@@ -131,18 +131,13 @@ def tollgate_submit(*, actor: Membership, project: Project, summary: str = "") -
     project.tollgate_pending = True
     project.save(update_fields=["tollgate_pending", "updated_at"])
     phase = _phase_label(review.phase)
-    services.activity_record(
+    services.announce(
         project=project,
         actor=actor,
         verb="tollgate.submitted",
         summary=f"{_name(actor)} submitted the {phase} tollgate",
-    )
-    services.notify(
         recipients=[project.coach, project.lead],
-        project=project,
-        verb="tollgate.submitted",
         message=f"{project.title}: the {phase} tollgate awaits your review",
-        actor=actor,
     )
     return review
 
@@ -224,18 +219,13 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     if key == APPROVE:
         assert target is not None
         services.phase_enter(project=project, phase=target, actor=actor)
-        services.activity_record(
+        services.announce(
             project=project,
             actor=actor,
             verb="tollgate.approved",
             summary=f"{_name(actor)} approved the {phase} tollgate; the project is now in {_phase_label(target)}",
-        )
-        services.notify(
             recipients=[project.lead],
-            project=project,
-            verb="tollgate.approved",
             message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
-            actor=actor,
         )
         services.notify(
             recipients=[project.customer_sponsor],
@@ -247,18 +237,13 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     else:
         project.tollgate_pending = False
         project.save(update_fields=["tollgate_pending", "updated_at"])
-        services.activity_record(
+        services.announce(
             project=project,
             actor=actor,
             verb="tollgate.returned",
             summary=f"{_name(actor)} returned the {phase} tollgate",
-        )
-        services.notify(
             recipients=[project.lead],
-            project=project,
-            verb="tollgate.returned",
             message=f"{project.title}: the {phase} tollgate was returned with comments",
-            actor=actor,
         )
     return review
 
