@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from core.models import Membership, Role
 from core.permissions import can
+from core.service_helpers import require as _require
+from core.service_helpers import save_validated as _save
 from core.tenancy import current_tenant_id
 from dashboards import quarters
 from dashboards.defaults import METRIC_TEMPLATES
@@ -88,25 +90,12 @@ class ResultConflict(ValidationError):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _require(actor: Membership, action: str) -> None:
-    if not can(actor, action):
-        raise PermissionDenied("Your role does not allow this.")
-
-
 def _check_relationship(actor: Membership, relationship: Relationship) -> None:
     """The relationship must be of this tenant and, for a customer participant, of their account."""
     if relationship.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
         raise PermissionDenied("Not found in this workspace.")
     if actor.is_customer and actor.customer_account_id != relationship.account_id:
         raise PermissionDenied("This is not your relationship.")
-
-
-def _save(obj: Any) -> Any:
-    if obj.tenant_id is None:  # set before full_clean so (tenant, …) unique constraints are validated
-        obj.tenant_id = current_tenant_id()
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def _coerce(model: type[Any], fields: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:

@@ -14,7 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Membership
-from core.permissions import can
+from core.service_helpers import apply_fields as _apply
+from core.service_helpers import check_same_tenant as _check_same_tenant
+from core.service_helpers import require as _require
+from core.service_helpers import save_validated as _save
 from core.tenancy import current_tenant_id
 from partnering.models import (
     DEFAULT_QUARTERLY_AGENDA,
@@ -43,11 +46,6 @@ from partnering.models import (
 )
 
 
-def _require(actor: Membership, action: str) -> None:
-    if not can(actor, action):
-        raise PermissionDenied("Your role does not allow this.")
-
-
 def _check_person(person: Membership | None, relationship: Relationship, field: str) -> None:
     """A person named on a relationship must be of this tenant and, if a customer, of its account."""
     if person is None:
@@ -56,27 +54,6 @@ def _check_person(person: Membership | None, relationship: Relationship, field: 
         raise ValidationError({field: "That person is not part of this workspace."})
     if person.is_customer and person.customer_account_id != relationship.account_id:
         raise ValidationError({field: "That customer participant belongs to another customer account."})
-
-
-def _check_same_tenant(obj: Any, field: str) -> None:
-    if obj is not None and obj.tenant_id != current_tenant_id():
-        raise ValidationError({field: "Not found in this workspace."})
-
-
-def _save(obj: Any) -> Any:
-    if obj.tenant_id is None:  # set before full_clean so (tenant, …) unique constraints are validated, not a 500
-        obj.tenant_id = current_tenant_id()
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
-def _apply(obj: Any, fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
-    for name, value in fields.items():
-        setattr(obj, name, value)
 
 
 def settings_for_tenant() -> PartneringSettings:
