@@ -21,7 +21,7 @@ from core.service_helpers import check_same_tenant, require
 from core.tenancy import current_tenant_id
 from knowledge.models import SolutionArea
 from projects import services
-from projects.models import OPEN_PHASES, BeltLevel, Certification, CoachExpertise, Project
+from projects.models import OPEN_PHASES, BeltLevel, Certification, CoachExpertise, Phase, Project
 from projects.selectors import coach_pool, is_coach
 
 MATCH_EXACT, MATCH_RELATED, MATCH_NONE = "exact", "related", "none"
@@ -199,6 +199,11 @@ def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> P
         summary=f"{actor.user.display_name} made {name} the coach"
         + (f" (was {previous.user.display_name})" if previous is not None else ""),
         recipients=[coach],
-        message=f"You are now the coach of “{project.title}”.",
+        message=f"You are now the coach of “{project.title}”."
+        + (
+            f" Its {project.get_phase_display()} tollgate awaits your review."
+            if project.tollgate_pending and project.phase != Phase.CLOSED
+            else ""
+        ),
     )
     return project

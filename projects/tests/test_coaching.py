@@ -320,3 +320,18 @@ def test_api_suggestions_and_assign(world_a, world_b, api_for):
     assert refused.status_code == 403
     with world_a.context():
         assert Project.objects.get(pk=project.pk).coach_id == new_coach.pk
+
+
+def test_a_coach_assigned_to_a_pending_tollgate_is_told_it_awaits_them(world_a):
+    from projects import workflow
+    from projects.models import Notification
+    from projects.tests.factories import project_for as _project_for
+
+    project = _project_for(world_a, coach=None)
+    coach = world_a.member("coach")
+    with world_a.context():
+        workflow.tollgate_submit(actor=world_a.rep, project=project)
+        project.refresh_from_db()
+        coaching.coach_assign(actor=world_a.rep, project=project, coach=coach)
+        message = Notification.objects.get(recipient=coach, project=project).message
+    assert "Candidate tollgate awaits your review" in message
