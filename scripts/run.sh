@@ -24,10 +24,12 @@ stop() {
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: exit cleanly
 trap stop EXIT
 
-.venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 \
+# Each server runs in its own session (setsid): Ctrl-C reaches only this script, which then stops
+# them in order. Without it the terminal's SIGINT hits them too, and one dying first looked like a crash.
+setsid .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 \
   --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 3 --access-logfile - \
+setsid .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 3 --access-logfile - \
   --error-logfile - >var/gunicorn.log 2>&1 &
 pids+=($!)
 
