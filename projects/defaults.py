@@ -9,7 +9,6 @@ DEFAULT_CHECKLIST: dict[str, list[str]] = {
         "Project charter agreed with the customer sponsor",
         "Voice of the customer captured (CTQs)",
         "SIPOC of the customer process",
-        "Certification credit settled (ours, theirs or both)",
     ],
     Phase.MEASURE: [
         "Data collection plan agreed with the customer",
