@@ -514,10 +514,6 @@ def notification_url(notification: Notification, slug: str, membership: Membersh
     return reverse("projects:notifications", kwargs={"tenant_slug": slug})
 
 
-def notifications_mark_read(*, actor: Membership, ids: Iterable[Any] | None = None) -> int:
-    return services.notifications_mark_read(actor=actor, ids=ids)
-
-
 # --- Selectors: the project page's workflow panel -------------------------------------------
 
 

@@ -22,6 +22,7 @@ from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.models import Membership
 from core.permissions import can
 from core.selectors import resolve_membership
 from core.tenancy import TenantScopedModel
@@ -42,11 +43,20 @@ class HasTenantAction(permissions.BasePermission):
         return can(getattr(request, "membership", None), action)
 
 
+#: Every tenant-owned row has a UUID primary key; detail routes accept nothing else (a bad id is a 404).
+UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
 class TenantAPIMixin:
     """Authenticates, then activates the tenant from the URL for the member (else 404)."""
 
     permission_classes: Any = [permissions.IsAuthenticated, HasTenantAction]
     action_permissions: ClassVar[dict[str, str]] = {}
+
+    @property
+    def membership(self) -> Membership:
+        """The caller's membership in the URL's tenant (set by ``initial``)."""
+        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.perform_authentication(request)  # type: ignore[attr-defined]
@@ -66,6 +76,8 @@ class TenantAPIView(TenantAPIMixin, APIView):
 
 class TenantScopedViewSet(TenantAPIMixin, viewsets.GenericViewSet):
     """CRUD base for tenant-owned models. Set ``model``; optionally ``safely_get_queryset``."""
+
+    lookup_value_regex = UUID_REGEX
 
     model: ClassVar[type[TenantScopedModel]]
     lookup_field = "pk"

@@ -30,9 +30,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantAPIView, TenantScopedViewSet
+from core.api.base import UUID_REGEX, TenantAPIView, TenantScopedViewSet
 from core.api.pagination import StandardPagination
-from core.models import Membership
 from dashboards import quarters
 from dashboards import rating_selectors as selectors
 from dashboards.api import rating_serializers as s
@@ -46,8 +45,6 @@ from dashboards.rating_services import (
     side_for,
 )
 from partnering.models import Relationship
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -128,10 +125,6 @@ class RatingAPIView(TenantAPIView):
         "PUT": "ratings.view",  # who may write which side is decided per relationship by the service
         "POST": "ratings.view",
     }
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def relationship(self, pk: Any) -> Relationship:
         try:
@@ -344,10 +337,6 @@ class RatingDimensionViewSet(
         "update": "ratings.dimensions.manage",
         "partial_update": "ratings.dimensions.manage",
     }
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("position", "name")

@@ -34,14 +34,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
-from core.models import Membership
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from dashboards import csv_io, rules, selectors, services
 from dashboards.api import scorecard_serializers as s
 from dashboards.models import Metric, MetricTemplate, QuarterlyResult, Scorecard, ScorecardVersion
 from dashboards.sponsor_selectors import DISCREPANCY_CANDIDATE
 
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
 
 
@@ -127,10 +125,6 @@ class Evaluator:
 
 class ScorecardAPIViewSet(TenantScopedViewSet):
     lookup_value_regex = UUID_REGEX
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 # --- Metric templates -------------------------------------------------------------------------

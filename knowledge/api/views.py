@@ -12,12 +12,10 @@ from rest_framework import mixins, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.base import TenantScopedViewSet
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from knowledge import services
 from knowledge.api.serializers import SolutionAreaSerializer
 from knowledge.models import SolutionArea
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 @extend_schema_view(

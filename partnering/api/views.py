@@ -23,8 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from core.api.base import TenantScopedViewSet
-from core.models import Membership
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from partnering import selectors, services
 from partnering.api import serializers as s
 from partnering.ics import meetings_ics
@@ -46,8 +45,6 @@ from partnering.models import (
     TopicStatus,
 )
 
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
 
 class PartneringViewSet(TenantScopedViewSet):
     """Shared plumbing: ids must be UUIDs (else 404) and writes go through services.
@@ -59,10 +56,6 @@ class PartneringViewSet(TenantScopedViewSet):
     """
 
     lookup_value_regex = UUID_REGEX
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined]
 
     def _reread(self, obj: Any) -> Any:
         return self.get_queryset().get(pk=obj.pk)

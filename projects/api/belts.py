@@ -191,10 +191,6 @@ def _progress(candidate: BeltCandidate) -> list[dict[str, Any]]:
 class BeltsViewSet(TenantScopedViewSet):
     lookup_value_regex = UUID_REGEX
 
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
-
     def _reread(self, obj: Any) -> Any:
         return self.get_queryset().get(pk=obj.pk)
 

@@ -19,14 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
-from core.models import Membership
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from dashboards.models import Scorecard
 from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from projects import benefits as area
 from projects.models import Benefit, BenefitKind, BenefitStatus, Project
 
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
 
 
@@ -43,10 +41,6 @@ class ProjectsAreaViewSet(TenantScopedViewSet):
     """Shared plumbing of this area's viewsets: UUID ids and the caller's membership."""
 
     lookup_value_regex = UUID_REGEX
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 class BenefitSerializer(serializers.ModelSerializer):

@@ -15,14 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.models import Membership
 from knowledge.models import SolutionArea
 from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from projects import coaching
 from projects.models import CoachExpertise, Project
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 class AreaRefSerializer(serializers.Serializer):

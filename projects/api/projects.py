@@ -17,8 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
-from core.models import Membership
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.service_helpers import require
 from projects import filters, selectors, services
 from projects.api.benefits import ProjectBenefitsActions
@@ -28,8 +27,6 @@ from projects.api.selection import ProjectSelectionActions
 from projects.api.serializers import ProjectSerializer, TeamMemberSerializer, TeamSetSerializer
 from projects.api.workflow import ProjectWorkflowActions
 from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def _param(name: str, description: str, type_: Any = OpenApiTypes.STR, enum: list[str] | None = None) -> Any:
@@ -90,10 +87,6 @@ class ProjectViewSet(
         **ProjectBenefitsActions.extra_action_permissions,
         **ProjectDiscussionActions.extra_action_permissions,
     }
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return selectors.with_flags(

@@ -15,12 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
+from core.api.base import UUID_REGEX, TenantScopedViewSet
 from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from projects import selection, services
 from projects.models import CURRENCIES, Project, ProjectsSettings, SelectionScore
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def _score_field(help_text: str) -> serializers.IntegerField:

@@ -22,9 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
-from core.models import Membership
-from projects import workflow
+from core.api.base import UUID_REGEX, TenantScopedViewSet
+from projects import services, workflow
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -37,9 +36,6 @@ from projects.models import (
     WaitingKind,
     WaitingPeriod,
 )
-
-UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
 
 # --- Serializers ----------------------------------------------------------------------------
 
@@ -214,10 +210,6 @@ class ProjectChildFilter(django_filters.FilterSet):
 
 class WorkflowViewSet(TenantScopedViewSet):
     lookup_value_regex = UUID_REGEX
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def project_from(self, pk: Any) -> Project:
         """A project id from a body, re-scoped to what the member may see (else a 400)."""
@@ -468,7 +460,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     @extend_schema(summary="Mark one notification read", request=None, responses={200: NotificationSerializer})
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         notification = cast(Notification, self.get_object())
-        workflow.notifications_mark_read(actor=self.membership, ids=[notification.pk])
+        services.notifications_mark_read(actor=self.membership, ids=[notification.pk])
         return Response(NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
 
     @extend_schema(summary="How many of my notifications are unread", responses={200: UnreadSerializer})
@@ -479,7 +471,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     @unread_count.mapping.post
     @extend_schema(summary="Mark all my notifications read", request=None, responses={200: ReadAllSerializer})
     def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"marked": workflow.notifications_mark_read(actor=self.membership)})
+        return Response({"marked": services.notifications_mark_read(actor=self.membership)})
 
 
 def register(router: SimpleRouter) -> None:

@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from partnering.views.meetings import PageMixin, apply_errors
-from projects import selectors, workflow
+from projects import selectors, services, workflow
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -439,7 +439,7 @@ class NotificationsView(PageMixin, View):
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         if request.POST.get("all"):
-            count = workflow.notifications_mark_read(actor=self.member)
+            count = services.notifications_mark_read(actor=self.member)
             messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         else:
             try:
@@ -447,7 +447,7 @@ class NotificationsView(PageMixin, View):
             except ValueError:
                 messages.error(request, "Choose a notification.")
             else:
-                workflow.notifications_mark_read(actor=self.member, ids=[pk])
+                services.notifications_mark_read(actor=self.member, ids=[pk])
         return redirect(self.next_url(reverse("projects:notifications", kwargs={"tenant_slug": tenant_slug})))
 
 
