@@ -48,7 +48,7 @@ IDS_SCRIPT = """
 import json
 from core.models import Tenant
 from core.tenancy import tenant_context
-from dashboards import quarters
+from core import quarters
 from dashboards.models import ChampionRating, QuarterlyResult, Scorecard
 from partnering.models import Relationship
 with tenant_context(Tenant.objects.get(slug={slug!r})):

@@ -6,20 +6,22 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from core import views as core_views
-from core.api import views as core_api
+from core.api import members as core_api
+from core.views import home as core_home
+from core.views import members as core_members
 
 account_router = SimpleRouter()
-account_router.register("auth/tokens", core_api.ApiTokenViewSet, basename="api-token")
+core_api.register_account_routes(account_router)
 
 # Every app adds its tenant pages and tenant API routes to these two lists (see docs/architecture.md).
 tenant_page_patterns: list[URLPattern | URLResolver] = [
-    path("", core_views.HomeView.as_view(), name="home"),
-    path("program-office/", core_views.ProgramOfficeView.as_view(), name="program-office"),
+    path("", core_home.HomeView.as_view(), name="home"),
+    path("program-office/", core_members.ProgramOfficeView.as_view(), name="program-office"),
     path("", include("partnering.urls")),
     path("", include("dashboards.urls")),
     path("projects/", include("projects.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("", include("core.job_views")),
 ]
 tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("me/", core_api.MeView.as_view(), name="api-me"),
@@ -27,11 +29,12 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("", include("dashboards.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("knowledge.api.urls")),
+    path("", include("core.api.jobs")),
 ]
 
 urlpatterns = [
-    path("", core_views.workspace_picker, name="root"),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("", core_members.workspace_picker, name="root"),
+    path("accounts/login/", core_members.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("t/<slug:tenant_slug>/", include(tenant_page_patterns)),
@@ -45,5 +48,5 @@ urlpatterns = [
     path("api/v1/t/<slug:tenant_slug>/", include(tenant_api_patterns)),
 ]
 
-handler404 = "core.views.page_not_found"
-handler500 = "core.views.server_error"
+handler404 = "core.views.base.page_not_found"
+handler500 = "core.views.base.server_error"

@@ -7,65 +7,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core import services
-from core.models import ApiToken, Membership, Role, Tenant, User
+from core import jobs, members
+from core.admin_base import ReadOnlyAdmin, SuperuserOnlyAdmin, TenantScopedAdmin, TenantScopedForm, acting_member
+from core.models import ApiToken, Job, Membership, Role, Tenant, User
 from core.permissions import can
-from core.tenancy import current_tenant_id
-
-
-class TenantScopedForm(forms.ModelForm):
-    """Admin form base for tenant-owned rows.
-
-    ``tenant`` is not on the form, so Django would skip every constraint that includes it (one
-    account name per tenant, one membership per user and tenant) and the database would raise
-    instead: a 500. New rows get the active tenant up front and ``tenant`` takes part in
-    validation, so such duplicates are form errors.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.tenant_id is None:
-            self.instance.tenant_id = current_tenant_id()
-
-    def _get_validation_exclusions(self) -> set[str]:
-        return super()._get_validation_exclusions() - {"tenant"}  # type: ignore[misc]
-
-
-class TenantScopedAdmin(admin.ModelAdmin):
-    """Base for every tenant-owned model in the admin: rows of the active workspace only.
-
-    Permission follows the role table (``admin.access``), not Django's per-model permissions,
-    so the program office needs no extra setup. Related-object choices come from the scoped
-    default managers and are therefore limited to the workspace too.
-    """
-
-    exclude = ("tenant",)
-    form = TenantScopedForm
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.all()
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return can(getattr(request, "membership", None), "admin.access")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
 
 
 class MembershipForm(TenantScopedForm):
@@ -115,49 +64,28 @@ class MembershipAdmin(TenantScopedAdmin):
     def user_name(self, obj: Membership) -> str:
         return obj.user.full_name
 
-    @transaction.atomic
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        """Through ``core.members`` (the same writes as the rest of the product)."""
         if change:
-            obj.user.full_name = form.cleaned_data.get("full_name") or obj.user.full_name
-            obj.user.save(update_fields=["full_name"])
-            obj.full_clean()
-            obj.save()
-            return
-        email = form.cleaned_data["email"].lower()
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email=email, password=None, full_name=form.cleaned_data.get("full_name", "")
+            members.member_update(
+                membership=obj,
+                role=obj.role,
+                customer_account=obj.customer_account,
+                full_name=form.cleaned_data.get("full_name") or None,
             )
-            messages.info(request, f"{email} is new: they set a password with 'Forgot password' on the sign-in page.")
-        created = services.membership_create(
-            tenant=request.tenant,  # type: ignore[attr-defined]
-            user=user,
+            return
+        created, is_new_user = members.member_add(
+            tenant=acting_member(request).tenant,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data.get("full_name", ""),
             role=obj.role,
             customer_account=obj.customer_account,
         )
-        obj.pk = created.pk
-        obj.tenant_id = created.tenant_id
-        obj.user = user
-
-
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """Global (not tenant-owned) models: platform superusers only."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
+        if is_new_user:
+            messages.info(
+                request, f"{created.user.email} is new: they set a password with 'Forgot password' on the sign-in page."
+            )
+        obj.pk, obj.tenant_id, obj.user = created.pk, created.tenant_id, created.user
 
 
 @admin.register(User)
@@ -197,4 +125,38 @@ class ApiTokenAdmin(SuperuserOnlyAdmin):
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
-            services.api_token_revoke(token=token)
+            members.api_token_revoke(token=token)
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """The workspace's jobs, read only: the runner writes them. Cancelling goes through
+    ``core.jobs.job_cancel`` (the same rule as the pages: the job's creator or an admin)."""
+
+    list_display = ("kind", "status", "progress", "stage", "created_by", "created_at", "finished_at", "attempts")
+    list_filter = ("status", "kind")
+    search_fields = ("kind", "stage", "error")
+    list_select_related = ("created_by__user",)
+    actions = ["cancel_selected"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        del request, obj  # nobody deletes a job: what ran, and how it ended, stays on record
+        return False
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request) and can(acting_member(request), "jobs.cancel")
+
+    @admin.action(description="Cancel selected jobs", permissions=["cancel"])
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Job]) -> None:
+        actor = acting_member(request)
+        done = 0
+        for job in queryset:
+            try:
+                jobs.job_cancel(job=job, actor=actor)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                messages.warning(request, f"{job}: {reason}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"Cancelled or asked to stop: {done} job{'s' if done != 1 else ''}.")

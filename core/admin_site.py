@@ -16,9 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from core.members import memberships_for_user, resolve_membership
 from core.middleware import ACTIVE_TENANT_SESSION_KEY as SESSION_KEY
 from core.models import Role
-from core.selectors import memberships_for_user, resolve_membership
 
 
 class ProgramOfficeAdminSite(admin.AdminSite):

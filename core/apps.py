@@ -10,9 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_out
 
+        from core import members
         from core.api import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from core.registry import NEXT_ACTIONS
 
         user_logged_out.connect(_signed_out_notice, dispatch_uid="core.signed_out_notice")
+        NEXT_ACTIONS.register("core.invite_team", members.next_action_invite_team, order=60)
 
 
 def _signed_out_notice(sender: object, request: object, user: object, **kwargs: object) -> None:

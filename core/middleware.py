@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from core import tenancy
-from core.selectors import resolve_membership
+from core.members import resolve_membership
 
 ACTIVE_TENANT_SESSION_KEY = "active_tenant"
 

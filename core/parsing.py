@@ -1,4 +1,4 @@
-"""Parsing of untrusted request values (query strings, form fields) that must never raise."""
+"""Parsing of untrusted request values (query strings, form fields, URL parts) that must never raise."""
 
 from __future__ import annotations
 
@@ -6,11 +6,22 @@ import uuid
 from typing import Any
 
 
-def uuid_or_none(value: Any) -> str | None:
-    """The canonical string of a UUID, or None for anything else (empty, malformed, not a string)."""
+def parse_uuid(value: Any) -> uuid.UUID | None:
+    """The UUID in ``value``, or None for anything else (empty, malformed, not a string).
+
+    The one way to read an id from a request: public ids are UUIDs everywhere, and a malformed one
+    is "not found" (a filter that matches nothing, a 404), never a 500.
+    """
     if not value:
         return None
+    if isinstance(value, uuid.UUID):
+        return value
     try:
-        return str(uuid.UUID(str(value)))
+        return uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
         return None
+
+
+def uuid_or_none(value: Any) -> str | None:  # TEMP: goes once core/jobs.py uses parse_uuid
+    parsed = parse_uuid(value)
+    return str(parsed) if parsed else None

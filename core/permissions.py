@@ -83,6 +83,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # knowledge (taxonomy now, the library in a later issue)
     "taxonomy.view": INTERNAL,
     "taxonomy.manage": frozenset({Role.ADMIN, Role.COACH}),
+    # jobs (long work, core.jobs): customers see only jobs of their own account (visible_to)
+    "jobs.view": EVERYONE,
+    "jobs.cancel": INTERNAL,  # service: the job's creator or an admin
 }
 
 

@@ -5,6 +5,9 @@ A tenant task takes the tenant id as its first argument. That id is always deriv
 tenant, enters ``tenant_context`` (Python filter + ``app.tenant_id`` for Row-Level Security), runs
 the body and clears the context, also when the body raises. Enqueue with
 ``enqueue_on_commit`` so a rolled-back transaction never sends the task.
+
+Long work runs as a job (``core.jobs``): ``run_job`` is its one runner, sent per job to the queue
+of the job's kind, and ``sweep_jobs`` (beat, every minute) ends jobs whose worker died.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from celery import shared_task
 from django.db import connections, transaction
 
+from core.jobs import job_run, job_sweep
 from core.models import Tenant
 from core.tenancy import current_tenant_id, tenant_context
 
@@ -70,3 +74,26 @@ def tenant_probe(tenant: Tenant) -> dict[str, Any]:
 def ping() -> str:
     """Health check: a worker that answers consumes this queue (used by tests and ops)."""
     return "pong"
+
+
+@tenant_task(name="core.run_job")
+def run_job(_tenant: Tenant, job_id: str) -> str:
+    """Run any job (``core.jobs.job_run``): the message carries only the job's id; returns its end status.
+
+    Not retried by Celery: a failure is recorded on the job for people. A redelivery after a lost
+    worker is judged by the runner against the row (run again, or give up after JOB_MAX_ATTEMPTS).
+    """
+    return job_run(job_id=job_id)
+
+
+@shared_task(name="core.sweep_jobs")
+def sweep_jobs() -> int:
+    """Every minute (beat): in every tenant, end the jobs whose worker is gone. Returns how many.
+
+    Runs inside each tenant in turn: with Row-Level Security a job row is visible only there.
+    """
+    swept = 0
+    for tenant in Tenant.objects.order_by("pk"):
+        with tenant_context(tenant):
+            swept += job_sweep()
+    return swept

@@ -1,6 +1,6 @@
 """The program office's admin for the dashboards module: rows of the active workspace only.
 
-Everything goes through ``core.admin.TenantScopedAdmin`` / ``partnering.admin.TenantScopedInline``
+Everything goes through ``core.admin_base.TenantScopedAdmin`` / ``core.admin_base.TenantScopedInline``
 (scoped querysets and related choices, ``admin.access`` permission, tenant-aware validation).
 
 What the program office configures is editable here: metric templates, rating dimensions and the
@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.db.models import F
 from django.http import HttpRequest
 
-from core.admin import TenantScopedAdmin
+from core.admin_base import ReadOnlyAdmin, ReadOnlyInline, TenantScopedAdmin
 from dashboards.models import (
     ChampionRating,
     DashboardsSettings,
@@ -30,18 +30,6 @@ from dashboards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from partnering.admin import ReadOnlyInline
-
-
-class ReadOnlyAdmin(TenantScopedAdmin):
-    """Rows the champions own: the program office reads them; deleting stays possible for clean-up."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 # --- Configuration ------------------------------------------------------------------------------
 

@@ -24,11 +24,12 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core import quarters
+from core.exports import csv_safe
 from core.models import Membership
-from dashboards import quarters, services
+from dashboards import services
 from dashboards.models import Scorecard
 from dashboards.selectors import Cell
-from partnering.views.accounts import csv_safe
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -26,9 +26,11 @@ import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
+from core import quarters
+from core.demo import BENCH_SLUG, BenchOptions, DemoTenant
 from core.models import Membership, Tenant
 from core.tenancy import current_tenant_id, tenant_context
-from dashboards import quarters, rules
+from dashboards import rules
 from dashboards.models import (
     ChampionRating,
     Direction,
@@ -47,7 +49,6 @@ from partnering.models import Relationship
 
 HISTORY_QUARTERS = 8
 BENCH_QUARTERS = 12
-BENCH_SLUG = "benchco"
 #: Models whose insert history is skipped for the benchmark bulk rows (see ``seed_bench``).
 HISTORY_TRACKED = (ScorecardVersion, Metric, QuarterlyResult, ChampionRating, RatingScore)
 
@@ -211,9 +212,9 @@ def _ensure_dimensions() -> list[RatingDimension]:
 # --- Demo tenants -------------------------------------------------------------------------------
 
 
-def seed_tenant(slug: str) -> None:
+def seed_tenant(spec: DemoTenant) -> None:
     """Fill a demo tenant's relationships with scorecards, results and ratings; call inside its context."""
-    if slug not in ("aquenta", "kestrel"):
+    if spec.slug not in ("aquenta", "kestrel"):
         return
     tenant_id = current_tenant_id()
     templates = _ensure_templates()
@@ -413,7 +414,7 @@ def _tightened(metric: Metric) -> Decimal:
 # --- Benchmark tenant ---------------------------------------------------------------------------
 
 
-def seed_bench() -> dict[str, int]:
+def seed_bench(options: BenchOptions) -> dict[str, int]:
     """Scorecards with 12 quarters of results and both sides' ratings for every benchmark relationship
     that has none yet (bulk-created; a second run adds nothing)."""
     tenant = Tenant.objects.get(slug=BENCH_SLUG)

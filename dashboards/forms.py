@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from core import quarters
 from core.models import Membership
-from dashboards import quarters
 from dashboards.models import Metric, MetricTemplate
 from dashboards.selectors import Cell
 from dashboards.services import DEFINITION_FIELDS, result_fields_for

@@ -21,8 +21,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from core.quarters import validate_quarter
 from core.tenancy import TenantScopedModel
-from dashboards.quarters import validate_quarter
 
 
 class Category(models.TextChoices):

@@ -4,7 +4,7 @@
 supplier side's "own" people are its champion and admins, who may rate it; the author of a rating
 always sees it). Anyone else — the other champion, executives, reps, coaches, other customer
 participants of the account — sees a side's content only once it is *submitted* and either both sides
-have submitted or the quarter has closed (``dashboards.quarters.is_closed``). Drafts are never shown
+have submitted or the quarter has closed (``core.quarters.is_closed``). Drafts are never shown
 to anyone else. Whether a side has submitted (not what it said) is visible to everyone who may see
 the relationship. Customers never reach another account's relationship: callers look the
 relationship up through ``visible_to`` first, and these functions filter by it again.
@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import quarters
 from core.models import Membership, Role
-from dashboards import quarters
 from dashboards.models import DIVERGENCE_STEPS, ChampionRating, Color, RatingDimension, RatingStatus
 from dashboards.rating_services import CUSTOMER, SIDES, SUPPLIER
 from partnering.models import Relationship

@@ -25,10 +25,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.tenancy import current_tenant_id
-from dashboards import quarters
 from dashboards.models import ChampionRating, Color, RatingDimension, RatingScore, RatingStatus
 from partnering.models import Relationship
 

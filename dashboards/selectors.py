@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core import quarters as q
 from core.models import Membership
-from dashboards import quarters as q
 from dashboards import rules
 from dashboards.models import Metric, QuarterlyResult, Scorecard, ScorecardVersion, VersionStatus
 from dashboards.services import governing_version

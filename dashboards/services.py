@@ -24,12 +24,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import require as _require
 from core.service_helpers import save_validated as _save
 from core.tenancy import current_tenant_id
-from dashboards import quarters
 from dashboards.defaults import METRIC_TEMPLATES
 from dashboards.models import (
     Metric,

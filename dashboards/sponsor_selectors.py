@@ -13,7 +13,7 @@ Two rules shape what is shown:
   ``valid_from`` is not after the quarter; before any agreement, the draft), applied here to the
   versions loaded in one query.
 * **Hidden until both.** A quarter's champion ratings are used only when both sides have submitted
-  or the quarter is closed (``dashboards.quarters.is_closed``); drafts never count. The dashboard
+  or the quarter is closed (``core.quarters.is_closed``); drafts never count. The dashboard
   applies this to everyone, admins included, so it can never reveal one side's rating early.
 """
 
@@ -33,8 +33,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from core import quarters
 from core.models import Membership
-from dashboards import quarters, rules
+from dashboards import rules
 from dashboards.models import (
     ChampionRating,
     Color,

@@ -27,9 +27,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Tenant
 from core.tasks import tenant_task
-from dashboards import quarters
 from dashboards.models import (
     ChampionRating,
     DashboardsSettings,

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import TenantScopedAdmin
+from core.admin_base import TenantScopedAdmin
 from knowledge.models import SolutionArea
 from knowledge.services import subtree_repath
 

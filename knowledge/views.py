@@ -16,14 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views import View
 
+from core.forms.base import apply_service_errors
 from core.models import Membership
-from core.parsing import uuid_or_none
+from core.parsing import parse_uuid
 from core.permissions import can
-from core.views import TenantScopedViewMixin
+from core.views.base import TenantScopedViewMixin
 from knowledge import selectors, services
 from knowledge.forms import AreaForm
 from knowledge.models import SolutionArea
-from partnering.views.meetings import apply_errors
 
 
 class _Page(TenantScopedViewMixin):
@@ -68,7 +68,7 @@ class AreaCreateView(_Page, View):
         parent_id = request.GET.get("parent")
         if parent_id:
             initial["parent"] = (
-                SolutionArea.objects.filter(pk=parent_id).first() if (uuid_or_none(parent_id) is not None) else None
+                SolutionArea.objects.filter(pk=parent_id).first() if (parse_uuid(parent_id) is not None) else None
             )
         return self.page(AreaForm(initial=initial))
 
@@ -78,7 +78,7 @@ class AreaCreateView(_Page, View):
             try:
                 area = services.area_create(actor=self.member, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Area “{area.path}” added.")
                 return redirect(self.url("areas"))
@@ -126,7 +126,7 @@ class AreaEditView(AreaCreateView):
             try:
                 services.area_update(actor=self.member, area=area, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Area “{area.path}” saved.")
                 return redirect(self.url("areas"))

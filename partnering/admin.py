@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.admin import TenantScopedAdmin, TenantScopedForm
-from core.permissions import can
+from core.admin_base import ReadOnlyAdmin as ReadOnlyAdminBase
+from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
 from partnering import services
 from partnering.models import (
     DEFAULT_QUARTERLY_AGENDA,
@@ -48,33 +46,13 @@ from partnering.models import (
 )
 
 
-def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service ``ValidationError`` on the form; keys that are not form fields go on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
-        form.add_error(key if key in form.fields else None, messages)
+class PartneringRuledForm(RuledForm):
+    """Admin form applying ``partnering.services.check_row_rules``."""
+
+    rules = staticmethod(services.check_row_rules)
 
 
-class RuledForm(TenantScopedForm):
-    """Tenant-scoped admin form that also applies the services' cross-row rules."""
-
-    def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]
-        if self._errors:  # type: ignore[attr-defined]
-            return  # required links may be missing; the field errors say so
-        self.prepare_instance()
-        try:
-            services.check_row_rules(self.instance)
-        except ValidationError as error:
-            add_validation_errors(self, error)
-
-    def prepare_instance(self) -> None:
-        """Hook: derive fields the form does not show, before the rules run."""
-
-
-class SponsorForm(RuledForm):
+class SponsorForm(PartneringRuledForm):
     """The side follows the person; at most three sponsors a side (counting the saved rows)."""
 
     def prepare_instance(self) -> None:
@@ -105,66 +83,22 @@ class SponsorFormSet(BaseInlineFormSet):
             raise ValidationError(f"A relationship has at most {MAX_SPONSORS_PER_SIDE} sponsors per side.")
 
 
-class TenantScopedInline(admin.TabularInline):
-    """Base for inlines of tenant-owned rows.
-
-    New rows get the active tenant up front (``TenantScopedForm``) and the tenant takes part in
-    validation; the queryset and every related-object choice come from the scoped default
-    managers; permission follows the role table like ``TenantScopedAdmin``.
-    """
-
-    exclude = ("tenant",)
-    form = RuledForm
-    extra = 0
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.all()
-
-    def _allowed(self, request: HttpRequest) -> bool:
-        return can(getattr(request, "membership", None), "admin.access")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-
-class ReadOnlyInline(TenantScopedInline):
-    """History rows: shown, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class PartneringInline(TenantScopedInline):
+    form = PartneringRuledForm
 
 
 class PartneringAdmin(TenantScopedAdmin):
-    form = RuledForm
+    form = PartneringRuledForm
 
     @staticmethod
     def acting(request: HttpRequest) -> Any:
         return getattr(request, "membership", None)
 
 
-class ReadOnlyAdmin(PartneringAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminBase):
     """Rows written by the application (history, logs): the program office reads them only."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    form = PartneringRuledForm
 
 
 # --- Accounts and contacts ----------------------------------------------------------------------
@@ -178,7 +112,7 @@ class CustomerAccountAdmin(PartneringAdmin):
     list_select_related = ("owner__user",)
 
 
-class ContactActivityInline(TenantScopedInline):
+class ContactActivityInline(PartneringInline):
     model = ContactActivity
     fields = ("occurred_on", "channel", "summary", "author")
     readonly_fields = ("author",)
@@ -218,7 +152,7 @@ class ContactActivityAdmin(PartneringAdmin):
 # --- Relationships ------------------------------------------------------------------------------
 
 
-class SponsorInline(TenantScopedInline):
+class SponsorInline(PartneringInline):
     model = Sponsor
     form = SponsorForm
     formset = SponsorFormSet
@@ -226,7 +160,7 @@ class SponsorInline(TenantScopedInline):
     readonly_fields = ("side",)
 
 
-class RosterInline(TenantScopedInline):
+class RosterInline(PartneringInline):
     model = RosterEntry
     fields = ("contact", "role", "is_point_person")
 
@@ -288,13 +222,13 @@ class RosterEntryAdmin(PartneringAdmin):
 # --- Meetings -----------------------------------------------------------------------------------
 
 
-class AttendeeInline(TenantScopedInline):
+class AttendeeInline(PartneringInline):
     model = Attendee
     fields = ("contact", "attended")
     extra = 1
 
 
-class HardQuestionInline(TenantScopedInline):
+class HardQuestionInline(PartneringInline):
     model = HardQuestion
     fields = ("position", "question", "answer")
 
@@ -356,12 +290,12 @@ class ActionItemAdmin(PartneringAdmin):
         super().save_model(request, obj, form, change)
 
 
-class TopicScoreInline(TenantScopedInline):
+class TopicScoreInline(PartneringInline):
     model = TopicScore
     fields = ("side", "scored_by", "value_to_supplier", "value_to_customer", "feasibility")
 
 
-class SteeringMemberInline(TenantScopedInline):
+class SteeringMemberInline(PartneringInline):
     model = SteeringMember
     fields = ("contact",)
 

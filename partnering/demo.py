@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.models import Membership, Role, Tenant, User
+from core.demo import BENCH_EMAIL, BENCH_SLUG, BenchOptions, DemoTenant
+from core.models import Membership, Tenant, User
 from core.tenancy import tenant_context
 from partnering import services
 from partnering.models import (
@@ -42,8 +43,6 @@ from partnering.models import (
     TopicStatus,
 )
 
-BENCH_SLUG = "benchco"
-BENCH_EMAIL = "bench@benchco.example"
 BENCH_CONTACTS = 20
 BENCH_MEETINGS = 8
 BENCH_ACTIONS = 10
@@ -460,9 +459,20 @@ def _at(days: int) -> dt.datetime:
     return (timezone.now() + dt.timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
-def seed_tenant(slug: str) -> None:
-    """Fill a demo tenant with partnering content; call inside its ``tenant_context``."""
-    spec = TENANT_SPECS.get(slug)
+def seed_tenant(tenant_spec: DemoTenant) -> None:
+    """The demo tenant's customer accounts and their participants, then its partnering content.
+
+    Runs first of the demo steps (``core.demo.seed``), inside the tenant's context: the other apps
+    build on the accounts and people made here.
+    """
+    accounts = {name: CustomerAccount.objects.get_or_create(name=name)[0] for name in tenant_spec.accounts}
+    for person in tenant_spec.users:
+        if person.account is not None:
+            Membership.objects.update_or_create(
+                user=User.objects.get(email=person.email),
+                defaults={"role": person.role, "customer_account": accounts[person.account]},
+            )
+    spec = TENANT_SPECS.get(tenant_spec.slug)
     if spec is None:
         return
     logins = {m.user.email: m for m in Membership.objects.select_related("user")}
@@ -738,23 +748,15 @@ def _actions(
 # --- Benchmark tenant -------------------------------------------------------------------------
 
 
-def seed_bench(*, count: int, password: str) -> dict[str, Any]:
-    """Tenant "benchco" with ``count`` accounts (20 contacts, one relationship, 8 meetings, actions
-    and topics each), bulk-created. Existing accounts are skipped, so re-running adds nothing."""
-    tenant, _ = Tenant.objects.update_or_create(slug=BENCH_SLUG, defaults={"name": "Benchmark Co"})
-    user = User.objects.filter(email=BENCH_EMAIL).first() or User(email=BENCH_EMAIL)
-    user.full_name = "Bench Admin"
-    user.is_active = True
-    user.set_password(password)
-    user.save()
+def seed_bench(options: BenchOptions) -> dict[str, Any]:
+    """``options.count`` accounts in the benchmark tenant (20 contacts, one relationship, 8 meetings,
+    actions and topics each), bulk-created. Existing accounts are skipped, so re-running adds nothing."""
+    tenant = Tenant.objects.get(slug=BENCH_SLUG)
     with tenant_context(tenant):
-        member, _ = Membership.objects.update_or_create(
-            user=user, defaults={"role": Role.ADMIN, "customer_account": None}
-        )
+        member = Membership.objects.get(user__email=BENCH_EMAIL)
         existing = set(CustomerAccount.objects.values_list("name", flat=True))
-        names = [_bench_name(i) for i in range(1, count + 1)]
-        created = _bench_rows(tenant.pk, member, [n for n in names if n not in existing])
-    return {"tenant": BENCH_SLUG, "role": str(Role.ADMIN), "email": BENCH_EMAIL, "customer_account": None, **created}
+        names = [_bench_name(i) for i in range(1, options.count + 1)]
+        return _bench_rows(tenant.pk, member, [n for n in names if n not in existing])
 
 
 def _bench_name(index: int) -> str:

@@ -1,6 +1,6 @@
 """The program office's admin for the projects module: rows of the active workspace only.
 
-Everything goes through ``core.admin.TenantScopedAdmin`` / ``partnering.admin.TenantScopedInline``
+Everything goes through ``core.admin_base.TenantScopedAdmin`` / ``core.admin_base.TenantScopedInline``
 (scoped querysets and related choices, ``admin.access`` permission, tenant-aware validation).
 
 The admin bypasses ``projects.services``, so what must go through a service is read-only here and
@@ -27,8 +27,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from core.admin import TenantScopedAdmin, TenantScopedForm
-from partnering.admin import ReadOnlyInline, TenantScopedInline, add_validation_errors
+from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
 from projects import belts, services
 from projects.models import (
     BeltCandidate,
@@ -77,21 +76,14 @@ def check_rules(obj: Any) -> None:
         raise ValidationError({"module": "That module belongs to the other belt's curriculum."})
 
 
-class RuledForm(TenantScopedForm):
-    """Tenant-scoped admin form that also applies the projects services' rules."""
+class ProjectsRuledForm(RuledForm):
+    """Admin form applying the projects services' rules (``check_rules``)."""
 
-    def _post_clean(self) -> None:
-        super()._post_clean()  # type: ignore[misc]
-        if self._errors:  # type: ignore[attr-defined]
-            return  # required links may be missing; the field errors say so
-        try:
-            check_rules(self.instance)
-        except ValidationError as error:
-            add_validation_errors(self, error)
+    rules = staticmethod(check_rules)
 
 
 class ProjectsAdmin(TenantScopedAdmin):
-    form = RuledForm
+    form = ProjectsRuledForm
 
 
 class ReadOnlyAdmin(ProjectsAdmin):
@@ -112,7 +104,7 @@ class HistoryAdmin(ReadOnlyAdmin):
 
 
 class RuledInline(TenantScopedInline):
-    form = RuledForm  # type: ignore[assignment]
+    form = ProjectsRuledForm  # type: ignore[assignment]
 
 
 # --- Projects -----------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def relationship_scorecard(project: Project) -> Any:
 def metric_choices(project: Project, scorecard: Any = None) -> list[tuple[str, str]]:
     """(key, name) of the metrics of the governing (current-quarter) version of the project's
     relationship scorecard; empty without a scorecard. Three queries at most."""
-    from dashboards import quarters
+    from core import quarters
     from dashboards.models import Metric
     from dashboards.services import governing_version
 

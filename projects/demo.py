@@ -31,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo import BENCH_SLUG, BenchOptions, DemoTenant
 from core.models import Membership, Role, Tenant, User
 from core.tenancy import current_tenant_id, tenant_context
 from dashboards.models import Metric, Scorecard
@@ -73,7 +74,6 @@ from projects.models import (
     WaitingPeriod,
 )
 
-BENCH_SLUG = "benchco"
 BENCH_TITLE = "Bench project {:05d}"
 #: Models whose insert history is skipped for the benchmark bulk rows (as in ``dashboards.demo``).
 HISTORY_TRACKED = ("Project", "TollgateReview", "Benefit")
@@ -817,8 +817,9 @@ def _selection_score(project: Project, scores: list[SelectionScore], settings: P
 # --- Demo tenants -------------------------------------------------------------------------------
 
 
-def seed_tenant(slug: str) -> None:
+def seed_tenant(spec: DemoTenant) -> None:
     """Fill a demo tenant with projects content; call inside its context after partnering and dashboards."""
+    slug = spec.slug
     specs = SPECS.get(slug)
     if specs is None:
         return
@@ -1331,10 +1332,11 @@ def _bench_people(tenant: Tenant) -> tuple[list[Membership], list[Membership]]:
     return leads, coaches
 
 
-def seed_bench(*, count: int) -> dict[str, int]:
+def seed_bench(options: BenchOptions) -> dict[str, int]:
     """``count`` projects in the benchmark tenant (which ``partnering.demo.seed_bench`` created), spread over
     its accounts and phases, with history rows; bulk-created. Projects are numbered, so a second run with
     the same ``count`` adds nothing and a larger one adds the missing ones."""
+    count = options.projects
     tenant = Tenant.objects.get(slug=BENCH_SLUG)
     with tenant_context(tenant), transaction.atomic():
         existing = set(Project.objects.filter(title__startswith="Bench project ").values_list("title", flat=True))

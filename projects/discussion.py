@@ -357,7 +357,7 @@ SUMMARY_SORTS = {
 
 
 def _quarter_of(moment: Any) -> str:
-    from dashboards import quarters
+    from core import quarters
 
     return quarters.of(timezone.localtime(moment).date())
 
@@ -367,7 +367,7 @@ def feedback_summary(
 ) -> list[dict[str, Any]]:
     """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
     the latest comments. Three queries whatever the number of accounts."""
-    from dashboards import quarters
+    from core import quarters
     from partnering.models import CustomerAccount
 
     base = CustomerFeedback.objects.visible_to(membership)

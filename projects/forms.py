@@ -11,14 +11,15 @@ from typing import Any
 from django import forms
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from core.forms.base import DateInput, MemberChoiceField
+from core.members import internal_members
 from core.models import Membership, Role
 from knowledge.models import SolutionArea
-from partnering.forms.accounts import MemberChoiceField, add_service_errors
 from partnering.models import Contact, CustomerAccount, Relationship
 from projects import selectors
 from projects.models import BeltLevel, Project
 
-__all__ = ["ProjectEditForm", "QuickLogForm", "TeamForm", "add_service_errors"]
+__all__ = ["ProjectEditForm", "QuickLogForm", "TeamForm"]
 
 
 def _model_field(name: str, **kwargs: Any) -> Any:
@@ -28,11 +29,6 @@ def _model_field(name: str, **kwargs: Any) -> Any:
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.path or obj.name)
-
-
-class PersonChoiceField(MemberChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user.display_name)
 
 
 def accounts_for(membership: Membership) -> QuerySet[CustomerAccount]:
@@ -49,14 +45,8 @@ def active_areas(current: SolutionArea | None = None) -> QuerySet[SolutionArea]:
     return SolutionArea.objects.filter(query).order_by("path")
 
 
-def internal_people() -> QuerySet[Membership]:
-    return (
-        Membership.objects.exclude(role=Role.CUSTOMER).select_related("user").order_by("user__full_name", "user__email")
-    )
-
-
 TEXTAREA = {"rows": 3}
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 class QuickLogForm(forms.Form):
@@ -116,14 +106,16 @@ class ProjectEditForm(forms.Form):
         "redesign_how", label="How (enabling technology)", widget=forms.Textarea(attrs=TEXTAREA)
     )
     belt_level = forms.ChoiceField(label="Belt level", choices=BeltLevel.choices)
-    lead = PersonChoiceField(queryset=Membership.objects.none(), help_text="Someone of our company.")
-    coach = PersonChoiceField(
+    lead = MemberChoiceField(show="name", queryset=Membership.objects.none(), help_text="Someone of our company.")
+    coach = MemberChoiceField(
+        show="name",
         queryset=Membership.objects.none(),
         required=False,
         empty_label="No coach yet",
         help_text="Coaches and certified Black Belts.",
     )
-    customer_sponsor = PersonChoiceField(
+    customer_sponsor = MemberChoiceField(
+        show="name",
         queryset=Membership.objects.none(),
         required=False,
         empty_label="No sponsor yet",
@@ -147,7 +139,7 @@ class ProjectEditForm(forms.Form):
         self.fields["relationship"].queryset = Relationship.objects.filter(account=account).order_by(  # type: ignore[attr-defined]
             "business_unit"
         )
-        self.fields["lead"].queryset = internal_people()  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = internal_members()  # type: ignore[attr-defined]
         self.fields["coach"].queryset = selectors.coach_pool()  # type: ignore[attr-defined]
         self.fields["customer_sponsor"].queryset = (  # type: ignore[attr-defined]
             Membership.objects.filter(role=Role.CUSTOMER, customer_account=account)

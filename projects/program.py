@@ -43,8 +43,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
-from dashboards import quarters
 from partnering.models import CustomerAccount
 from projects import selectors
 from projects.models import (

@@ -97,16 +97,6 @@ def unread_notifications(membership: Membership, *, limit: int = 10) -> list[Not
     )
 
 
-def project_panels(project: Project, membership: Membership) -> dict[str, Any]:
-    """Context of the project page's panels, one selector per area (each a fixed number of queries)."""
-    from projects import benefits, discussion, selection, workflow
-
-    context: dict[str, Any] = {}
-    for module in (workflow, selection, benefits, discussion):
-        context.update(module.panel_context(project, membership))
-    return context
-
-
 def my_open_projects(membership: Membership, *, limit: int = 6) -> list[Project]:
     """The home page's "Your projects": open projects the member leads or coaches (customers: their
     account's), flagged ones first, then the most recently active. Two queries (settings + rows)."""
@@ -143,3 +133,21 @@ def account_projects_summary(membership: Membership, account: Any, *, limit: int
         .aggregate(responses=Count("id"), average=Avg("satisfaction"))
     )
     return {"projects": open_projects, "counts": counts, "feedback": feedback}
+
+
+# --- Widgets on other apps' pages (registered in ProjectsConfig.ready) --------------------------
+
+
+def home_for_you_context(membership: Membership) -> dict[str, Any]:
+    """Home widget "For you": the member's five newest unread notifications (the card hides when none). One query."""
+    return {"for_you": unread_notifications(membership, limit=5)}
+
+
+def home_my_projects_context(membership: Membership) -> dict[str, Any]:
+    """Home widget "Your projects". Two queries."""
+    return {"my_projects": my_open_projects(membership)}
+
+
+def account_card_context(membership: Membership, account: Any) -> dict[str, Any]:
+    """Account page card "Improvement projects". Four queries."""
+    return {"account_projects": account_projects_summary(membership, account)}

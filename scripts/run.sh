@@ -16,7 +16,7 @@ stopping=""
 stop() {
   stopping=1
   trap - INT TERM EXIT
-  echo; echo "Stopping web server and worker..."
+  echo; echo "Stopping web server and workers..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "Stopped."
@@ -24,10 +24,18 @@ stop() {
 trap 'stop; exit 0' INT TERM  # Ctrl-C is the normal way to stop: exit cleanly
 trap stop EXIT
 
+# Queue names and the heavy worker's limits come from the settings (CELERY_HEAVY_*).
+DEFAULT_QUEUE=$($PY -c 'from django.conf import settings; print(settings.CELERY_TASK_DEFAULT_QUEUE)')
+read -r -a HEAVY_ARGS <<<"$($PY -c 'from config.celery import heavy_worker_args as a; print(*a())')"
+
 # Each server runs in its own session (setsid): Ctrl-C reaches only this script, which then stops
 # them in order. Without it the terminal's SIGINT hits them too, and one dying first looked like a crash.
-setsid .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 \
+# The default worker (e-mail, reminders, beat with the job sweeper) and the heavy worker (long jobs)
+# are separate, so an analysis never delays an e-mail.
+setsid .venv/bin/celery -A config worker --beat --loglevel INFO --concurrency 2 -Q "$DEFAULT_QUEUE" \
   --schedule var/celerybeat-schedule >var/celery.log 2>&1 &
+pids+=($!)
+setsid .venv/bin/celery -A config worker --loglevel INFO "${HEAVY_ARGS[@]}" >var/celery-heavy.log 2>&1 &
 pids+=($!)
 setsid .venv/bin/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 3 --access-logfile - \
   --error-logfile - >var/gunicorn.log 2>&1 &
@@ -43,7 +51,7 @@ cat <<MSG
   Partnering is running at  http://$HOST:$PORT/
   API docs:                 http://$HOST:$PORT/api/docs/
   Program office admin:     http://$HOST:$PORT/admin/
-  Logs: var/gunicorn.log, var/celery.log        Stop: Ctrl-C
+  Logs: var/gunicorn.log, var/celery.log, var/celery-heavy.log        Stop: Ctrl-C
 
   Demo logins (password: ${DEMO_PASSWORD:-partnering-demo}):
 MSG
@@ -54,7 +62,7 @@ for row in json.load(open("var/demo-logins.json")):
     print(f"    {row['tenant']:<9} {row['role']:<10} {row['email']}{account}")
 PY
 echo
-wait -n "${pids[@]}" || true  # returns when Ctrl-C arrives or when one of the two dies
+wait -n "${pids[@]}" || true  # returns when Ctrl-C arrives or when one of the three dies
 [[ -n "$stopping" ]] && exit 0
-echo "A process exited on its own; see var/gunicorn.log and var/celery.log." >&2
+echo "A process exited on its own; see var/gunicorn.log, var/celery.log and var/celery-heavy.log." >&2
 exit 1

@@ -17,6 +17,9 @@ $BIN/ruff format --check .
 step "mypy"
 $BIN/mypy .
 
+step "layering (import-linter: a lower app never imports a higher one)"
+$BIN/lint-imports --no-cache --no-logo
+
 step "rls_audit and makemigrations --check (fresh database migrated as the owner role)"
 export PARTNERING_TEST_DB="partnering_audit_$$"
 $BIN/python manage.py db_bootstrap --recreate

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from core import services
+from core import members
 from core.models import Membership, Role, Tenant, User
 from core.tenancy import tenant_context
 from partnering.models import CustomerAccount
@@ -50,17 +50,17 @@ class World:
 
 
 def build_world(prefix: str, name: str) -> World:
-    tenant = services.tenant_create(name=name, slug=prefix)
+    tenant = members.tenant_create(name=name, slug=prefix)
     with tenant_context(tenant):
         account_x = CustomerAccount.objects.create(name=f"{name} customer X")
         account_y = CustomerAccount.objects.create(name=f"{name} customer Y")
     world = World(tenant=tenant, account_x=account_x, account_y=account_y)
     for role in INTERNAL_ROLES:
         user = User.objects.create_user(f"{role}@{prefix}.test", PASSWORD, full_name=f"{prefix} {role}")
-        world.members[role] = services.membership_create(tenant=tenant, user=user, role=role)
+        world.members[role] = members.membership_create(tenant=tenant, user=user, role=role)
     for key, account in (("x", account_x), ("y", account_y)):
         user = User.objects.create_user(f"customer-{key}@{prefix}.test", PASSWORD, full_name=f"{prefix} customer {key}")
-        membership = services.membership_create(tenant=tenant, user=user, role=Role.CUSTOMER, customer_account=account)
+        membership = members.membership_create(tenant=tenant, user=user, role=Role.CUSTOMER, customer_account=account)
         setattr(world, f"customer_{key}", membership)
     return world
 
@@ -92,7 +92,7 @@ def api_for() -> Iterator[object]:
     """``api_for(membership)`` → a DRF API client authenticated with a real token of that member."""
 
     def make(membership: Membership) -> APIClient:
-        _, raw = services.api_token_issue(user=membership.user, name="test")
+        _, raw = members.api_token_issue(user=membership.user, name="test")
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
         return client

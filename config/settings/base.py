@@ -123,7 +123,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "core.views.lockout_response"  # JSON for the API, a page for people
+AXES_LOCKOUT_CALLABLE = "core.views.members.lockout_response"  # JSON for the API, a page for people
 AXES_USERNAME_FORM_FIELD = "email"  # the credential key our sign-in form and token view pass
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
@@ -206,7 +206,21 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=55 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="partnering")
+# Two queues. "default": e-mail, reminders, the job sweeper: short tasks that must not wait.
+# "heavy": long jobs (core.jobs), on a worker of its own with longer time limits and a memory cap
+# per pool child, so one big analysis can neither delay an e-mail nor grow a worker without bound.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="default")
+CELERY_HEAVY_QUEUE = env("CELERY_HEAVY_QUEUE", default="heavy")
+# The job runner is sent with queue= from each kind's registration; this route is the fallback.
+CELERY_TASK_ROUTES = {"core.run_job": {"queue": CELERY_HEAVY_QUEUE}}
+# Options of the heavy worker (`make run`, docker-compose: config.celery.heavy_worker_args). Its
+# hard limit, like every other, stays below the visibility timeout.
+CELERY_HEAVY_TIME_LIMIT = env.int("CELERY_HEAVY_TIME_LIMIT", default=100 * 60)
+CELERY_HEAVY_SOFT_TIME_LIMIT = env.int("CELERY_HEAVY_SOFT_TIME_LIMIT", default=95 * 60)
+CELERY_HEAVY_CONCURRENCY = env.int("CELERY_HEAVY_CONCURRENCY", default=1)
+# KiB of resident memory after which a pool child is replaced (once its current task is done).
+CELERY_HEAVY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_HEAVY_WORKER_MAX_MEMORY_PER_CHILD", default=2 * 1024 * 1024)
+CELERY_HEAVY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_HEAVY_WORKER_MAX_TASKS_PER_CHILD", default=20)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
@@ -235,6 +249,22 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# The job sweeper (core.tasks.sweep_jobs): ends jobs whose worker died. Expires so that sweeps do
+# not pile up while no worker runs.
+CELERY_BEAT_SCHEDULE |= {
+    "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": 60.0, "options": {"expires": 50}},
+}
+# Jobs (core.jobs, docs/jobs.md). A running job beats every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_AFTER_SECONDS lost its worker and is failed by the sweeper, as is a job still queued
+# after JOB_QUEUED_STALE_AFTER_SECONDS. A job whose worker died is started again until it has run
+# JOB_MAX_ATTEMPTS times.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15.0)
+JOB_STALE_AFTER_SECONDS = env.float("JOB_STALE_AFTER_SECONDS", default=180.0)
+JOB_QUEUED_STALE_AFTER_SECONDS = env.float("JOB_QUEUED_STALE_AFTER_SECONDS", default=12 * 60 * 60.0)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+# Modules with job handlers beyond every app's jobs.py (the tests add theirs).
+JOB_EXTRA_HANDLER_MODULES: list[str] = []
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -32,5 +32,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("PARTNERING_TEST_QUEUE", default=f"partnering-test-{_run}-{_worker}")
+CELERY_HEAVY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-heavy"
+CELERY_TASK_ROUTES = {"core.run_job": {"queue": CELERY_HEAVY_QUEUE}}
+# Jobs (core/tests/test_jobs.py): the test handlers, a queue for the prefork worker the tests kill,
+# and heartbeats fast enough that a dead worker is noticed within seconds.
+JOB_EXTRA_HANDLER_MODULES = ["core.tests.job_handlers"]
+JOB_EXTRA_QUEUES = {"killable": f"{CELERY_TASK_DEFAULT_QUEUE}-killable"}
+JOB_HEARTBEAT_SECONDS = 0.25
+JOB_STALE_AFTER_SECONDS = 2.0
 AXES_FAILURE_LIMIT = 5
 LOGGING = {"version": 1, "disable_existing_loggers": False}

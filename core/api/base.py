@@ -13,33 +13,45 @@ tenant and to what the member may see (customer participants: their own account 
 from __future__ import annotations
 
 import uuid
+from types import ModuleType
 from typing import Any, ClassVar
 
 import pghistory
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.urls import URLPattern, URLResolver
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.request import Request
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from core.models import Membership
+from core.members import resolve_membership
+from core.models import Membership, Tenant
 from core.permissions import can
-from core.selectors import resolve_membership
 from core.tenancy import TenantScopedModel
 
 
+def required_action(view: Any, method: str) -> str | None:
+    """The role-table action a request needs: ``action_permissions`` by viewset action, else by
+    HTTP method. None when the view names none: the request is refused (fail closed)."""
+    mapping: dict[str, str] = getattr(view, "action_permissions", {})
+    return mapping.get(getattr(view, "action", None) or "") or mapping.get(method)
+
+
 class HasTenantAction(permissions.BasePermission):
-    """Checks ``view.action_permissions`` (HTTP method or viewset action → action name)."""
+    """Checks ``view.action_permissions`` (viewset action or HTTP method → action name).
+
+    **Fail closed**: an action or method that no one mapped is refused for every role, reads
+    included, so a new ``@action`` cannot ship open by accident. Only a method the view does not
+    offer at all passes through, so DRF answers 405 rather than 403.
+    """
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if (request.method or "").lower() not in getattr(view, "http_method_names", ()):
             return True  # a method the view does not offer at all: let DRF answer 405, not 403
-        mapping: dict[str, str] = getattr(view, "action_permissions", {})
-        action = mapping.get(getattr(view, "action", None) or "") or mapping.get(request.method or "")
+        action = required_action(view, request.method or "")
         if action is None:
-            action = "tenant.view" if request.method in permissions.SAFE_METHODS else None
-        if action is None:
-            return False  # an unsafe method no one mapped: deny by default
+            return False
         return can(getattr(request, "membership", None), action)
 
 
@@ -56,7 +68,12 @@ class TenantAPIMixin:
     @property
     def membership(self) -> Membership:
         """The caller's membership in the URL's tenant (set by ``initial``)."""
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+        membership: Membership = self.request.membership  # type: ignore[attr-defined]
+        return membership
+
+    @property
+    def tenant(self) -> Tenant:
+        return self.membership.tenant
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self.perform_authentication(request)  # type: ignore[attr-defined]
@@ -106,3 +123,16 @@ class TenantScopedViewSet(TenantAPIMixin, viewsets.GenericViewSet):
         except ValueError:
             raise Http404("Not found.") from None
         return super().get_object()
+
+
+def api_urlpatterns(*area_modules: ModuleType) -> list[URLPattern | URLResolver]:
+    """An app's tenant API routes: every area module's ``register(router)`` on one router, then
+    its plain ``urlpatterns`` (API views that are not viewsets). ``<app>/api/urls.py`` is one call."""
+    router = SimpleRouter()
+    extra: list[URLPattern | URLResolver] = []
+    for module in area_modules:
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(router)
+        extra += getattr(module, "urlpatterns", [])
+    return [*router.urls, *extra]

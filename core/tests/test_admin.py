@@ -86,11 +86,11 @@ def test_membership_filter_choices_are_the_active_tenants_accounts(admin_a, worl
 
 
 def test_switching_workspace_switches_the_admin(world_a, world_b, client_for):
-    from core import services
+    from core import members
 
     user = User.objects.create_user("office@both.test", "pw-irrelevant")
-    services.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
-    in_b = services.membership_create(tenant=world_b.tenant, user=user, role=Role.ADMIN)
+    members.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
+    in_b = members.membership_create(tenant=world_b.tenant, user=user, role=Role.ADMIN)
     client = client_for(in_b)
 
     assert open_program_office(client, world_b.slug).status_code == 302
@@ -226,11 +226,11 @@ def test_customer_gets_the_program_office_only_page(world_a, client_for):
 
 
 def test_admin_of_a_and_rep_of_b_cannot_open_bs_admin(world_a, world_b, client_for):
-    from core import services
+    from core import members
 
     user = User.objects.create_user("mixed@both.test", "pw-irrelevant")
-    in_a = services.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
-    services.membership_create(tenant=world_b.tenant, user=user, role=Role.REP)
+    in_a = members.membership_create(tenant=world_a.tenant, user=user, role=Role.ADMIN)
+    members.membership_create(tenant=world_b.tenant, user=user, role=Role.REP)
     client = client_for(in_a)
     assert open_program_office(client, world_b.slug).status_code == 403  # only a rep in B
     assert "active_tenant" not in client.session

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
-from core import services
+from core import members
 from core.models import ApiToken, Role, User
 from tests.fixtures import PASSWORD
 
@@ -239,7 +239,7 @@ def test_delete_current_token_with_a_session_is_400(world_a, client_for):
 
 def test_token_list_shows_only_own_tokens(world_a, world_b, api_for):
     mine_client = api_for(world_a.rep)
-    own_second, _ = services.api_token_issue(user=world_a.rep.user, name="second")
+    own_second, _ = members.api_token_issue(user=world_a.rep.user, name="second")
     other_a = api_for(world_a.admin)  # noqa: F841  (another user's token in the same tenant)
     other_b = api_for(world_b.rep)  # noqa: F841  (and in another tenant)
 
@@ -259,7 +259,7 @@ def test_token_list_shows_only_own_tokens(world_a, world_b, api_for):
 def test_token_detail_and_delete_of_another_users_token_is_404(world_a, world_b, api_for):
     client = api_for(world_a.rep)
     for owner in (world_a.admin, world_b.rep):
-        foreign, _ = services.api_token_issue(user=owner.user, name="foreign")
+        foreign, _ = members.api_token_issue(user=owner.user, name="foreign")
         assert_error_shape(client.get(f"{TOKENS_URL}{foreign.pk}/"), 404, "not_found")
         assert_error_shape(client.delete(f"{TOKENS_URL}{foreign.pk}/"), 404, "not_found")
         foreign.refresh_from_db()
@@ -268,7 +268,7 @@ def test_token_detail_and_delete_of_another_users_token_is_404(world_a, world_b,
 
 def test_delete_own_token_by_id_revokes_it(world_a, api_for):
     client = api_for(world_a.rep)
-    spare, spare_raw = services.api_token_issue(user=world_a.rep.user, name="spare")
+    spare, spare_raw = members.api_token_issue(user=world_a.rep.user, name="spare")
     response = client.delete(f"{TOKENS_URL}{spare.pk}/")
     assert response.status_code == 204
     spare.refresh_from_db()
@@ -302,11 +302,11 @@ def test_tokens_cannot_be_created_or_edited_through_the_list(world_a, api_for):
 
 def test_tenants_lists_only_the_callers_memberships(world_a, world_b):
     user = User.objects.create_user("both@example.test", PASSWORD, full_name="Both Sides")
-    in_a = services.membership_create(tenant=world_a.tenant, user=user, role=Role.COACH)
-    in_b = services.membership_create(
+    in_a = members.membership_create(tenant=world_a.tenant, user=user, role=Role.COACH)
+    in_b = members.membership_create(
         tenant=world_b.tenant, user=user, role=Role.CUSTOMER, customer_account=world_b.account_y
     )
-    services.tenant_create(name="Charlie Unrelated", slug="charlie")  # exists, but not theirs
+    members.tenant_create(name="Charlie Unrelated", slug="charlie")  # exists, but not theirs
 
     raw = obtain_token("both@example.test").json()["token"]
     response = token_client(raw).get(TENANTS_URL)
@@ -344,8 +344,8 @@ def test_tenants_of_a_user_without_memberships_is_empty(db):
 
 def test_pagination_shape_with_page_size(world_a, world_b):
     user = User.objects.create_user("both@example.test", PASSWORD)
-    services.membership_create(tenant=world_a.tenant, user=user, role=Role.REP)
-    services.membership_create(tenant=world_b.tenant, user=user, role=Role.REP)
+    members.membership_create(tenant=world_a.tenant, user=user, role=Role.REP)
+    members.membership_create(tenant=world_b.tenant, user=user, role=Role.REP)
     client = token_client(obtain_token("both@example.test").json()["token"])
 
     first = client.get(TENANTS_URL, {"page_size": 1}).json()
@@ -372,7 +372,7 @@ def test_pagination_shape_with_page_size(world_a, world_b):
 def test_token_list_pagination_with_page_size(world_a, api_for):
     client = api_for(world_a.rep)
     for i in range(2):
-        services.api_token_issue(user=world_a.rep.user, name=f"extra {i}")
+        members.api_token_issue(user=world_a.rep.user, name=f"extra {i}")
     body = client.get(TOKENS_URL, {"page_size": 1}).json()
     assert body["count"] == 3
     assert len(body["results"]) == 1

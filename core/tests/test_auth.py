@@ -70,11 +70,11 @@ def test_login_honours_a_safe_next_and_ignores_a_foreign_one(world_a):
 
 
 def test_member_of_two_tenants_gets_the_workspace_picker(world_a, world_b):
-    from core import services
+    from core import members
 
     user = User.objects.create_user("both@example.test", PASSWORD)
-    services.membership_create(tenant=world_a.tenant, user=user, role="coach")
-    services.membership_create(tenant=world_b.tenant, user=user, role="customer", customer_account=world_b.account_x)
+    members.membership_create(tenant=world_a.tenant, user=user, role="coach")
+    members.membership_create(tenant=world_b.tenant, user=user, role="customer", customer_account=world_b.account_x)
     client = Client()
     assert post_login(client, "both@example.test", PASSWORD).status_code == 302
     response = client.get("/")

@@ -9,9 +9,9 @@ from django.db.utils import ProgrammingError
 
 from core import tenancy
 from core.management.commands.rls_audit import AUDIT_SQL
+from core.members import membership_create
 from core.models import User
-from core.services import membership_create
-from core.views import HomeView
+from core.views.home import HomeView
 from partnering.models import CustomerAccount
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from core.api.base import TenantScopedViewSet
 from core.models import Membership
 from core.tenancy import TenantContextMissing, current_context
-from core.views import TenantScopedViewMixin
+from core.views.base import TenantScopedViewMixin
 from partnering.models import CustomerAccount
 
 

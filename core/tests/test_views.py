@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.services import membership_create
+from core.members import membership_create
 
 
 def test_home_shows_the_member_and_an_empty_state(world_a, client_for):
@@ -15,10 +15,10 @@ def test_home_shows_the_member_and_an_empty_state(world_a, client_for):
 
 
 def test_home_tells_an_admin_of_an_empty_workspace_what_to_do_first(db, client_for):
-    from core import services
+    from core import members
     from core.models import User
 
-    tenant = services.tenant_create(name="Empty Co", slug="empty")
+    tenant = members.tenant_create(name="Empty Co", slug="empty")
     admin = membership_create(tenant=tenant, user=User.objects.create_user("solo@empty.test", "pw"), role="admin")
     response = client_for(admin).get("/t/empty/")
     titles = [action["title"] for action in response.context["next_actions"]]

@@ -7,8 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.fields import EnumChoiceField
 from dashboards.models import ChampionRating, Color, RatingDimension, RatingStatus
-from partnering.api.serializers import EnumChoiceField
 from partnering.models import Side
 
 COLOR_HELP = "1 Bright Red · 2 Light Red · 3 Yellow · 4 Light Green · 5 Bright Green"

@@ -30,9 +30,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from core import quarters
 from core.api.base import UUID_REGEX, TenantAPIView, TenantScopedViewSet
 from core.api.pagination import StandardPagination
-from dashboards import quarters
 from dashboards import rating_selectors as selectors
 from dashboards.api import rating_serializers as s
 from dashboards.models import ChampionRating, RatingDimension, RatingStatus

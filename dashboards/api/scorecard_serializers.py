@@ -12,7 +12,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from dashboards import quarters
+from core import quarters
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from dashboards.models import (
     Category,
     Direction,
@@ -23,7 +24,6 @@ from dashboards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from partnering.models import Relationship
 
 DEFINITION_FIELDS = [

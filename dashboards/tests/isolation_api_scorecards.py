@@ -11,7 +11,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from dashboards import quarters, services
+from core import quarters
+from dashboards import services
 from dashboards.models import MetricTemplate, QuarterlyResult, Scorecard
 from dashboards.tests.isolation_scorecards import scorecard_relationship
 

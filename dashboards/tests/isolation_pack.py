@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboards import quarters
+from core import quarters
 from partnering.tests.factories import relationship_for
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboards import quarters
+from core import quarters
 from dashboards.rating_services import ensure_rating_dimensions
 from partnering.tests.factories import relationship_for
 

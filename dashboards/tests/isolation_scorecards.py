@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dashboards import quarters, services
+from core import quarters
+from dashboards import services
 from dashboards.models import Scorecard
 from partnering.tests.factories import relationship_for
 

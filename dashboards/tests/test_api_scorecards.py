@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dashboards import quarters, services
+from core import quarters
+from dashboards import services
 from dashboards.models import MetricTemplate, QuarterlyResult, Scorecard, ScorecardVersion, VersionStatus
 from dashboards.tests.isolation_scorecards import scorecard_relationship
 from partnering.tests.factories import relationship_for

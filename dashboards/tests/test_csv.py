@@ -11,7 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dashboards import csv_io, quarters, services
+from core import quarters
+from dashboards import csv_io, services
 from dashboards.models import QuarterlyResult
 from partnering.tests.factories import relationship_for
 

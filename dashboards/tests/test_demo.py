@@ -10,9 +10,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core import quarters
 from core.models import Membership, Tenant
 from core.tenancy import tenant_context
-from dashboards import quarters, rules
+from dashboards import rules
 from dashboards.models import (
     ChampionRating,
     Metric,

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from dashboards import quarters
+from core import quarters
 from dashboards.models import ChampionRating, QuarterlyResult, RatingScore, RatingStatus
 from dashboards.rating_services import ensure_rating_dimensions
 from dashboards.tests.test_tasks import scorecard_for

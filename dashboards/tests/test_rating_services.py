@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dashboards import quarters
+from core import quarters
 from dashboards import rating_selectors as sel
 from dashboards.models import ChampionRating, RatingDimension, RatingScore, RatingStatus
 from dashboards.rating_services import (

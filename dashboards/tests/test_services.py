@@ -7,7 +7,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dashboards import quarters, selectors, services
+from core import quarters
+from dashboards import selectors, services
 from dashboards.models import Metric, MetricTemplate, QuarterlyResult, ScorecardVersion, VersionStatus
 from partnering.tests.factories import relationship_for
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from dashboards import quarters, sponsor_selectors
+from core import quarters
+from dashboards import sponsor_selectors
 from dashboards.models import (
     ChampionRating,
     Color,

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from dashboards import quarters
+from core import quarters
 from dashboards.models import (
     ChampionRating,
     DashboardsSettings,

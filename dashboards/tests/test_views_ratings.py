@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import quarters
+from core import quarters
 from dashboards.models import ChampionRating, RatingDimension, RatingStatus
 from dashboards.rating_services import ensure_rating_dimensions, rating_save
 from partnering.tests.factories import relationship_for

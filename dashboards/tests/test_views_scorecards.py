@@ -8,7 +8,8 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dashboards import quarters, services
+from core import quarters
+from dashboards import services
 from dashboards.models import QuarterlyResult, ScorecardVersion, VersionStatus
 from partnering.tests.factories import relationship_for
 

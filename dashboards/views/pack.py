@@ -22,9 +22,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
 from django.views import View
 
+from core import quarters
 from core.models import Membership
-from core.views import TenantScopedViewMixin
-from dashboards import quarters
+from core.views.base import TenantScopedViewMixin
 from dashboards import rating_selectors as rating_reads
 from dashboards import selectors as scorecard_reads
 from partnering.models import OPEN_ACTION_STATUSES, FutureTopic, Relationship, TopicStatus

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views import View
 
+from core import quarters
 from core.models import Membership
-from core.views import TenantScopedViewMixin
-from dashboards import quarters
+from core.views.base import TenantScopedViewMixin
 from dashboards import rating_selectors as selectors
 from dashboards.models import ChampionRating, RatingStatus
 from dashboards.rating_forms import RatingForm

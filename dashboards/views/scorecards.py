@@ -21,9 +21,11 @@ from django.urls import path, reverse
 from django.utils.text import slugify
 from django.views import View
 
+from core import quarters
+from core.forms.base import apply_service_errors
 from core.permissions import can
-from core.views import TenantScopedViewMixin
-from dashboards import csv_io, quarters, selectors, services
+from core.views.base import PageMixin, TenantScopedViewMixin
+from dashboards import csv_io, selectors, services
 from dashboards.forms import (
     DEFINITION_ORDER,
     MetricDefinitionForm,
@@ -32,9 +34,7 @@ from dashboards.forms import (
     ResultsImportForm,
 )
 from dashboards.models import MetricTemplate, Scorecard, VersionStatus
-from partnering.forms.accounts import add_service_errors
 from partnering.models import Relationship
-from partnering.views.meetings import PageMixin
 
 TEMPLATE_DIR = "dashboards/scorecard"
 
@@ -212,7 +212,7 @@ class DefinitionsView(ScorecardPageMixin, View):
                         actor=self.member, scorecard=scorecard, key=data["key"], **extra, **form.definition()
                     )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request, f"{metric.name} saved in version {metric.version.number}, which now needs agreement."
@@ -449,7 +449,7 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
                         **values,
                     )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Template {template.name} saved. New scorecards start from it.")
                 return redirect("dashboards:metric-templates", tenant_slug=tenant_slug)

@@ -27,7 +27,7 @@ from django.views.generic import TemplateView
 
 from core.models import Membership
 from core.permissions import can
-from core.views import TenantScopedViewMixin
+from core.views.base import TenantScopedViewMixin
 from dashboards import sponsor_selectors
 from partnering.models import Relationship
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from knowledge.models import SolutionArea
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 
 
 class SolutionAreaSerializer(serializers.ModelSerializer):

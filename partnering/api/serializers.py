@@ -12,16 +12,20 @@ Writes are not done here: the views hand ``validated_data`` to ``partnering.serv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list, build_choice_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from core.api.fields import (
+    BaseModelSerializer,
+    CustomerSafeMixin,
+    EnumChoiceField,
+    ScopedPrimaryKeyRelatedField,
+    name_choices,
+)
 from core.models import Membership
 from partnering.models import (
     ActionItem,
@@ -47,87 +51,7 @@ from partnering.models import (
     TopicStatus,
 )
 
-#: Fields customer participants never see (nor may set).
-INTERNAL_FIELDS = ("internal_notes", "internal_only")
-
-
-def membership_of(context: Mapping[str, Any]) -> Membership | None:
-    request = context.get("request")
-    return getattr(request, "membership", None)
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id in a request body, looked up only among the rows the caller may see in this tenant.
-
-    The default manager already limits to the active tenant; ``visible_to`` adds the customer
-    account scope, so a customer cannot point at rows of another account either.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("pk_field", serializers.UUIDField(format="hex_verbose"))
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        membership = membership_of(self.context)
-        return queryset.visible_to(membership) if membership is not None else queryset.none()
-
-
-NAMED_CHOICES = (Side, Level, ActivityChannel, MeetingKind, MeetingStatus, TopicCategory, TopicStatus, ActionStatus)
-
-
-class EnumChoiceField(serializers.ChoiceField):
-    """A choice field documented as one named enum per ``TextChoices`` class (``ActionStatusEnum``).
-
-    Without it drf-spectacular names enums after field names, and several ``status`` fields with
-    different choices collide.
-    """
-
-
-class EnumChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumChoiceField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        field = self.target
-        values = [value for value in field.choices if value not in ("", None)]
-        named = next((c for c in NAMED_CHOICES if list(c.values) == values), None)
-        if named is None:
-            return build_choice_field(field)
-        component = ResolvedComponent(
-            name=f"{named.__name__}Enum",
-            type=ResolvedComponent.SCHEMA,
-            schema={"type": "string", "enum": values, "description": build_choice_description_list(named.choices)},
-            object=named,
-        )
-        auto_schema.registry.register_on_missing(component)
-        if not field.allow_blank and not field.allow_null:
-            return component.ref
-        variants: list[dict[str, Any]] = [component.ref]
-        if field.allow_blank:
-            variants.append({"type": "string", "maxLength": 0})
-        schema: dict[str, Any] = {"oneOf": variants}
-        if field.allow_null:
-            schema["nullable"] = True
-        return schema
-
-
-class CustomerSafeMixin:
-    """Drops internal-only fields for customer participants: never in output, ignored on input."""
-
-    internal_fields: ClassVar[tuple[str, ...]] = INTERNAL_FIELDS
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()  # type: ignore[misc]
-        membership = membership_of(self.context)  # type: ignore[attr-defined]
-        if membership is not None and membership.is_customer:
-            for name in self.internal_fields:
-                fields.pop(name, None)
-        return fields
-
-
-class BaseModelSerializer(serializers.ModelSerializer):
-    serializer_related_field = ScopedPrimaryKeyRelatedField
-    serializer_choice_field = EnumChoiceField
+name_choices(Side, Level, ActivityChannel, MeetingKind, MeetingStatus, TopicCategory, TopicStatus, ActionStatus)
 
 
 class PartneringSerializer(CustomerSafeMixin, BaseModelSerializer):

@@ -11,72 +11,29 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Membership, Role
+from core.forms.base import DateInput, MemberChoiceField, model_field, set_queryset
+from core.members import internal_members
+from core.models import Membership
 from partnering.models import ActivityChannel, Contact, ContactActivity, CustomerAccount
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: per field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A person of this workspace, labelled by name, role and (for customers) their account."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        label = f"{obj.user.display_name} · {obj.get_role_display()}"
-        if obj.customer_account_id is not None:
-            label += f" · {obj.customer_account.name}"
-        return label
-
-
-def internal_members() -> QuerySet[Membership]:
-    """People of our company in the active tenant (the queryset is tenant-filtered when it runs)."""
-    return (
-        Membership.objects.exclude(role=Role.CUSTOMER).select_related("user").order_by("user__full_name", "user__email")
-    )
-
-
-def customer_participants(account: CustomerAccount | None = None) -> QuerySet[Membership]:
-    queryset = Membership.objects.filter(role=Role.CUSTOMER).select_related("user", "customer_account")
-    if account is not None:
-        queryset = queryset.filter(customer_account=account)
-    return queryset.order_by("customer_account__name", "user__full_name", "user__email")
-
-
-def set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
-    """Scope a choice field to the active tenant's rows (the field is declared with ``none()``)."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    field.queryset = queryset
-
-
-def _model_field(model: Any, name: str, **kwargs: Any) -> Any:
-    """The model's own form field (max length, choices, help text) so forms and models agree."""
-    return model._meta.get_field(name).formfield(**kwargs)
 
 
 class AccountForm(forms.Form):
     """Create or edit a customer account; the owner must be someone of our company."""
 
-    name = _model_field(CustomerAccount, "name")
-    industry = _model_field(CustomerAccount, "industry")
-    region = _model_field(CustomerAccount, "region")
+    name = model_field(CustomerAccount, "name")
+    industry = model_field(CustomerAccount, "industry")
+    region = model_field(CustomerAccount, "region")
     owner = MemberChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         empty_label="No owner yet",
         help_text="A rep of our company.",
     )
-    description = _model_field(CustomerAccount, "description", widget=forms.Textarea(attrs={"rows": 4}))
-    internal_notes = _model_field(CustomerAccount, "internal_notes", widget=forms.Textarea(attrs={"rows": 3}))
+    description = model_field(CustomerAccount, "description", widget=forms.Textarea(attrs={"rows": 4}))
+    internal_notes = model_field(CustomerAccount, "internal_notes", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, membership: Membership, account: CustomerAccount | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -122,12 +79,12 @@ class ContactForm(forms.Form):
         empty_label="Our company",
         help_text="Leave on 'Our company' for our own people.",
     )
-    full_name = _model_field(Contact, "full_name")
-    title = _model_field(Contact, "title")
-    function = _model_field(Contact, "function")
-    geography = _model_field(Contact, "geography")
-    email = _model_field(Contact, "email")
-    phone = _model_field(Contact, "phone")
+    full_name = model_field(Contact, "full_name")
+    title = model_field(Contact, "title")
+    function = model_field(Contact, "function")
+    geography = model_field(Contact, "geography")
+    email = model_field(Contact, "email")
+    phone = model_field(Contact, "phone")
     membership = MemberChoiceField(
         queryset=Membership.objects.none(),
         required=False,
@@ -135,7 +92,7 @@ class ContactForm(forms.Form):
         empty_label="No login",
         help_text="Link the person's login in this workspace, if they have one.",
     )
-    internal_notes = _model_field(Contact, "internal_notes", widget=forms.Textarea(attrs={"rows": 3}))
+    internal_notes = model_field(Contact, "internal_notes", widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, membership: Membership, contact: Contact | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -151,11 +108,9 @@ class ContactForm(forms.Form):
 class ContactActivityForm(forms.Form):
     """Log a call, meeting, e-mail or visit with a contact (what happened, not what is planned)."""
 
-    occurred_on = forms.DateField(
-        label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label="When", initial=timezone.localdate, widget=DateInput())
     channel = forms.ChoiceField(choices=ActivityChannel.choices, initial=ActivityChannel.CALL)
-    summary = _model_field(ContactActivity, "summary", widget=forms.Textarea(attrs={"rows": 3}))
+    summary = model_field(ContactActivity, "summary", widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_occurred_on(self) -> Any:
         occurred_on = self.cleaned_data["occurred_on"]

@@ -7,18 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from core.forms.base import DateTimeLocalInput
 from partnering.models import Contact, HardQuestion, Meeting, MeetingKind, MeetingStatus, Relationship
 
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """The browser's own date-and-time picker (works on phones)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def meeting_contacts(relationship: Relationship) -> Any:

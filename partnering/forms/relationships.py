@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from core.forms.base import DateInput, MemberChoiceField, set_queryset
+from core.members import customer_participants, internal_members
 from core.models import Membership, Role
-from partnering.forms.accounts import MemberChoiceField, customer_participants, internal_members, set_queryset
 from partnering.models import Contact, CustomerAccount, Level, Relationship
 
 
@@ -81,9 +82,7 @@ class LevelChangeForm(forms.Form):
     """Move the relationship to another level, with the date it happened and why."""
 
     level = forms.ChoiceField(choices=Level.choices, label="New level")
-    changed_on = forms.DateField(
-        label="Changed on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    changed_on = forms.DateField(label="Changed on", initial=timezone.localdate, widget=DateInput())
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why it changed.")
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any):

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from core.forms.base import DateInput, MemberChoiceField
 from core.models import Membership
 from partnering.forms.meetings import meeting_contacts
 from partnering.models import (
@@ -21,23 +22,12 @@ from partnering.models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        side = obj.customer_account.name if obj.is_customer and obj.customer_account else "our company"
-        return f"{obj.user.display_name} ({side})"
-
-
 class ActionForm(forms.Form):
     title = forms.CharField(max_length=200, label="What")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    owner = MemberChoiceField(queryset=Membership.objects.none(), label="Who", empty_label="Choose the owner")
+    owner = MemberChoiceField(
+        queryset=Membership.objects.none(), show="side", label="Who", empty_label="Choose the owner"
+    )
     due_on = forms.DateField(label="Due", widget=DateInput())
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN)
     meeting = forms.ModelChoiceField(

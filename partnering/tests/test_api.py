@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from core import services as core_services
+from core import members as core_services
 from core.models import Membership, Role, User
 from partnering import services
 from partnering.models import (

@@ -9,7 +9,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from core import services as core_services
+from core import members as core_services
+from core.exports import csv_safe
 from core.models import User
 from partnering import services
 from partnering.models import (
@@ -20,7 +21,6 @@ from partnering.models import (
     Relationship,
 )
 from partnering.tests.factories import action_for, contact_for, relationship_for
-from partnering.views.accounts import csv_safe
 from tests.fixtures import INTERNAL_ROLES
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core import services as core_services
+from core import members as core_services
 from core.models import Role, User
 from partnering import services
 from partnering.models import ActionItem, LevelChange, Relationship, RosterEntry, Sponsor

@@ -8,106 +8,28 @@ never ``internal_notes`` and never the Rolodex (contacts are internal).
 
 from __future__ import annotations
 
-import copy
-import csv
-import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import TemplateView, View
 
-from core.models import Membership
+from core.exports import csv_response
+from core.forms.base import apply_service_errors
+from core.members import internal_members
+from core.parsing import parse_uuid
 from core.permissions import can
-from core.views import TenantScopedViewMixin
+from core.registry import ACCOUNT_CARDS
+from core.views.base import ObjectMixin, ServiceFormView, TenantScopedViewMixin, paginate, sortable_columns
 from partnering import selectors, services
-from partnering.forms.accounts import (
-    SIDE_OURS,
-    AccountForm,
-    ContactActivityForm,
-    ContactFilterForm,
-    ContactForm,
-    add_service_errors,
-    internal_members,
-)
+from partnering.forms.accounts import SIDE_OURS, AccountForm, ContactActivityForm, ContactFilterForm, ContactForm
 from partnering.models import Contact, ContactActivity, CustomerAccount, RosterEntry
-from projects.selectors import account_projects_summary
-
-PAGE_SIZE = 25
-
-
-def parse_uuid(value: str | None) -> uuid.UUID | None:
-    """A UUID from a query parameter, or None for anything malformed (never a 500)."""
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
-    """Page ``?page=`` of the queryset; a malformed or too large page number shows the nearest page."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-class ServiceFormView(TenantScopedViewMixin, FormView):
-    """A form page whose valid input is handed to a service.
-
-    ``perform(form)`` calls the service and returns the saved object; a ``ValidationError`` is
-    shown on the form (nothing is saved: the service is atomic). On success the member is
-    redirected with ``success_message``.
-    """
-
-    success_message = "Saved."
-
-    @property
-    def membership(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined, no-any-return]
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        kwargs["membership"] = self.membership
-        return kwargs
-
-    def perform(self, form: Any) -> Any:
-        raise NotImplementedError
-
-    def redirect_to(self, obj: Any) -> str:
-        raise NotImplementedError
-
-    def get_success_message(self, obj: Any) -> str:
-        return self.success_message.format(obj=obj)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            obj = self.perform(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.get_success_message(obj))
-        return HttpResponseRedirect(self.redirect_to(obj))
-
-
-class ObjectMixin:
-    """The object named by ``<uuid:pk>``, looked up in the member's scoped queryset (404 otherwise)."""
-
-    kwargs: dict[str, Any]
-    get_queryset: Callable[[], QuerySet[Any]]
-
-    @cached_property
-    def object(self) -> Any:
-        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-
-    def working_copy(self) -> Any:
-        """A copy for the service to change, so a refused edit leaves the page's object untouched."""
-        return copy.copy(self.object)
-
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -152,16 +74,9 @@ class AccountListView(TenantScopedViewMixin, TemplateView):
         membership = self.request.membership  # type: ignore[attr-defined]
         filters = account_filters(self.request)
         page = paginate(self.request, self.get_queryset())
-        columns = []
-        for key, label in SORTABLE_COLUMNS:
-            if key == "contacts" and not membership.is_internal:
-                continue  # the Rolodex is internal: customers do not see how many contacts we keep
-            column: dict[str, Any] = {"key": key, "label": label, "direction": None, "next": key}
-            if key is not None and filters["ordering"] in (key, f"-{key}"):
-                descending = filters["ordering"].startswith("-")
-                column["direction"] = "descending" if descending else "ascending"
-                column["next"] = key if descending else f"-{key}"
-            columns.append(column)
+        # The Rolodex is internal: customers do not see how many contacts we keep.
+        shown = [c for c in SORTABLE_COLUMNS if membership.is_internal or c[0] != "contacts"]
+        columns = sortable_columns(shown, filters["ordering"])
         filtered = any(filters[name] for name in ("search", "industry", "region", "owner"))
         context.update(
             page=page,
@@ -174,15 +89,6 @@ class AccountListView(TenantScopedViewMixin, TemplateView):
             can_manage=can(membership, "accounts.manage"),
         )
         return context
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> str:
-    """A CSV cell that a spreadsheet never runs as a formula (OWASP: prefix with a single quote)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 EXPORT_HEADER = [
@@ -209,11 +115,11 @@ class AccountExportView(TenantScopedViewMixin, View):
         return selectors.account_list(membership=self.request.membership, **account_filters(self.request))  # type: ignore[attr-defined]
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{tenant_slug}-accounts.csv"'
-        writer = csv.writer(response)
-        internal = request.membership.is_internal  # type: ignore[attr-defined]
-        writer.writerow(EXPORT_HEADER if internal else [h for h in EXPORT_HEADER if h != "Contacts"])
+        internal = self.member.is_internal
+        header = EXPORT_HEADER if internal else [h for h in EXPORT_HEADER if h != "Contacts"]
+        return csv_response(f"{tenant_slug}-accounts.csv", header, self.rows(internal))
+
+    def rows(self, internal: bool) -> Iterator[list[Any]]:
         for account in self.get_queryset():
             owner = account.owner
             row = [
@@ -230,8 +136,7 @@ class AccountExportView(TenantScopedViewMixin, View):
             ]
             if not internal:
                 del row[EXPORT_HEADER.index("Contacts")]
-            writer.writerow([csv_safe(cell) for cell in row])
-        return response
+            yield row
 
 
 class AccountDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
@@ -264,8 +169,9 @@ class AccountDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
             can_view_contacts=can(membership, "contacts.view"),
             can_manage_contacts=can(membership, "contacts.manage"),
             can_manage_relationships=can(membership, "relationships.manage"),
-            account_projects=account_projects_summary(membership, account),
         )
+        cards = ACCOUNT_CARDS.fill(membership=membership, account=account)
+        context.update(cards.context, account_cards=cards.templates)
         return context
 
 
@@ -417,7 +323,7 @@ class ContactActivityAddView(ContactDetailView):
             try:
                 services.contact_activity_add(actor=request.membership, contact=contact, **form.cleaned_data)  # type: ignore[attr-defined]
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Activity with {contact} logged.")
                 return redirect(self.contact_url() + "#activity")

@@ -7,73 +7,24 @@ an object exists to someone who may not see it.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.text import slugify
 from django.views import View
 
-from core.models import Membership
+from core import quarters
+from core.forms.base import apply_service_errors
 from core.permissions import can
-from core.views import TenantScopedViewMixin
-from dashboards import quarters
+from core.views.base import PageMixin
 from partnering import selectors, services
 from partnering.forms.meetings import MeetingCreateForm, MeetingEditForm
 from partnering.ics import meetings_ics
 from partnering.models import ActionStatus, Attendee, Meeting, MeetingKind, Relationship
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: per field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            if field in form.fields:
-                form.add_error(field, messages)
-            else:
-                form.add_error(None, [f"{field.replace('_', ' ').capitalize()}: {m}" for m in messages])
-    else:
-        form.add_error(None, error.messages)
-
-
-class PageMixin(TenantScopedViewMixin):
-    """Object lookup through the scoped queryset, then the write permission (``manage_action``)."""
-
-    manage_action: ClassVar[str | None] = None
-    kwargs: dict[str, Any]
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def slug(self) -> str:
-        return self.request.tenant.slug  # type: ignore[attr-defined,no-any-return]
-
-    def get_object(self) -> Any:
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])  # type: ignore[attr-defined]
-        if self.manage_action:
-            self.require(self.manage_action)
-        return obj
-
-    def require(self, action: str) -> None:
-        if not can(self.member, action):
-            raise PermissionDenied("Your role does not allow this.")
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"partnering:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
-
-    def next_url(self, default: str) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
-            return target
-        return default
-
 
 # --- The relationship page --------------------------------------------------------------------
 
@@ -145,7 +96,7 @@ class MeetingCreateView(PageMixin, View):
                     internal_notes=data["internal_notes"],
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect(self.url("meeting-detail", pk=meeting.pk))
         return self.page(relationship, form)
@@ -241,7 +192,7 @@ class MeetingEditView(PageMixin, View):
                 if data["new_question"].strip():
                     services.hard_question_add(actor=self.member, meeting=meeting, question=data["new_question"])
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 return redirect(self.url("meeting-detail", pk=meeting.pk))
         return self.page(meeting, form)

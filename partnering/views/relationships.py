@@ -13,8 +13,9 @@ from django.db.models import QuerySet
 from django.urls import path, reverse
 from django.views.generic import TemplateView
 
+from core.parsing import parse_uuid
 from core.permissions import can
-from core.views import TenantScopedViewMixin
+from core.views.base import ObjectMixin, ServiceFormView, TenantScopedViewMixin, paginate
 from partnering import selectors, services
 from partnering.forms.relationships import (
     LevelChangeForm,
@@ -24,7 +25,6 @@ from partnering.forms.relationships import (
     SponsorForm,
 )
 from partnering.models import MAX_SPONSORS_PER_SIDE, Level, LevelChange, Relationship, RosterEntry, Side, Sponsor
-from partnering.views.accounts import ObjectMixin, ServiceFormView, paginate, parse_uuid
 
 
 class RelationshipListView(TenantScopedViewMixin, TemplateView):

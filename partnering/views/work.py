@@ -20,8 +20,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views import View
 
-from core.parsing import uuid_or_none
+from core.forms.base import apply_service_errors
+from core.parsing import parse_uuid
 from core.permissions import can
+from core.views.base import PageMixin
 from partnering import selectors, services
 from partnering.forms.work import (
     ActionForm,
@@ -43,7 +45,6 @@ from partnering.models import (
     TopicScore,
     TopicStatus,
 )
-from partnering.views.meetings import PageMixin, apply_errors
 
 
 def _actions_visible(queryset: QuerySet[Any], membership: Any) -> QuerySet[Any]:
@@ -117,9 +118,10 @@ class ActionCreateView(PageMixin, View):
 
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         relationship = self.get_object()
+        meeting, topic = parse_uuid(request.GET.get("meeting")), parse_uuid(request.GET.get("topic"))
         initial = {
-            "meeting": uuid_or_none(request.GET.get("meeting")),
-            "topic": uuid_or_none(request.GET.get("topic")),
+            "meeting": str(meeting) if meeting else None,
+            "topic": str(topic) if topic else None,
             "owner": self.member.pk,
         }
         form = ActionForm(initial=initial, relationship=relationship)
@@ -140,7 +142,7 @@ class ActionCreateView(PageMixin, View):
                     **data,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Action “{action.title}” added.")
                 return redirect(self.next_url(self.url("relationship-detail", pk=relationship.pk)))
@@ -181,7 +183,7 @@ class ActionEditView(ActionCreateView):
             try:
                 services.action_update(actor=self.member, action=action, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Action saved.")
                 return redirect(self.next_url(self.url("relationship-detail", pk=action.relationship_id)))
@@ -277,7 +279,7 @@ class TopicCreateView(PageMixin, View):
                     actor=self.member, relationship=relationship, title=data.pop("title"), **data
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Topic added to the long list. Score it so it can be ranked.")
                 return redirect(self.url("topic-detail", pk=topic.pk))
@@ -364,7 +366,7 @@ class TopicScoreView(TopicPageMixin, View):
             try:
                 services.topic_score(actor=self.member, topic=topic, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Score saved.")
                 return redirect(self.url("topic-detail", pk=topic.pk))
@@ -404,7 +406,7 @@ class TopicStatusView(TopicPageMixin, View):
                 )
             except ValidationError as error:
                 topic.refresh_from_db()  # the service may have touched the instance; show what is stored
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"“{topic.title}” is now: {topic.get_status_display().lower()}.")
                 return redirect(self.next_url(self.url("topic-detail", pk=topic.pk)))
@@ -425,7 +427,7 @@ class TopicSteeringAddView(TopicPageMixin, View):
             try:
                 services.steering_member_add(actor=self.member, topic=topic, contact=form.cleaned_data["contact"])
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{form.cleaned_data['contact']} joined the steering team.")
                 return redirect(self.url("topic-detail", pk=topic.pk))

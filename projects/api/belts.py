@@ -19,10 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
+from core.api.base import UUID_REGEX, TenantScopedViewSet
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
-from partnering.api.views import UUID_REGEX
 from projects import belts
 from projects.models import (
     BeltCandidate,

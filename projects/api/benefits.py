@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,21 +20,12 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
+from core.api.fields import ScopedPrimaryKeyRelatedField, inline_choice
 from dashboards.models import Scorecard
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from projects import benefits as area
 from projects.models import Benefit, BenefitKind, BenefitStatus, Project
 
 ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
-
-
-def inline_choice(choices: list[tuple[str, str]], **kwargs: Any) -> serializers.ChoiceField:
-    """A choice field documented with an inline enum (no shared component, so no name collisions)."""
-    values = [value for value, _ in choices]
-    # A fresh subclass per call: decorating ChoiceField itself would re-document every choice field.
-    subclass = type("InlineChoiceField", (serializers.ChoiceField,), {})
-    field_class = extend_schema_field({"type": "string", "enum": values})(subclass)
-    return cast(serializers.ChoiceField, field_class(choices=choices, **kwargs))
 
 
 class ProjectsAreaViewSet(TenantScopedViewSet):

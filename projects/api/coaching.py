@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from knowledge.models import SolutionArea
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
 from projects import coaching
 from projects.models import CoachExpertise, Project
 

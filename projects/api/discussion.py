@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -20,9 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from partnering.api.serializers import CustomerSafeMixin, ScopedPrimaryKeyRelatedField
+from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField, inline_choice
+from core.http import attachment_response
 from projects import discussion as area
-from projects.api.benefits import ERROR, ProjectsAreaViewSet, inline_choice
+from projects.api.benefits import ERROR, ProjectsAreaViewSet
 from projects.models import CustomerFeedback, Phase, Project, ProjectActivity, ProjectAttachment, ProjectComment
 
 
@@ -177,19 +178,9 @@ class AttachmentViewSet(
     @action(detail=True, methods=["get"], url_path="download", url_name="download", filter_backends=[])
     def download(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
         attachment = cast(ProjectAttachment, self.get_object())
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404("The file is missing.") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
+        return attachment_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 # --- Feedback ----------------------------------------------------------------------------------

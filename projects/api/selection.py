@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
-from partnering.api.serializers import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from projects import selection, services
 from projects.models import CURRENCIES, Project, ProjectsSettings, SelectionScore
 

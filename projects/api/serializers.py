@@ -12,9 +12,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from knowledge.models import SolutionArea
-from partnering.api.serializers import CustomerSafeMixin, ScopedPrimaryKeyRelatedField
 from partnering.models import Contact, CustomerAccount, Relationship
 from projects.models import BeltLevel, CreditOwner, Phase, Project, TeamMember, WaitingKind
 

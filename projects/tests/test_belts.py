@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from core import services as core_services
+from core import members as core_services
 from core.models import Membership, Role, User
 from projects import belts
 from projects.models import (

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core import services as core_services
+from core import members as core_services
 from core.models import Role, User
 from dashboards import services as dashboard_services
 from dashboards.models import Scorecard

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core import services as core_services
+from core import members as core_services
 from core.models import Role, User
 from projects import coaching
 from projects.models import BeltLevel, Certification, CoachExpertise, Notification, Project

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from dashboards import quarters
+from core import quarters
 from projects import services
 from projects.models import (
     Benefit,

@@ -17,14 +17,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views import View
 
+from core.forms.base import DateInput, MemberChoiceField, apply_service_errors
+from core.members import internal_members
 from core.models import Membership
-from core.parsing import uuid_or_none
+from core.parsing import parse_uuid
 from core.permissions import can
-from partnering.views.meetings import PageMixin, apply_errors
+from core.views.base import PageMixin
 from projects import belts
 from projects.models import (
     BeltCandidate,
@@ -37,34 +39,17 @@ from projects.models import (
 from projects.selectors import coach_pool, is_coach, projects_for
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.user.display_name} ({obj.get_role_display()})"
-
-
-def internal_members() -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(customer_account__isnull=True)
-        .exclude(role="customer")
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
 class CohortForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="e.g. “Green Belt wave 3 — spring”.")
     belt_level = forms.ChoiceField(choices=BeltLevel.choices, initial=BeltLevel.GREEN, label="Belt")
     starts_on = forms.DateField(widget=DateInput(), label="Starts")
     ends_on = forms.DateField(widget=DateInput(), label="Ends", required=False)
-    coach = PersonChoiceField(
-        queryset=Membership.objects.none(), required=False, empty_label="No coach yet", help_text="Coaches the cohort."
+    coach = MemberChoiceField(
+        show="role",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="No coach yet",
+        help_text="Coaches the cohort.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,8 +60,8 @@ class CohortForm(forms.Form):
 
 
 class CandidateForm(forms.Form):
-    member = PersonChoiceField(
-        queryset=Membership.objects.none(), label="Person", empty_label="Choose someone of our company"
+    member = MemberChoiceField(
+        show="role", queryset=Membership.objects.none(), label="Person", empty_label="Choose someone of our company"
     )
     cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), empty_label="Choose a cohort")
     target_belt = forms.ChoiceField(
@@ -113,8 +98,7 @@ class ModuleRenameForm(forms.Form):
 class BeltsPage(PageMixin):
     """``PageMixin`` with projects-namespace URLs."""
 
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"projects:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
+    url_namespace = "projects"
 
     def base_context(self) -> dict[str, Any]:
         member = self.member
@@ -156,7 +140,7 @@ class CohortCreateView(BeltsPage, View):
             try:
                 cohort = belts.cohort_create(actor=self.member, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Cohort “{cohort.name}” started. Add its candidates.")
                 return redirect(self.url("cohort-detail", pk=cohort.pk))
@@ -190,7 +174,7 @@ class CohortDetailView(BeltsPage, View):
             try:
                 belts.cohort_update(actor=self.member, cohort=cohort, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Cohort saved.")
                 return redirect(self.url("cohort-detail", pk=cohort.pk))
@@ -215,7 +199,7 @@ class CandidateCreateView(BeltsPage, View):
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         initial: dict[str, Any] = {}
-        cohort_id = uuid_or_none(request.GET.get("cohort"))
+        cohort_id = parse_uuid(request.GET.get("cohort"))
         if cohort_id:
             initial["cohort"] = Cohort.objects.filter(pk=cohort_id).first()
         return self.page(CandidateForm(initial=initial))
@@ -232,7 +216,7 @@ class CandidateCreateView(BeltsPage, View):
                     target_belt=data["target_belt"] or None,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"{candidate.member.user.display_name} joined {candidate.cohort.name}.")
                 return redirect(self.url("candidate-detail", pk=candidate.pk))
@@ -263,7 +247,7 @@ class CandidateDetailView(BeltsPage, View):
         candidate = self.get_object()
         self.require("belts.manage")
         default = self.url("candidate-detail", pk=candidate.pk)
-        module = TrainingModule.objects.filter(pk=uuid_or_none(request.POST.get("module"))).first()
+        module = TrainingModule.objects.filter(pk=parse_uuid(request.POST.get("module"))).first()
         if module is None:
             messages.error(request, "Choose one of the listed modules.")
             return redirect(default)
@@ -336,7 +320,7 @@ class CertifyView(BeltsPage, View):
             try:
                 certification = belts.certify(actor=self.member, candidate=candidate, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -391,7 +375,7 @@ class ModulesView(BeltsPage, View):
             try:
                 module = belts.module_create(actor=self.member, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"“{module.name}” added to the {module.get_belt_level_display()} curriculum.")
                 return redirect(self.url("modules"))

@@ -17,23 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views import View
 
+from core.forms.base import apply_service_errors
 from projects import benefits as area
 from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
 from projects.views.base import ProjectPageMixin
 
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: per field where the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            if field == "scorecard":
-                field = "metric_key"
-            if field in form.fields:
-                form.add_error(field, messages_)
-            else:
-                form.add_error(None, [f"{field.replace('_', ' ').capitalize()}: {m}" for m in messages_])
-    else:
-        form.add_error(None, error.messages)
+#: One picker sets both the scorecard and the metric: the scorecard's errors show on the picker.
+BENEFIT_FIELD_MAP = {"scorecard": "metric_key"}
 
 
 class ProjectAreaPage(ProjectPageMixin, View):
@@ -84,7 +74,7 @@ class BenefitCreateView(ProjectAreaPage):
             try:
                 area.benefit_record(actor=self.member, project=project, **data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error, field_map=BENEFIT_FIELD_MAP)
             else:
                 messages.success(request, "Benefit recorded. The customer sponsor is asked to confirm it.")
                 return redirect(self.detail_url(project, "benefits"))
@@ -138,7 +128,7 @@ class BenefitEditView(BenefitCreateView):
             try:
                 area.benefit_update(actor=self.member, benefit=benefit, **data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error, field_map=BENEFIT_FIELD_MAP)
             else:
                 if was_confirmed and benefit.status == BenefitStatus.ESTIMATED:
                     messages.warning(
@@ -225,7 +215,7 @@ class BenefitValidateView(ProjectAreaPage):
                     messages.success(request, "Thank you: the benefit is validated.")
             except ValidationError as error:
                 benefit.refresh_from_db()
-                apply_errors(form, error)
+                apply_service_errors(form, error, field_map=BENEFIT_FIELD_MAP)
             else:
                 return redirect(self.detail_url(project, "benefits"))
         return self.page(project, benefit, form)

@@ -21,7 +21,7 @@ from django.views import View
 
 from core.models import Membership, Role
 from core.permissions import can
-from core.views import TenantScopedViewMixin
+from core.views.base import TenantScopedViewMixin
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
 from projects import board as board_selectors

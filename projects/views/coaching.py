@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.views import View
 
 from core.models import Membership
-from core.parsing import uuid_or_none
+from core.parsing import parse_uuid
 from core.permissions import can
 from knowledge.models import SolutionArea
 from projects import coaching
@@ -28,8 +28,8 @@ class CoachesView(ProjectPageMixin, View):
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         areas = list(SolutionArea.objects.filter(is_active=True).order_by("path"))
-        area_id = uuid_or_none(request.GET.get("area"))
-        area = next((a for a in areas if str(a.pk) == area_id), None)
+        area_id = parse_uuid(request.GET.get("area"))
+        area = next((a for a in areas if a.pk == area_id), None)
         coaches = list(coaching.coaches_annotated(area=area))
         context = {
             "coaches": coaches,
@@ -63,7 +63,7 @@ class CoachExpertiseView(ProjectPageMixin, View):
         coach = self.get_coach()
         if not coaching.can_edit_expertise(self.member, coach):
             raise PermissionDenied("Only the coach themselves or an admin can change a coach's areas.")
-        wanted = {v for v in (uuid_or_none(x) for x in request.POST.getlist("areas")) if v}
+        wanted = {v for v in (parse_uuid(x) for x in request.POST.getlist("areas")) if v}
         areas = list(SolutionArea.objects.filter(pk__in=wanted))
         try:
             coaching.expertise_set(actor=self.member, coach=coach, areas=areas)
@@ -102,7 +102,7 @@ class CoachAssignView(ProjectPageMixin, View):
         project = self.get_project()
         if not coaching.can_assign(self.member, project):
             raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
-        coach_id = uuid_or_none(request.POST.get("coach"))
+        coach_id = parse_uuid(request.POST.get("coach"))
         coach = Membership.objects.filter(pk=coach_id).first() if coach_id else None
         if coach is None:
             return self.page(project, errors=["Choose a coach from the list."])

@@ -13,16 +13,18 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views import View
 
-from core.views import TenantScopedViewMixin
+from core.forms.base import apply_service_errors
+from core.http import attachment_response
+from core.views.base import TenantScopedViewMixin
 from projects import discussion as area
 from projects.models import Phase, Project, ProjectAttachment
-from projects.views.benefits import ProjectAreaPage, apply_errors
+from projects.views.benefits import ProjectAreaPage
 
 ACTIVITY_PAGE_SIZE = 25
 
@@ -81,7 +83,7 @@ class AttachmentUploadView(ProjectAreaPage):
                     internal_only=form.cleaned_data["internal_only"] and self.member.is_internal,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Attached {attachment.original_name}.")
                 return redirect(self.detail_url(project, "discussion"))
@@ -112,19 +114,9 @@ class AttachmentDownloadView(AttachmentPage):
 
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponseBase:
         attachment = self.get_attachment(self.get_project())
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404("The file is missing.") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type or "application/octet-stream",
+        return attachment_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class AttachmentDeleteView(AttachmentPage):
@@ -197,7 +189,7 @@ class FeedbackCreateView(ProjectAreaPage):
             try:
                 area.feedback_give(actor=self.member, project=project, **data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Thank you for your feedback.")
                 return redirect(self.detail_url(project, "discussion"))

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path
 from django.views import View
 
 from core.models import Membership
-from core.views import TenantScopedViewMixin
+from core.views.base import TenantScopedViewMixin
 from projects.program import program_health
 
 

@@ -7,26 +7,28 @@ through ``projects.services``; a ``ValidationError`` becomes a form error (HTTP 
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views import View
 
+from core.exports import csv_response
+from core.forms.base import apply_service_errors
+from core.members import internal_members
 from core.models import Membership
-from core.parsing import uuid_or_none
+from core.parsing import parse_uuid
 from core.permissions import can
+from core.registry import PROJECT_PANELS
+from core.views.base import paginate, sortable_columns
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
-from partnering.views.accounts import csv_safe
 from projects import filters, selectors, services
-from projects.forms import ProjectEditForm, QuickLogForm, TeamForm, add_service_errors, internal_people
+from projects.forms import ProjectEditForm, QuickLogForm, TeamForm
 from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
 from projects.views.base import ProjectPageMixin
 
@@ -59,7 +61,7 @@ def people_choices(internal: bool) -> dict[str, list[Membership]]:
     if not internal:
         return {"leads": [], "coaches": []}
     people: list[Membership] = list(
-        internal_people().annotate(
+        internal_members().annotate(
             in_pool=Exists(Membership.objects.filter(selectors.coach_pool_q(), pk=OuterRef("pk")))
         )
     )
@@ -74,17 +76,10 @@ class ProjectListView(ProjectPageMixin, View):
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         member = self.member
         queryset, active, sort = list_queryset(member, request.GET)
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, queryset, PAGE_SIZE)
         for error in active.errors:
             messages.warning(request, error)
-        columns = []
-        for key, label in COLUMNS:
-            column: dict[str, Any] = {"key": key, "label": label, "direction": None, "next": key}
-            if key is not None and sort.lstrip("-") == key:
-                descending = sort.startswith("-")
-                column["direction"] = "descending" if descending else "ascending"
-                column["next"] = key if descending else f"-{key}"
-            columns.append(column)
+        columns = sortable_columns(COLUMNS, sort)
         internal = member.is_internal
         context = {
             "subnav": "list",
@@ -145,38 +140,38 @@ class ProjectExportView(ProjectPageMixin, View):
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         queryset, _, _ = list_queryset(self.member, request.GET)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{tenant_slug}-projects.csv"'
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_HEADER)
-        for p in queryset.iterator(chunk_size=500):
-            row = [
-                p.title,
-                p.customer_account.name,
-                str(p.relationship) if p.relationship_id else "",
-                p.get_phase_display(),
-                p.get_belt_level_display(),
-                _name(p.lead),
-                _name(p.coach),
-                _name(p.customer_sponsor),
-                p.solution_area.path if p.solution_area_id else "",  # type: ignore[union-attr]
-                "yes" if p.is_pilot else "",
-                p.days_in_phase,
-                "yes" if p.is_stalled else "",  # type: ignore[attr-defined]
-                "yes" if p.is_long_running else "",  # type: ignore[attr-defined]
-                p.get_waiting_kind_display() if p.waiting_kind else "",
-                "yes" if p.tollgate_pending else "",
-                "yes" if p.credit_unsettled else "",  # type: ignore[attr-defined]
-                "" if p.selection_score is None else p.selection_score,
-                p.started_on.isoformat(),
-                p.target_end_on.isoformat() if p.target_end_on else "",
-                p.last_activity_at.date().isoformat(),
-                p.problem_statement,
-                p.goal_statement,
-                p.pk,
-            ]
-            writer.writerow([csv_safe(cell) for cell in row])
-        return response
+        return csv_response(
+            f"{tenant_slug}-projects.csv", EXPORT_HEADER, (export_row(p) for p in queryset.iterator(chunk_size=500))
+        )
+
+
+def export_row(p: Project) -> list[Any]:
+    """One project as a CSV row (never its internal notes)."""
+    return [
+        p.title,
+        p.customer_account.name,
+        str(p.relationship) if p.relationship_id else "",
+        p.get_phase_display(),
+        p.get_belt_level_display(),
+        _name(p.lead),
+        _name(p.coach),
+        _name(p.customer_sponsor),
+        p.solution_area.path if p.solution_area_id else "",  # type: ignore[union-attr]
+        "yes" if p.is_pilot else "",
+        p.days_in_phase,
+        "yes" if p.is_stalled else "",  # type: ignore[attr-defined]
+        "yes" if p.is_long_running else "",  # type: ignore[attr-defined]
+        p.get_waiting_kind_display() if p.waiting_kind else "",
+        "yes" if p.tollgate_pending else "",
+        "yes" if p.credit_unsettled else "",  # type: ignore[attr-defined]
+        "" if p.selection_score is None else p.selection_score,
+        p.started_on.isoformat(),
+        p.target_end_on.isoformat() if p.target_end_on else "",
+        p.last_activity_at.date().isoformat(),
+        p.problem_statement,
+        p.goal_statement,
+        p.pk,
+    ]
 
 
 # --- Quick log ------------------------------------------------------------------------------
@@ -191,7 +186,7 @@ class QuickLogView(ProjectPageMixin, View):
         initial: dict[str, Any] = {"belt_level": BeltLevel.GREEN}
         account = request.GET.get("account")
         if account:
-            initial["customer_account"] = uuid_or_none(account)
+            initial["customer_account"] = parse_uuid(account)
         form = QuickLogForm(initial=initial, membership=self.member)
         return self.page(form)
 
@@ -211,7 +206,7 @@ class QuickLogView(ProjectPageMixin, View):
                     is_pilot=data["is_pilot"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Logged “{project.title}” as a candidate. Add details as the project goes.")
                 return redirect(self.url("detail", pk=project.pk))
@@ -247,7 +242,8 @@ class ProjectDetailView(ProjectPageMixin, View):
             "can_edit": can(member, "projects.edit"),
             "is_internal": member.is_internal,
         }
-        context.update(selectors.project_panels(project, member))
+        panels = PROJECT_PANELS.fill(project=project, membership=member)  # each area's panel, a fixed number of queries
+        context.update(panels.context, project_panels=panels.templates)
         # Opening the project is reading what it told you: its notifications leave "For you".
         services.notifications_mark_read(actor=member, project=project)
         return render(request, "projects/project_detail.html", context)
@@ -275,7 +271,7 @@ class ProjectEditView(ProjectPageMixin, View):
             try:
                 services.project_update(actor=self.member, project=working, **form.cleaned_data)
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Project saved.")
                 return redirect(self.url("detail", pk=project.pk))
@@ -307,7 +303,7 @@ class ProjectTeamView(ProjectPageMixin, View):
             try:
                 services.team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Customer team saved.")
                 return redirect(self.url("detail", pk=project.pk))

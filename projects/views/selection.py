@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views import View
 
+from core.forms.base import apply_service_errors
 from core.permissions import can
-from partnering.views.meetings import apply_errors
 from projects import selection, services
 from projects.models import CURRENCIES, Criterion, Project, ProjectsSettings
 from projects.views.base import ProjectPageMixin
@@ -96,7 +96,7 @@ class ScoreView(ProjectPageMixin, View):
             try:
                 selection.score_submit(actor=self.member, project=project, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Your score is saved.")
                 return redirect(self.next_url(self.url("projects:detail", pk=project.pk)))
@@ -170,7 +170,7 @@ class SettingsView(ProjectPageMixin, View):
                     actor=self.member, **{n: form.cleaned_data[n] for n in SettingsForm.Meta.fields}
                 )
             except ValidationError as error:
-                apply_errors(form, error)  # type: ignore[arg-type]
+                apply_service_errors(form, error)  # type: ignore[arg-type]
             else:
                 messages.success(request, "Settings saved. Candidate scores follow the new weights.")
                 return redirect(self.url("projects:settings"))

@@ -21,7 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views import View
 
-from partnering.views.meetings import PageMixin, apply_errors
+from core.forms.base import apply_service_errors
+from core.views.base import PageMixin
 from projects import selectors, services, workflow
 from projects.models import (
     DMAIC_PHASES,
@@ -100,6 +101,7 @@ class ProjectPage(PageMixin, View):
 
     model = Project
     required_action = "projects.view"
+    url_namespace = "projects"
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return selectors.projects_for(self.member)
@@ -139,7 +141,7 @@ class TollgateSubmitView(ProjectPage):
                 try:
                     workflow.tollgate_submit(actor=self.member, project=project, summary=form.cleaned_data["summary"])
                 except ValidationError as error:
-                    apply_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     messages.success(request, "Submitted: the coach has been told.")
                     return redirect(self.project_url(project))
@@ -183,7 +185,7 @@ class TollgateDecideView(ProjectPage):
                     comments=form.cleaned_data["comments"],
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
                 review.refresh_from_db()
             else:
                 approved = form.cleaned_data["decision"] == workflow.APPROVE
@@ -280,7 +282,7 @@ class WaitingStartView(ProjectPage):
             try:
                 workflow.waiting_start(actor=self.member, project=project, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "The project is now marked as waiting.")
                 return redirect(self.project_url(project))
@@ -327,7 +329,7 @@ class CancelView(ProjectPage):
             try:
                 workflow.project_cancel(actor=self.member, project=project, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "The project was cancelled.")
                 return redirect(self.project_url(project, ""))
@@ -352,7 +354,7 @@ class CreditView(ProjectPage):
             try:
                 workflow.credit_settle(actor=self.member, project=project, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Belt credit settled.")
                 return redirect(self.project_url(project))
@@ -364,6 +366,8 @@ class CreditView(ProjectPage):
 
 class ChecklistTemplatesView(PageMixin, View):
     """The tenant's default deliverables per phase: add, rename, deactivate/activate, move up/down."""
+
+    url_namespace = "projects"
 
     model = ChecklistTemplateItem
     required_action = "checklists.manage"
@@ -392,7 +396,7 @@ class ChecklistTemplatesView(PageMixin, View):
                 try:
                     workflow.checklist_template_add(actor=self.member, **form.cleaned_data)
                 except ValidationError as error:
-                    apply_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     messages.success(request, "Default deliverable added.")
                     return redirect(here)
@@ -427,6 +431,8 @@ class ChecklistTemplatesView(PageMixin, View):
 
 class NotificationsView(PageMixin, View):
     """The member's notifications (newest first); POST ``id`` marks one read, ``all`` marks all read."""
+
+    url_namespace = "projects"
 
     required_action = "projects.view"
     template = "projects/notifications.html"

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from dashboards import quarters, services
+from core import quarters
+from dashboards import services
 from dashboards.models import ChampionRating, Color, QuarterlyResult, RatingStatus, Scorecard
 from dashboards.rating_services import ensure_rating_dimensions, rating_save
 from partnering import services as partnering_services

@@ -1,29 +1,90 @@
-"""Account-level API: tokens, the caller's memberships, and ``me`` inside a tenant."""
+"""API of core's members area: tokens, the caller's memberships, and ``me`` inside a tenant."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from core import services
+from core import members
 from core.api.base import TenantAPIView
 from core.api.errors import error_body
-from core.api.serializers import (
-    ApiTokenSerializer,
-    MembershipSerializer,
-    MeSerializer,
-    TokenIssuedSerializer,
-    TokenRequestSerializer,
-)
-from core.models import ApiToken, Membership
-from core.selectors import memberships_for_user
+from core.models import ApiToken, Membership, Tenant, User
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class TenantBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tenant
+        fields = ["id", "name", "slug"]
+
+
+class CustomerAccountBriefSerializer(serializers.Serializer):
+    """The customer account a participant belongs to (``partnering.CustomerAccount``: id and name)."""
+
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A membership of the caller: tenant, role and (customers) the account they belong to."""
+
+    tenant = TenantBriefSerializer(read_only=True)
+    customer_account = CustomerAccountBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "tenant", "role", "customer_account"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """Who the caller is in this tenant."""
+
+    user = UserBriefSerializer(read_only=True)
+    tenant = TenantBriefSerializer(read_only=True)
+    customer_account = CustomerAccountBriefSerializer(read_only=True, allow_null=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "tenant", "role", "role_label", "customer_account"]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, help_text="A label, e.g. 'laptop'.")
+
+
+class TokenIssuedSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    token = serializers.CharField(help_text="Shown once. Send as 'Authorization: Token <token>'.")
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+# --- Views ------------------------------------------------------------------------------------
 
 
 class TokenView(APIView):
@@ -73,7 +134,7 @@ class TokenView(APIView):
                 ),
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, raw = services.api_token_issue(user=user, name=form.validated_data.get("name", ""))
+        token, raw = members.api_token_issue(user=user, name=form.validated_data.get("name", ""))
         body = {"id": token.pk, "token": raw, "name": token.name, "created_at": token.created_at}
         return Response(TokenIssuedSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -88,7 +149,7 @@ class CurrentTokenView(APIView):
                 error_body(400, "not_token_auth", "This request is not authenticated with a token."),
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        services.api_token_revoke(token=request.auth)
+        members.api_token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -106,7 +167,7 @@ class ApiTokenViewSet(
         return ApiToken.objects.filter(user_id=self.request.user.pk)  # type: ignore[misc]  # authenticated
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        services.api_token_revoke(token=instance)
+        members.api_token_revoke(token=instance)
 
 
 class TenantListView(generics.ListAPIView):
@@ -116,7 +177,7 @@ class TenantListView(generics.ListAPIView):
     queryset = Membership.dangerously_unscoped.none()  # replaced per request below
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = memberships_for_user(user=request.user)  # type: ignore[arg-type]  # IsAuthenticated
+        rows = members.memberships_for_user(user=request.user)  # type: ignore[arg-type]  # IsAuthenticated
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -124,6 +185,13 @@ class TenantListView(generics.ListAPIView):
 class MeView(TenantAPIView):
     """Who you are in this tenant: user, role, tenant and (customers) your account."""
 
+    action_permissions: ClassVar[dict[str, str]] = {"GET": "tenant.view"}
+
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request, tenant_slug: str) -> Response:
-        return Response(MeSerializer(request.membership).data)  # type: ignore[attr-defined]
+        return Response(MeSerializer(self.membership).data)
+
+
+def register_account_routes(router: SimpleRouter) -> None:
+    """Routes outside any tenant (``/api/v1/…``): the caller's own tokens."""
+    router.register("auth/tokens", ApiTokenViewSet, basename="api-token")

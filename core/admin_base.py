@@ -1,0 +1,179 @@
+"""Admin plumbing every app's program-office admin shares.
+
+* ``TenantScopedAdmin`` / ``TenantScopedInline`` — rows of the active workspace only, permission
+  from the role table (``admin.access``), tenant-aware validation (``TenantScopedForm``);
+* ``ReadOnlyAdmin`` / ``ReadOnlyInline`` — rows the application writes (history, logs): read only;
+* ``SuperuserOnlyAdmin`` — global models (users, tenants, tokens): platform superusers only.
+
+The admin writes through the apps' services, never around them (``acting_member`` is the actor);
+a service's ``ValidationError`` lands on the form with ``core.forms.base.apply_service_errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from core.forms.base import apply_service_errors
+from core.models import Membership
+from core.permissions import can
+from core.tenancy import current_tenant_id
+
+
+def acting_member(request: HttpRequest) -> Membership:
+    """The program-office member the admin acts as (set by ``ProgramOfficeAdminSite``)."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+class TenantScopedForm(forms.ModelForm):
+    """Admin form base for tenant-owned rows.
+
+    ``tenant`` is not on the form, so Django would skip every constraint that includes it (one
+    account name per tenant, one membership per user and tenant) and the database would raise
+    instead: a 500. New rows get the active tenant up front and ``tenant`` takes part in
+    validation, so such duplicates are form errors.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.tenant_id is None:
+            self.instance.tenant_id = current_tenant_id()
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() - {"tenant"}  # type: ignore[misc]
+
+
+class RuledForm(TenantScopedForm):
+    """Tenant-scoped admin form that also applies an app's cross-row rules (``rules``), the same
+    function its services call, so the admin cannot save what the pages would refuse."""
+
+    rules: ClassVar[Callable[[Any], None] | None] = None
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if self._errors:
+            return  # required links may be missing; the field errors say so
+        self.prepare_instance()
+        rules = type(self).rules
+        if rules is None:
+            return
+        try:
+            rules(self.instance)
+        except ValidationError as error:
+            apply_service_errors(self, error)
+
+    def prepare_instance(self) -> None:
+        """Hook: derive fields the form does not show, before the rules run."""
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    """Base for every tenant-owned model in the admin: rows of the active workspace only.
+
+    Permission follows the role table (``admin.access``), not Django's per-model permissions,
+    so the program office needs no extra setup. Related-object choices come from the scoped
+    default managers and are therefore limited to the workspace too.
+    """
+
+    exclude = ("tenant",)
+    form = TenantScopedForm
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.model.objects.all()
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return can(getattr(request, "membership", None), "admin.access")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+class TenantScopedInline(admin.TabularInline):
+    """Base for inlines of tenant-owned rows.
+
+    New rows get the active tenant up front (``TenantScopedForm``) and the tenant takes part in
+    validation; the queryset and every related-object choice come from the scoped default
+    managers; permission follows the role table like ``TenantScopedAdmin``.
+    """
+
+    exclude = ("tenant",)
+    form = TenantScopedForm
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.model.objects.all()
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return can(getattr(request, "membership", None), "admin.access")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+class ReadOnlyInline(TenantScopedInline):
+    """History rows: shown, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(TenantScopedAdmin):
+    """Rows written by the application (history, logs): the program office reads them only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Global (not tenant-owned) models: platform superusers only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
