@@ -1,8 +1,6 @@
-"""Knowledge pages under /t/<tenant_slug>/ (namespace ``knowledge``): the solution-area taxonomy."""
+"""Knowledge pages under /t/<tenant_slug>/knowledge/ (namespace ``knowledge``): one module per area."""
 
-from django.urls import URLPattern
-
-from knowledge import views
+from knowledge.views import taxonomy
 
 app_name = "knowledge"
-urlpatterns: list[URLPattern] = [*views.urlpatterns]
+urlpatterns = [*taxonomy.urlpatterns]

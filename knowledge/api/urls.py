@@ -1,11 +1,6 @@
-"""Knowledge API under /api/v1/t/<tenant_slug>/."""
+"""Knowledge API under /api/v1/t/<tenant_slug>/: one module per area."""
 
-from django.urls import URLPattern, URLResolver
-from rest_framework.routers import SimpleRouter
+from core.api.base import api_urlpatterns
+from knowledge.api import taxonomy
 
-from knowledge.api.views import SolutionAreaViewSet
-
-router = SimpleRouter()
-router.register("solution-areas", SolutionAreaViewSet, basename="api-solution-area")
-
-urlpatterns: list[URLPattern | URLResolver] = [*router.urls]
+urlpatterns = api_urlpatterns(taxonomy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from knowledge import services
+from knowledge import taxonomy
 from knowledge.models import MAX_DEPTH, SolutionArea
 from projects.tests.factories import area_for, project_for
 
@@ -23,7 +23,7 @@ def chain(world, depth: int) -> list[SolutionArea]:
     nodes: list[SolutionArea] = []
     with world.context():
         for i in range(depth):
-            nodes.append(services.area_create(actor=world.admin, name=f"L{i}", parent=nodes[-1] if nodes else None))
+            nodes.append(taxonomy.area_create(actor=world.admin, name=f"L{i}", parent=nodes[-1] if nodes else None))
     return nodes
 
 
@@ -32,9 +32,9 @@ def chain(world, depth: int) -> list[SolutionArea]:
 
 def test_create_builds_path_and_depth(world_a):
     with world_a.context():
-        water = services.area_create(actor=world_a.admin, name="  Water treatment ", description="All water")
-        boiler = services.area_create(actor=world_a.member("coach"), name="Boiler water", parent=water)
-        scale = services.area_create(actor=world_a.admin, name="Scale control", parent=boiler)
+        water = taxonomy.area_create(actor=world_a.admin, name="  Water treatment ", description="All water")
+        boiler = taxonomy.area_create(actor=world_a.member("coach"), name="Boiler water", parent=water)
+        scale = taxonomy.area_create(actor=world_a.admin, name="Scale control", parent=boiler)
     assert (water.path, water.depth, water.name) == ("Water treatment", 0, "Water treatment")
     assert (boiler.path, boiler.depth) == ("Water treatment › Boiler water", 1)
     assert (scale.path, scale.depth) == ("Water treatment › Boiler water › Scale control", 2)
@@ -42,21 +42,21 @@ def test_create_builds_path_and_depth(world_a):
 
 def test_create_refuses_bad_names_duplicates_and_roles(world_a):
     with world_a.context():
-        water = services.area_create(actor=world_a.admin, name="Water")
+        water = taxonomy.area_create(actor=world_a.admin, name="Water")
         with pytest.raises(ValidationError) as error:
-            services.area_create(actor=world_a.admin, name="A › B")
+            taxonomy.area_create(actor=world_a.admin, name="A › B")
         assert "name" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.area_create(actor=world_a.admin, name="")
+            taxonomy.area_create(actor=world_a.admin, name="")
         with pytest.raises(ValidationError):
-            services.area_create(actor=world_a.admin, name="Water")  # duplicate root
-        services.area_create(actor=world_a.admin, name="Boiler", parent=water)
+            taxonomy.area_create(actor=world_a.admin, name="Water")  # duplicate root
+        taxonomy.area_create(actor=world_a.admin, name="Boiler", parent=water)
         with pytest.raises(ValidationError):
-            services.area_create(actor=world_a.admin, name="Boiler", parent=water)  # duplicate sibling
+            taxonomy.area_create(actor=world_a.admin, name="Boiler", parent=water)  # duplicate sibling
         with pytest.raises(PermissionDenied):
-            services.area_create(actor=world_a.rep, name="Reps cannot")
+            taxonomy.area_create(actor=world_a.rep, name="Reps cannot")
         with pytest.raises(PermissionDenied):
-            services.area_create(actor=world_a.customer_x, name="Customers cannot")
+            taxonomy.area_create(actor=world_a.customer_x, name="Customers cannot")
         assert SolutionArea.objects.count() == 2
 
 
@@ -64,26 +64,26 @@ def test_create_refuses_a_parent_of_another_tenant(world_a, world_b):
     foreign = area_for(world_b, "Foreign")
     with world_a.context():
         with pytest.raises(ValidationError) as error:
-            services.area_create(actor=world_a.admin, name="Mine", parent=foreign)
+            taxonomy.area_create(actor=world_a.admin, name="Mine", parent=foreign)
         assert "parent" in error.value.message_dict
         assert not SolutionArea.objects.exists()
 
 
 def test_move_and_rename_recompute_the_whole_subtree(world_a):
     with world_a.context():
-        water = services.area_create(actor=world_a.admin, name="Water")
-        boiler = services.area_create(actor=world_a.admin, name="Boiler", parent=water)
-        scale = services.area_create(actor=world_a.admin, name="Scale", parent=boiler)
-        energy = services.area_create(actor=world_a.admin, name="Energy")
-        services.area_update(actor=world_a.admin, area=boiler, parent=energy, name="Steam")
+        water = taxonomy.area_create(actor=world_a.admin, name="Water")
+        boiler = taxonomy.area_create(actor=world_a.admin, name="Boiler", parent=water)
+        scale = taxonomy.area_create(actor=world_a.admin, name="Scale", parent=boiler)
+        energy = taxonomy.area_create(actor=world_a.admin, name="Energy")
+        taxonomy.area_update(actor=world_a.admin, area=boiler, parent=energy, name="Steam")
         scale.refresh_from_db()
         boiler.refresh_from_db()
         assert (boiler.path, boiler.depth) == ("Energy › Steam", 1)
         assert (scale.path, scale.depth) == ("Energy › Steam › Scale", 2)
-        services.area_update(actor=world_a.admin, area=boiler, parent=None)
+        taxonomy.area_update(actor=world_a.admin, area=boiler, parent=None)
         scale.refresh_from_db()
         assert (scale.path, scale.depth) == ("Steam › Scale", 1)
-        services.area_update(actor=world_a.admin, area=energy, name="Power")  # rename leaves others alone
+        taxonomy.area_update(actor=world_a.admin, area=energy, name="Power")  # rename leaves others alone
         scale.refresh_from_db()
         assert scale.path == "Steam › Scale"
 
@@ -93,7 +93,7 @@ def test_move_refuses_cycles_and_changes_nothing(world_a):
     with world_a.context():
         for target in (a, b, c):
             with pytest.raises(ValidationError) as error:
-                services.area_update(actor=world_a.admin, area=a, parent=target)
+                taxonomy.area_update(actor=world_a.admin, area=a, parent=target)
             assert "parent" in error.value.message_dict
         a.refresh_from_db()
         c.refresh_from_db()
@@ -105,13 +105,13 @@ def test_depth_is_limited_for_new_nodes_and_for_moved_subtrees(world_a):
     assert nodes[-1].depth == MAX_DEPTH - 1
     with world_a.context():
         with pytest.raises(ValidationError) as error:
-            services.area_create(actor=world_a.admin, name="Too deep", parent=nodes[-1])
+            taxonomy.area_create(actor=world_a.admin, name="Too deep", parent=nodes[-1])
         assert "parent" in error.value.message_dict
-        other = services.area_create(actor=world_a.admin, name="Other")
-        services.area_create(actor=world_a.admin, name="Child", parent=other)
+        other = taxonomy.area_create(actor=world_a.admin, name="Other")
+        taxonomy.area_create(actor=world_a.admin, name="Child", parent=other)
         # Other (height 2) under L4 would put Child at depth 6.
         with pytest.raises(ValidationError):
-            services.area_update(actor=world_a.admin, area=other, parent=nodes[-2])
+            taxonomy.area_update(actor=world_a.admin, area=other, parent=nodes[-2])
         other.refresh_from_db()
         assert (other.parent_id, other.depth) == (None, 0)
         assert SolutionArea.objects.get(name="Child").path == "Other › Child"
@@ -122,15 +122,15 @@ def test_retire_keeps_projects_and_subareas_but_stops_offering(world_a):
     boiler = area_for(world_a, "Boiler", parent=water)
     project = project_for(world_a, solution_area=boiler)
     with world_a.context():
-        services.area_retire(actor=world_a.member("coach"), area=water)
+        taxonomy.area_retire(actor=world_a.member("coach"), area=water)
         assert not SolutionArea.objects.get(pk=boiler.pk).is_active
         project.refresh_from_db()
         assert project.solution_area_id == boiler.pk
         with pytest.raises(PermissionDenied):
-            services.area_retire(actor=world_a.rep, area=water)
+            taxonomy.area_retire(actor=world_a.rep, area=water)
         with pytest.raises(ValidationError):
-            services.area_restore(actor=world_a.admin, area=SolutionArea.objects.get(pk=boiler.pk))
-        services.area_restore(actor=world_a.admin, area=water)
+            taxonomy.area_restore(actor=world_a.admin, area=SolutionArea.objects.get(pk=boiler.pk))
+        taxonomy.area_restore(actor=world_a.admin, area=water)
         assert SolutionArea.objects.get(pk=water.pk).is_active
 
 
@@ -159,7 +159,7 @@ def test_tree_shows_counts_search_and_hides_retired(world_a, client_for):
     found = client.get(areas_url(world_a), {"q": "boiler"})
     assert [a.name for a in found.context["areas"]] == ["Boiler water"]
     with world_a.context():
-        services.area_retire(actor=world_a.admin, area=boiler)
+        taxonomy.area_retire(actor=world_a.admin, area=boiler)
     assert "Boiler water" not in [a.name for a in client.get(areas_url(world_a)).context["areas"]]
     shown = client.get(areas_url(world_a), {"retired": "1"}).context["areas"]
     assert "Boiler water" in [a.name for a in shown]

@@ -1,4 +1,4 @@
-"""Forms of the solution-area taxonomy."""
+"""Forms · taxonomy: add or edit an area (the choices come from ``knowledge.taxonomy``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,19 @@ from typing import Any
 from django import forms
 
 from knowledge.models import SolutionArea
+from knowledge.taxonomy import parent_choices
+
+
+class TreeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Areas indented by depth, so the tree reads as a tree in a select."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'— ' * obj.depth}{obj.name}"
 
 
 class AreaForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="e.g. “Boiler water”. The path is built from the parents.")
-    parent = forms.ModelChoiceField(
+    parent = TreeChoiceField(
         queryset=SolutionArea.objects.none(),
         required=False,
         empty_label="— top level —",
@@ -21,12 +29,6 @@ class AreaForm(forms.Form):
 
     def __init__(self, *args: Any, area: SolutionArea | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        queryset = SolutionArea.objects.filter(is_active=True).order_by("path")
-        if area is not None:
-            # Not itself nor its own sub-areas (the service refuses those too).
-            queryset = queryset.exclude(pk=area.pk).exclude(path__startswith=area.path + " › ")
-            if area.parent_id is not None:
-                queryset = queryset | SolutionArea.objects.filter(pk=area.parent_id)
         field = self.fields["parent"]
-        field.queryset = queryset.order_by("path")  # type: ignore[attr-defined]
-        field.label_from_instance = lambda a: f"{'— ' * a.depth}{a.name}"  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = parent_choices(area=area)

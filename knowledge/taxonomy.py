@@ -1,7 +1,9 @@
-"""Writes of the solution-area taxonomy: create, rename/move (paths of the whole subtree follow), retire.
+"""Taxonomy area of knowledge: the solution-area tree — reads (the tree, form choices, related
+areas) and writes (create, rename/move with the whole subtree's paths following, retire, restore).
 
 Areas are never deleted here: projects and coach expertise point at them, so an area is retired
-(``is_active=False``) and stays on old rows while no longer being offered.
+(``is_active=False``) and stays on old rows while no longer being offered. The tree is internal
+reference data: customer participants list none of it (``visible_to`` gives them no rows).
 """
 
 from __future__ import annotations
@@ -10,17 +12,69 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
 
 from core.models import Membership
+from core.parsing import parse_uuid
 from core.service_helpers import check_same_tenant, require
+from core.tenancy import current_tenant_id
 from knowledge.models import MAX_DEPTH, SolutionArea
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def areas_for(membership: Membership) -> QuerySet[SolutionArea]:
+    """The areas the member may list: the whole tree for our people, none for customers."""
+    return SolutionArea.objects.all().visible_to(membership)
+
+
+def area_get(*, membership: Membership, area_id: object) -> SolutionArea | None:
+    """One area by a (possibly malformed) id from a request, or None."""
+    parsed = parse_uuid(area_id)
+    return areas_for(membership).filter(pk=parsed).first() if parsed else None
+
+
+def areas_tree(*, membership: Membership, q: str = "", active: bool | None = None) -> QuerySet[SolutionArea]:
+    """All areas ordered by path (a depth-first tree), with ``project_count`` and ``expert_count``;
+    ``q`` searches names (the whole path) and descriptions, ``active`` keeps offered or retired ones."""
+    queryset = (
+        areas_for(membership)
+        .annotate(project_count=Count("projects", distinct=True), expert_count=Count("experts", distinct=True))
+        .order_by("path")
+    )
+    q = (q or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    if q:
+        queryset = queryset.filter(Q(path__icontains=q) | Q(description__icontains=q))
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset
+
+
+def area_choices(*, include: SolutionArea | None = None) -> QuerySet[SolutionArea]:
+    """Areas offered in a form: the active ones (plus ``include``, e.g. a project's retired area)."""
+    condition = Q(is_active=True)
+    if include is not None:
+        condition |= Q(pk=include.pk)
+    return SolutionArea.objects.filter(condition).order_by("path")
+
+
+def parent_choices(*, area: SolutionArea | None = None) -> QuerySet[SolutionArea]:
+    """Where an area may go: active areas, never the area itself nor its own sub-areas (the service
+    refuses those too), plus its current parent even when retired."""
+    queryset = SolutionArea.objects.filter(is_active=True)
+    if area is not None:
+        queryset = queryset.exclude(pk=area.pk).exclude(path__startswith=area.path + " › ")
+        if area.parent_id is not None:
+            queryset = queryset | SolutionArea.objects.filter(pk=area.parent_id)
+    return queryset.order_by("path")
+
+
+# --- Writes -----------------------------------------------------------------------------------
 
 UNIQUE_MESSAGE = "An area with this name already exists at this place in the tree."
 
 
 def _save(area: SolutionArea) -> SolutionArea:
-    from core.tenancy import current_tenant_id
-
     if area.tenant_id is None:
         area.tenant_id = current_tenant_id()
     area.name = (area.name or "").strip()
