@@ -7,29 +7,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from core.api import members as core_api
-from core.views import home as core_home
 from core.views import members as core_members
 
 account_router = SimpleRouter()
 core_api.register_account_routes(account_router)
 
-# Every app adds its tenant pages and tenant API routes to these two lists (see docs/architecture.md).
+# Every app mounts its tenant pages (``<app>/urls.py``) and tenant API (``<app>/api/urls.py``) here,
+# the same way (see docs/architecture.md).
 tenant_page_patterns: list[URLPattern | URLResolver] = [
-    path("", core_home.HomeView.as_view(), name="home"),
-    path("program-office/", core_members.ProgramOfficeView.as_view(), name="program-office"),
+    path("", include("core.urls")),
     path("", include("partnering.urls")),
     path("", include("dashboards.urls")),
     path("projects/", include("projects.urls")),
     path("knowledge/", include("knowledge.urls")),
-    path("", include("core.job_views")),
 ]
 tenant_api_patterns: list[URLPattern | URLResolver] = [
-    path("me/", core_api.MeView.as_view(), name="api-me"),
+    path("", include("core.api.urls")),
     path("", include("partnering.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("knowledge.api.urls")),
-    path("", include("core.api.jobs")),
 ]
 
 urlpatterns = [

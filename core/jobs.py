@@ -1,6 +1,6 @@
 """Jobs: long work outside the request, with progress people can watch (services and selectors).
 
-Why it is built this way (the whole story, with the queues and workers, is in docs/jobs.md):
+Why it is built this way (the whole story, with the queues and workers, is in docs/architecture.md, "Jobs"):
 
 * **The row is the truth.** A ``Job`` row says what is to be done (``kind`` + ``params``), about
   what (subject), how far it got and how it ended. The Celery message carries only the tenant id
@@ -68,7 +68,7 @@ from django.utils.module_loading import autodiscover_modules
 from core import tenancy
 from core.models import Job, JobStatus, Membership, Role, Tenant
 from core.models.jobs import ACTIVE_STATUSES
-from core.parsing import uuid_or_none
+from core.parsing import parse_uuid
 from core.permissions import can
 from core.service_helpers import check_same_tenant, require
 
@@ -436,7 +436,7 @@ def job_run(*, job_id: str) -> str:
 
     History records the job's creator as the actor of every write the job makes.
     """
-    job = Job.objects.select_related("created_by").filter(pk=uuid_or_none(job_id)).first()
+    job = Job.objects.select_related("created_by").filter(pk=parse_uuid(job_id)).first()
     if job is None:
         logger.warning("Job %s not found (deleted, or its tenant's data was reset); nothing to run", job_id)
         return "missing"
@@ -648,7 +648,7 @@ def jobs_for(membership: Membership) -> QuerySet[Job]:
 
 def job_get(*, membership: Membership, job_id: Any) -> Job:
     """One visible job; 404 for another tenant's, another account's or a malformed id."""
-    pk = uuid_or_none(job_id)
+    pk = parse_uuid(job_id)
     job = jobs_for(membership).filter(pk=pk).first() if pk is not None else None
     if job is None:
         raise Http404("No such job.")

@@ -20,8 +20,3 @@ def parse_uuid(value: Any) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
         return None
-
-
-def uuid_or_none(value: Any) -> str | None:  # TEMP: goes once core/jobs.py uses parse_uuid
-    parsed = parse_uuid(value)
-    return str(parsed) if parsed else None

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
-from django.db import connections, transaction
+from django.db import transaction
 
 from core.jobs import job_run, job_sweep
 from core.models import Tenant
-from core.tenancy import current_tenant_id, tenant_context
+from core.tenancy import tenant_context
 
 
 def tenant_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
@@ -46,28 +46,6 @@ def enqueue_on_commit(task: Any, tenant: Tenant, *args: Any, **kwargs: Any) -> s
     task_id = str(uuid.uuid4())
     transaction.on_commit(lambda: task.apply_async(args=[str(tenant.pk), *args], kwargs=kwargs, task_id=task_id))
     return task_id
-
-
-@tenant_task()
-def tenant_probe(tenant: Tenant) -> dict[str, Any]:
-    """Report what a worker can see inside a tenant: proves the context is set in the worker.
-
-    Counts come from raw SQL, so they show what Row-Level Security lets through, not the ORM filter.
-    """
-    from partnering.models import CustomerAccount
-
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT current_setting('app.tenant_id', true)")
-        db_tenant = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*), array_agg(DISTINCT tenant_id::text) FROM {CustomerAccount._meta.db_table}")
-        raw_count, tenants_seen = cursor.fetchone()
-    return {
-        "tenant_id": str(current_tenant_id()),
-        "db_tenant_setting": db_tenant,
-        "customer_accounts_raw": raw_count,
-        "customer_accounts_orm": CustomerAccount.objects.count(),
-        "tenant_ids_seen": sorted(tenants_seen or []),
-    }
 
 
 @shared_task(name="core.ping")

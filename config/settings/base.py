@@ -255,7 +255,7 @@ CELERY_BEAT_SCHEDULE |= {
 CELERY_BEAT_SCHEDULE |= {
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": 60.0, "options": {"expires": 50}},
 }
-# Jobs (core.jobs, docs/jobs.md). A running job beats every JOB_HEARTBEAT_SECONDS; one silent for
+# Jobs (core.jobs, docs/architecture.md, "Jobs"). A running job beats every JOB_HEARTBEAT_SECONDS; one silent for
 # JOB_STALE_AFTER_SECONDS lost its worker and is failed by the sweeper, as is a job still queued
 # after JOB_QUEUED_STALE_AFTER_SECONDS. A job whose worker died is started again until it has run
 # JOB_MAX_ATTEMPTS times.

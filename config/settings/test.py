@@ -37,6 +37,8 @@ CELERY_TASK_ROUTES = {"core.run_job": {"queue": CELERY_HEAVY_QUEUE}}
 # Jobs (core/tests/test_jobs.py): the test handlers, a queue for the prefork worker the tests kill,
 # and heartbeats fast enough that a dead worker is noticed within seconds.
 JOB_EXTRA_HANDLER_MODULES = ["core.tests.job_handlers"]
+# Test-only tasks (the tenant probe) that the workers the tests start must know.
+CELERY_IMPORTS = ["core.tests.worker_tasks"]
 JOB_EXTRA_QUEUES = {"killable": f"{CELERY_TASK_DEFAULT_QUEUE}-killable"}
 JOB_HEARTBEAT_SECONDS = 0.25
 JOB_STALE_AFTER_SECONDS = 2.0

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.urls import URLPattern, URLResolver
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
@@ -125,10 +124,6 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedV
         return Response(self.get_serializer(job).data)
 
 
-def register(router: SimpleRouter) -> SimpleRouter:
+def register(router: SimpleRouter) -> None:
     """Add the jobs routes (``api-job-list``, ``api-job-detail``, ``api-job-cancel``) to ``router``."""
     router.register("jobs", JobViewSet, basename="api-job")
-    return router
-
-
-urlpatterns: list[URLPattern | URLResolver] = [*register(SimpleRouter()).urls]

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
+from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
@@ -195,3 +196,7 @@ class MeView(TenantAPIView):
 def register_account_routes(router: SimpleRouter) -> None:
     """Routes outside any tenant (``/api/v1/…``): the caller's own tokens."""
     router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
+
+
+#: Tenant routes of this area (``/api/v1/t/<tenant_slug>/…``).
+urlpatterns = [path("me/", MeView.as_view(), name="api-me")]

@@ -2,7 +2,7 @@
 
 A request never waits for long work (a statistical analysis, a large export): it enqueues a job,
 answers at once and people watch the row's progress. The row is the single source of truth about
-that work; the Celery message only carries the job's id. See docs/jobs.md.
+that work; the Celery message only carries the job's id. See docs/architecture.md, "Jobs".
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import transaction
 from django_celery_results.models import TaskResult
 
-from core.tasks import enqueue_on_commit, tenant_probe
+from core.tasks import enqueue_on_commit
+from core.tests.worker_tasks import tenant_probe
 from partnering.models import CustomerAccount
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import path
 from django.views.generic import TemplateView
 
 from core.registry import HOME_WIDGETS
@@ -21,3 +22,6 @@ class HomeView(TenantScopedViewMixin, TemplateView):
         context.update(widgets.context)
         context["home_widgets"] = widgets.templates
         return context
+
+
+urlpatterns = [path("", HomeView.as_view(), name="home")]

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import View
 
@@ -51,3 +52,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(429, "locked_out", message), status=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+#: Tenant pages of this area (``/t/<tenant_slug>/…``); sign-in and the picker are mounted in config/urls.py.
+urlpatterns = [path("program-office/", ProgramOfficeView.as_view(), name="program-office")]
