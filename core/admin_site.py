@@ -31,7 +31,8 @@ class ProgramOfficeAdminSite(admin.AdminSite):
 
         def with_tenant(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             self._activate_workspace(request)
-            return inner(request, *args, **kwargs)
+            response: HttpResponse = inner(request, *args, **kwargs)
+            return response
 
         return with_tenant
 

@@ -18,7 +18,7 @@ class CoreConfig(AppConfig):
         NEXT_ACTIONS.register("core.invite_team", members.next_action_invite_team, order=60)
 
 
-def _signed_out_notice(sender: object, request: object, user: object, **kwargs: object) -> None:
+def _signed_out_notice(sender: object, request: object, user: object, **kwargs: object) -> None:  # noqa: ARG001 (signal)
     """Tell people on the sign-in page that signing out worked."""
     from django.contrib import messages
 

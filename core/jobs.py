@@ -436,7 +436,8 @@ def job_run(*, job_id: str) -> str:
 
     History records the job's creator as the actor of every write the job makes.
     """
-    job = Job.objects.select_related("created_by").filter(pk=parse_uuid(job_id)).first()
+    pk = parse_uuid(job_id)
+    job = Job.objects.select_related("created_by").filter(pk=pk).first() if pk is not None else None
     if job is None:
         logger.warning("Job %s not found (deleted, or its tenant's data was reset); nothing to run", job_id)
         return "missing"
@@ -624,12 +625,12 @@ def job_sweep(*, stale_after: timedelta | None = None, queued_after: timedelta |
         never_started = Job.objects.select_for_update(skip_locked=True).filter(
             status=JobStatus.QUEUED, created_at__lt=now - queued_window
         )
-        for job in never_started:
-            job.status, job.finished_at = JobStatus.FAILED, now
-            job.error = (
+        for waiting in never_started:
+            waiting.status, waiting.finished_at = JobStatus.FAILED, now
+            waiting.error = (
                 f"The job never started: no worker took it within {_duration(int(queued_window.total_seconds()))}."
             )
-            job.save(update_fields=["status", "error", "finished_at"])
+            waiting.save(update_fields=["status", "error", "finished_at"])
             swept += 1
     if swept:
         logger.warning("Swept %s job(s) of tenant %s whose worker was gone", swept, tenancy.current_tenant_id())

@@ -74,7 +74,7 @@ def customer_participants(account: Model | None = None) -> QuerySet[Membership]:
     """Customer participants of the active tenant, of one account when given."""
     queryset = Membership.objects.filter(role=Role.CUSTOMER).select_related("user", "customer_account")
     if account is not None:
-        queryset = queryset.filter(customer_account=account)
+        queryset = queryset.filter(customer_account_id=account.pk)
     return queryset.order_by("customer_account__name", "user__full_name", "user__email")
 
 
@@ -93,7 +93,9 @@ def tenant_create(*, name: str, slug: str) -> Tenant:
 def membership_create(*, tenant: Tenant, user: User, role: str, customer_account: Model | None = None) -> Membership:
     """Give ``user`` a role in ``tenant``. Customers must name their account; others must not."""
     with tenancy.tenant_context(tenant):
-        membership = Membership(tenant=tenant, user=user, role=Role(role), customer_account=customer_account)
+        # ``partnering.CustomerAccount`` (a higher app): typed as a plain model here, passed as the object.
+        account: Any = customer_account
+        membership = Membership(tenant=tenant, user=user, role=Role(role), customer_account=account)
         membership.full_clean()
         membership.save()
     return membership
@@ -125,7 +127,7 @@ def member_update(
         membership.user.full_name = full_name
         membership.user.save(update_fields=["full_name"])
     membership.role = Role(role)
-    membership.customer_account = customer_account  # type: ignore[assignment]
+    membership.customer_account_id = customer_account.pk if customer_account is not None else None
     membership.full_clean()
     membership.save()
     return membership

@@ -123,12 +123,12 @@ def body_fields(template: str, method: str) -> dict[str, dict[str, Any]]:
     if not body:
         return {}
     schema = _resolve(body["schema"])
-    properties: dict[str, dict[str, Any]] = {}
-    for part in [schema, *schema.get("allOf", [])]:
-        for key, prop in _resolve(part).get("properties", {}).items():
-            if not prop.get("readOnly"):
-                properties[key] = prop
-    return properties
+    return {
+        key: prop
+        for part in [schema, *schema.get("allOf", [])]
+        for key, prop in _resolve(part).get("properties", {}).items()
+        if not prop.get("readOnly")
+    }
 
 
 # --------------------------------------------------------------------------- state that must survive

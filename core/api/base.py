@@ -88,8 +88,8 @@ class TenantAPIMixin:
             raise exceptions.NotAuthenticated()
         membership = resolve_membership(user=request.user, tenant_slug=kwargs["tenant_slug"])
         for target in (request, request._request):
-            target.tenant = membership.tenant  # type: ignore[attr-defined,union-attr]
-            target.membership = membership  # type: ignore[attr-defined,union-attr]
+            target.tenant = membership.tenant  # type: ignore[attr-defined]
+            target.membership = membership  # type: ignore[attr-defined]
         pghistory.context(user=str(request.user.pk), tenant=str(membership.tenant_id))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -129,7 +129,8 @@ class TenantScopedViewSet(TenantAPIMixin, viewsets.GenericViewSet):
             uuid.UUID(str(self.kwargs.get(self.lookup_url_kwarg, "")))
         except ValueError:
             raise Http404("Not found.") from None
-        return super().get_object()
+        obj: Model = super().get_object()
+        return obj
 
 
 def api_urlpatterns(*area_modules: ModuleType) -> list[URLPattern | URLResolver]:

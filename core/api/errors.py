@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,11 +63,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+def json_not_found() -> JsonResponse:
+    """The API's 404 in the error shape (``core.views.base.page_not_found`` answers it under /api/)."""
     return JsonResponse(error_body(404, "not_found", "Not found."), status=status.HTTP_404_NOT_FOUND)
 
 
-def json_server_error(request: HttpRequest) -> JsonResponse:
+def json_server_error() -> JsonResponse:
+    """The API's 500 in the error shape; never a stack trace."""
     return JsonResponse(
         error_body(500, "server_error", "Something went wrong on our side; it has been logged."), status=500
     )

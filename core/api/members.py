@@ -178,7 +178,7 @@ class TenantListView(generics.ListAPIView):
     queryset = Membership.dangerously_unscoped.none()  # replaced per request below
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = members.memberships_for_user(user=request.user)  # type: ignore[arg-type]  # IsAuthenticated
+        rows = members.memberships_for_user(user=request.user)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -18,7 +18,7 @@ class TenantAwareAutodetector(MigrationAutodetectorMixin, MigrationAutodetector)
     """
 
     def _detect_changes(self, *args: Any, **kwargs: Any) -> dict[str, list[Any]]:
-        changes = super()._detect_changes(*args, **kwargs)
+        changes: dict[str, list[Any]] = super()._detect_changes(*args, **kwargs)
         for app_migrations in changes.values():
             for migration in app_migrations:
                 extra = []

@@ -62,7 +62,7 @@ class EnableRowLevelSecurity(migrations.operations.base.Operation):
         pass  # database-only
 
     def _table(self, app_label: str, state: Any) -> str:
-        return state.apps.get_model(app_label, self.model_name)._meta.db_table
+        return str(state.apps.get_model(app_label, self.model_name)._meta.db_table)
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         for sql in enable_rls_sql(self._table(app_label, to_state), self.user_column):

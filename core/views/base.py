@@ -191,13 +191,13 @@ def sortable_columns(columns: list[tuple[str | None, str]], ordering: str) -> li
     return headers
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:  # noqa: ARG001 (handler404)
     if request.path.startswith("/api/"):
-        return json_not_found(request, exception)
+        return json_not_found()
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return json_server_error(request)
+        return json_server_error()
     return render(request, "500.html", status=500)

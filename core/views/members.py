@@ -46,7 +46,7 @@ class ProgramOfficeView(TenantScopedViewMixin, View):
         return redirect("admin:index")
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:  # noqa: ARG001 (django-axes calls it so)
     """django-axes lockout: JSON error for the API, a page for people. Status 429."""
     message = "Too many failed sign-in attempts. Wait an hour, or reset your password."
     if request.path.startswith("/api/"):

@@ -19,8 +19,8 @@ from knowledge import taxonomy
 from knowledge.models import SolutionArea
 
 
-class SolutionAreaSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    parent = ScopedPrimaryKeyRelatedField(
+class SolutionAreaSerializer(serializers.ModelSerializer[SolutionArea]):
+    parent = ScopedPrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=SolutionArea.objects.all(),
         allow_null=True,
         required=False,

@@ -10,7 +10,7 @@ from knowledge.models import SolutionArea
 from knowledge.taxonomy import parent_choices
 
 
-class TreeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TreeChoiceField(forms.ModelChoiceField):
     """Areas indented by depth, so the tree reads as a tree in a select."""
 
     def label_from_instance(self, obj: Any) -> str:
