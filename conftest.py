@@ -42,4 +42,4 @@ def django_db_setup(django_db_blocker: pytest.FixtureRequest) -> object:
         drop_database(admin_url=settings.DATABASE_ADMIN_URL, dbname=name)
 
 
-pytest_plugins = ["tests.fixtures", "tests.celery_worker"]
+pytest_plugins = ["tests.fixtures", "tests.celery_worker", "tests.admin_cases"]
