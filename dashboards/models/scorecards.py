@@ -1,15 +1,9 @@
-"""Dashboards: the 14-metric relationship scorecard and the quarterly five-colour champion rating.
+"""Models of the scorecards area: metric templates, scorecards and their versioned definitions.
 
 * ``MetricTemplate`` — the tenant's default metric set (admins edit it); a new scorecard copies it.
 * ``Scorecard`` (one per relationship) has numbered ``ScorecardVersion``s. A version is a draft until
   both champions agree to it; changing an agreed definition creates a new draft version, and the old
   version keeps governing the quarters before the new one's ``valid_from`` quarter.
-* ``QuarterlyResult`` — per metric key and quarter: the supplier's and/or customer's figure and an
-  agreed value; zones and discrepancies follow ``dashboards.rules``. ``row_version`` gives
-  optimistic concurrency (a second save of a stale copy is refused, nothing is lost).
-* ``ChampionRating`` — per relationship, quarter and side: a colour per ``RatingDimension``, an overall
-  colour and "what we must do so the relationship does not stall". Hidden from the other side until
-  both are submitted or the quarter closes.
 """
 
 from __future__ import annotations
@@ -23,6 +17,7 @@ from django.utils import timezone
 
 from core.quarters import validate_quarter
 from core.tenancy import TenantScopedModel
+from dashboards.rules import Rule
 
 
 class Category(models.TextChoices):
@@ -72,9 +67,7 @@ class MetricDefinition(models.Model):
     class Meta:
         abstract = True
 
-    def rule(self):  # -> dashboards.rules.Rule
-        from dashboards.rules import Rule
-
+    def rule(self) -> Rule:
         return Rule(
             direction=self.direction,
             goal=self.goal,
@@ -164,120 +157,3 @@ class Metric(TenantScopedModel, MetricDefinition):
 
     def __str__(self) -> str:
         return self.name
-
-
-@pghistory.track()
-class QuarterlyResult(TenantScopedModel):
-    """Both firms' figures of one metric for one quarter, and the value they agreed on."""
-
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="results")
-    metric_key = models.SlugField(max_length=60)
-    quarter = models.CharField(max_length=6, validators=[validate_quarter])
-    supplier_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    customer_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    agreed_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    note = models.TextField(blank=True)
-    row_version = models.PositiveIntegerField(default=1, help_text="Optimistic concurrency: bumped on every save.")
-    updated_by = models.ForeignKey("core.Membership", on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    customer_account_field = "scorecard__relationship__account"
-
-    class Meta:
-        ordering = ["quarter", "metric_key"]
-        constraints = [
-            models.UniqueConstraint(fields=["scorecard", "metric_key", "quarter"], name="result_unique_per_quarter")
-        ]
-        indexes = [models.Index(fields=["tenant", "scorecard", "quarter"])]
-
-
-class Color(models.IntegerChoices):
-    BRIGHT_RED = 1, "Bright Red"
-    LIGHT_RED = 2, "Light Red"
-    YELLOW = 3, "Yellow"
-    LIGHT_GREEN = 4, "Light Green"
-    BRIGHT_GREEN = 5, "Bright Green"
-
-
-COLOR_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
-DIVERGENCE_STEPS = 2  # two or more steps apart is flagged for discussion
-
-
-@pghistory.track()
-class RatingDimension(TenantScopedModel):
-    """An element of the relationship table that champions rate each quarter."""
-
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="rating_dimension_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class RatingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-
-
-@pghistory.track()
-class ChampionRating(TenantScopedModel):
-    """One champion's quarterly rating of the relationship (one per relationship, quarter and side)."""
-
-    relationship = models.ForeignKey("partnering.Relationship", on_delete=models.CASCADE, related_name="ratings")
-    quarter = models.CharField(max_length=6, validators=[validate_quarter])
-    side = models.CharField(max_length=10, choices=[("supplier", "Our company"), ("customer", "Customer")])
-    champion = models.ForeignKey("core.Membership", on_delete=models.SET_NULL, null=True, related_name="+")
-    overall = models.PositiveSmallIntegerField(
-        choices=Color.choices, null=True, blank=True, validators=COLOR_VALIDATORS
-    )
-    avoid_stall = models.TextField(
-        blank=True, help_text="What we must do so the relationship does not continue to stall."
-    )
-    status = models.CharField(max_length=10, choices=RatingStatus.choices, default=RatingStatus.DRAFT)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    row_version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    customer_account_field = "relationship__account"
-
-    class Meta:
-        ordering = ["-quarter", "side"]
-        constraints = [
-            models.UniqueConstraint(fields=["relationship", "quarter", "side"], name="rating_one_per_side_quarter")
-        ]
-
-
-@pghistory.track()
-class RatingScore(TenantScopedModel):
-    """The colour and comment one champion gave one dimension."""
-
-    rating = models.ForeignKey(ChampionRating, on_delete=models.CASCADE, related_name="scores")
-    dimension = models.ForeignKey(RatingDimension, on_delete=models.PROTECT, related_name="+")
-    color = models.PositiveSmallIntegerField(choices=Color.choices, validators=COLOR_VALIDATORS)
-    comment = models.TextField(blank=True)
-
-    customer_account_field = "rating__relationship__account"
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["rating", "dimension"], name="rating_score_once")]
-
-
-class DashboardsSettings(TenantScopedModel):
-    """Per-tenant reminder settings of the dashboards module."""
-
-    rating_reminder_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days before quarter end that champions who have not rated are reminded."
-    )
-    results_reminder_days = models.PositiveSmallIntegerField(
-        default=21, help_text="Days after quarter end that owners of missing results are reminded."
-    )
-
-    class Meta:
-        verbose_name_plural = "dashboards settings"
-        constraints = [models.UniqueConstraint(fields=["tenant"], name="dashboards_settings_one_per_tenant")]
