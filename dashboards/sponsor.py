@@ -1,6 +1,6 @@
-"""Reads for the sponsor dashboard and the one-relationship drill-down.
+"""The sponsor area: reads for the sponsor dashboard and the one-relationship drill-down.
 
-Why a module of its own: the sponsor dashboard spans every relationship of the tenant, so it must
+Why an area of its own: the sponsor dashboard spans every relationship of the tenant, so it must
 run a FIXED number of queries whatever the size (≤ 20 per page, asserted at two sizes) and stay
 fast at 200 relationships. It therefore reads each table once — relationships (with a "yours"
 flag), scorecard versions, metrics, results, ratings — and computes zones and discrepancies in
@@ -9,12 +9,13 @@ Python with ``dashboards.rules`` (never re-implemented here).
 Two rules shape what is shown:
 
 * **Governing version.** A quarter's result is judged by the version that governed that quarter
-  (``dashboards.services.governing_version``: the newest agreed or superseded version whose
+  (``dashboards.scorecards.governing_version``: the newest agreed or superseded version whose
   ``valid_from`` is not after the quarter; before any agreement, the draft), applied here to the
   versions loaded in one query.
 * **Hidden until both.** A quarter's champion ratings are used only when both sides have submitted
-  or the quarter is closed (``core.quarters.is_closed``); drafts never count. The dashboard
-  applies this to everyone, admins included, so it can never reveal one side's rating early.
+  or the quarter is closed: ``dashboards.ratings.is_revealed``, the same function the ratings
+  pages, the API and the review pack decide with; drafts never count. The dashboard applies it to
+  everyone, admins and authors included, so it can never reveal one side's rating early.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple, cast
 
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -45,7 +46,9 @@ from dashboards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from dashboards.services import governing_version
+from dashboards.ratings import COLOR_LABELS, SIDE_LABELS, SIDES, is_revealed
+from dashboards.results import DISCREPANCY_CANDIDATE, RESULT_VALUE_FIELDS
+from dashboards.scorecards import governing_version, plain
 from partnering.models import LEVEL_ORDER, Level, LevelChange, Relationship, Sponsor
 
 TREND_QUARTERS = 8
@@ -53,22 +56,17 @@ TREND_QUARTERS = 8
 BENCHMARK_PAST_TRANSACTIONAL_PCT = 30
 RED_COLORS = frozenset({Color.BRIGHT_RED, Color.LIGHT_RED})
 OUT_OF_GREEN = (rules.YELLOW, rules.RED)
-SIDES = ("supplier", "customer")
-SIDE_LABELS = {"supplier": "Our company", "customer": "Customer"}
 COLOR_SHORT = {1: "BR", 2: "LR", 3: "Y", 4: "LG", 5: "BG"}
-COLOR_LABELS = {int(color.value): str(color.label) for color in Color}
 #: How many relationships each "needs attention" list shows (the full table below lists them all).
 ATTENTION_LIMIT = 20
 DISCREPANCIES_PER_ROW = 3
-ZONE_LABELS = {
-    rules.GREEN: "Green",
-    rules.YELLOW: "Yellow",
-    rules.RED: "Red",
-    rules.DISPUTED: "Disputed",
-    None: "Missing",
-}
-#: A symbol next to each zone's word, so colour is never the only signal.
-ZONE_ICONS = {rules.GREEN: "✓", rules.YELLOW: "!", rules.RED: "✕", rules.DISPUTED: "≠", None: "–"}
+#: The zones counted on the drill-down, in order (``None``: the metric has no figure).
+ZONES: tuple[str | None, ...] = (rules.GREEN, rules.YELLOW, rules.RED, rules.DISPUTED, None)
+
+
+def zone_label(zone: str | None) -> str:
+    """The zone's word (``rules.ZONE_LABELS``); a metric without a figure is ``rules.MISSING_LABEL`` here."""
+    return rules.ZONE_LABELS[zone] if zone is not None else rules.MISSING_LABEL
 
 
 # --- Building blocks --------------------------------------------------------------------------
@@ -117,7 +115,7 @@ class GoverningVersions:
 
     @staticmethod
     def _pick(versions: list[VersionRow], quarter: str) -> Any:
-        # The scorecard's own rule (services.governing_version), applied to the rows loaded here.
+        # The scorecard's own rule (scorecards.governing_version), applied to the rows loaded here.
         chosen = governing_version(cast(Scorecard, None), quarter, versions=cast(list[ScorecardVersion], versions))
         return chosen.id if chosen is not None else None
 
@@ -202,18 +200,12 @@ class ResultRow(NamedTuple):
     agreed_value: Decimal | None
 
 
-RESULT_COLUMNS = ("metric_key", "quarter", "supplier_value", "customer_value", "agreed_value")
+RESULT_COLUMNS = ("metric_key", "quarter", *RESULT_VALUE_FIELDS)
 
 
 def _result_rows(result_filter: Q) -> list[ResultRow]:
     rows = QuarterlyResult.objects.filter(result_filter).order_by().values_list(_text("scorecard_id"), *RESULT_COLUMNS)
     return [ResultRow._make(row) for row in rows]
-
-
-#: Rows that may be an open calculation discrepancy (the tolerance is checked in Python).
-DISCREPANCY_CANDIDATE = Q(agreed_value__isnull=True, supplier_value__isnull=False, customer_value__isnull=False) & ~Q(
-    supplier_value=F("customer_value")
-)
 
 
 class Evaluated:
@@ -233,11 +225,11 @@ class Evaluated:
 
     @property
     def zone_label(self) -> str:
-        return ZONE_LABELS[self.zone]
+        return zone_label(self.zone)
 
     @property
     def zone_icon(self) -> str:
-        return ZONE_ICONS[self.zone]
+        return rules.ZONE_ICONS[self.zone]
 
 
 def _evaluate(
@@ -299,7 +291,7 @@ def _ratings_by_relationship(
         entry.avoid_stall[side] = avoid_stall
     for per_quarter in grouped.values():
         for entry in per_quarter.values():
-            entry.visible = entry.submitted >= len(SIDES) or quarters.is_closed(entry.quarter, today=today)
+            entry.visible = is_revealed(entry.quarter, submitted_sides=entry.submitted, today=today)
             if not entry.visible:  # never keep hidden content around where a template could reach it
                 entry.overall, entry.avoid_stall = {}, {}
     return grouped
@@ -354,11 +346,8 @@ def sponsor_relationships(*, membership: Membership, queryset: QuerySet[Relation
 
 
 def _figure(value: Decimal | None) -> str:
-    """A figure without trailing zeros (95.5000 → 95.5)."""
-    if value is None:
-        return "–"
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A figure without trailing zeros (95.5000 → 95.5); "–" for none."""
+    return plain(value) or "–"
 
 
 @dataclass
@@ -424,49 +413,51 @@ def sponsor_overview(
         RelationshipRow(relationship=rel, yours=bool(getattr(rel, "yours", False)), url=url_for(rel))
         for rel in relationships
     ]
-    by_id = {str(row.relationship.pk): row for row in rows}
-    total = len(rows)
+    overview = {
+        **_level_distribution(rows),
+        "benchmark": BENCHMARK_PAST_TRANSACTIONAL_PCT,
+        "trend_quarters": trend,
+        "current_quarter": current,
+        "attention_limit": ATTENTION_LIMIT,
+    }
+    if rows:
+        by_id = {str(row.relationship.pk): row for row in rows}
+        # Internal members cover the whole tenant: no id list needed.
+        ids = None if membership.is_internal else list(by_id)
+        _attach_results(by_id, ids, current)
+        _attach_ratings(rows, ids, trend, today)
+    return {**overview, "rows": rows, **_attention(rows)}
 
-    # Level distribution (no query: the relationships are loaded).
+
+def _level_distribution(rows: list[RelationshipRow]) -> dict[str, Any]:
+    """How many relationships are at each level, and the share past "transactional" (no query)."""
+    total = len(rows)
     counts = {level: 0 for level in LEVEL_ORDER}
     for row in rows:
         counts[Level(row.relationship.level)] += 1
     past = total - counts[Level.TRANSACTIONAL]
-    share = round(100 * past / total) if total else 0
-    levels = [{"key": level.value, "label": level.label, "count": counts[level]} for level in LEVEL_ORDER]
+    return {
+        "total": total,
+        "levels": [{"key": level.value, "label": level.label, "count": counts[level]} for level in LEVEL_ORDER],
+        "past_transactional": past,
+        "share_past_transactional": round(100 * past / total) if total else 0,
+    }
 
-    if not rows:
-        return {
-            "rows": [],
-            "total": 0,
-            "levels": levels,
-            "past_transactional": 0,
-            "share_past_transactional": 0,
-            "benchmark": BENCHMARK_PAST_TRANSACTIONAL_PCT,
-            "trend_quarters": trend,
-            "current_quarter": current,
-            "rated_red": [],
-            "rated_red_count": 0,
-            "out_of_green": [],
-            "out_of_green_relationships": 0,
-            "out_of_green_count": 0,
-            "discrepancies": [],
-            "discrepancy_relationships": 0,
-            "discrepancy_count": 0,
-            "attention_limit": ATTENTION_LIMIT,
-            "yours_count": 0,
-            "without_scorecard": 0,
-        }
 
-    ids = list(by_id)
-    all_of_tenant = membership.is_internal  # internal members cover the whole tenant: no id list needed
-    rel_q = Q() if all_of_tenant else Q(scorecard__relationship_id__in=ids)
+def _scope(ids: list[str] | None, field: str) -> Q:
+    """All of the tenant (``ids`` None) or only these relationships."""
+    return Q() if ids is None else Q(**{f"{field}__in": ids})
 
+
+def _attach_results(by_id: dict[str, RelationshipRow], ids: list[str] | None, current: str) -> None:
+    """Each row's metrics out of the Green Zone in its latest quarter with results, and its open
+    discrepancies: four queries (versions, latest quarters, results, the definitions they need)."""
+    rel_q = _scope(ids, "scorecard__relationship_id")
     governing = _load_versions(rel_q)
     scorecard_rel = {sid: rel for rel, sid in governing.relationship_scorecards().items()}
     # Latest quarter with results per scorecard (not after the current quarter), then those rows
     # plus every possible open discrepancy in one query, then only the definitions they need.
-    latest = _latest_quarters(Q() if all_of_tenant else Q(relationship_id__in=ids), current)
+    latest = _latest_quarters(_scope(ids, "relationship_id"), current)
     results = _result_rows(rel_q & (Q(quarter__in=set(latest.values())) | DISCREPANCY_CANDIDATE))
     version_ids = [governing.version_id(result.scorecard_id, result.quarter) for result in results]
     needed = set(version_ids)
@@ -477,36 +468,50 @@ def sponsor_overview(
         metric = metrics.get(version_id, {}).get(result.metric_key)
         if target is None or metric is None:  # not in scope, or not part of the governing definitions
             continue
-        rule = metric.rule
-        sv, cv, av = result.supplier_value, result.customer_value, result.agreed_value
-        if rules.is_discrepancy(sv, cv, av, rule):
-            target.discrepancies.append(Evaluated(relationship_id, metric, result.quarter, result))
-        elif result.quarter == latest.get(result.scorecard_id) and (
-            rules.zone(rules.effective_value(sv, cv, av, rule), rule) in OUT_OF_GREEN
-        ):
-            target.out_of_green.append(Evaluated(relationship_id, metric, result.quarter, result))
-
+        _file_result(
+            target, Evaluated(relationship_id, metric, result.quarter, result), latest.get(result.scorecard_id)
+        )
     for scorecard_id, relationship_id in scorecard_rel.items():
         if relationship_id in by_id:
             by_id[relationship_id].has_scorecard = True
             by_id[relationship_id].results_quarter = latest.get(scorecard_id)
+    for row in by_id.values():
+        row.out_of_green.sort(key=lambda e: (e.zone != rules.RED, e.metric.position, e.metric.name))
+        row.discrepancies.sort(key=lambda e: (e.quarter, e.metric.position), reverse=True)
 
+
+def _file_result(target: RelationshipRow, item: Evaluated, latest_quarter: str | None) -> None:
+    """An open discrepancy (any quarter), or a metric out of the Green Zone in the latest quarter."""
+    rule, row = item.metric.rule, item.row
+    sv, cv, av = row.supplier_value, row.customer_value, row.agreed_value
+    if rules.is_discrepancy(sv, cv, av, rule):
+        target.discrepancies.append(item)
+    elif item.quarter == latest_quarter and rules.zone(rules.effective_value(sv, cv, av, rule), rule) in OUT_OF_GREEN:
+        target.out_of_green.append(item)
+
+
+def _attach_ratings(rows: list[RelationshipRow], ids: list[str] | None, trend: list[str], today: dt.date) -> None:
+    """Each row's submitted overall colours over the trend quarters, hidden until both (one query)."""
     rating_rows = (
         ChampionRating.objects.filter(status=RatingStatus.SUBMITTED, quarter__in=trend)
-        .filter(Q() if all_of_tenant else Q(relationship_id__in=ids))
+        .filter(_scope(ids, "relationship_id"))
         # The overview never shows "what we must do" texts: leave them in the database.
         .values_list(_text("relationship_id"), "quarter", "side", "overall", Value(""))
     )
     ratings = _ratings_by_relationship(rating_rows, today=today)
     for row in rows:
-        per_quarter = ratings.get(str(row.relationship.pk), {})
-        row.ratings = per_quarter
-        visible = [q for q in trend if q in per_quarter and per_quarter[q].visible]
-        row.latest_ratings = per_quarter[visible[-1]] if visible else None
+        row.ratings = ratings.get(str(row.relationship.pk), {})
+        row.latest_ratings = _latest_visible(row.ratings, trend)
         row.trend = trend
-        row.out_of_green.sort(key=lambda e: (e.zone != rules.RED, e.metric.position, e.metric.name))
-        row.discrepancies.sort(key=lambda e: (e.quarter, e.metric.position), reverse=True)
 
+
+def _latest_visible(per_quarter: dict[str, QuarterRatings], trend: list[str]) -> QuarterRatings | None:
+    visible = [q for q in trend if q in per_quarter and per_quarter[q].visible]
+    return per_quarter[visible[-1]] if visible else None
+
+
+def _attention(rows: list[RelationshipRow]) -> dict[str, Any]:
+    """The "needs attention" lists (rated red, out of green, discrepancies) and their counts."""
     rated_red = [row for row in rows if row.rated_red]
     out_of_green = sorted(
         (row for row in rows if row.out_of_green),
@@ -514,14 +519,6 @@ def sponsor_overview(
     )
     discrepancies = sorted((row for row in rows if row.discrepancies), key=lambda row: -len(row.discrepancies))
     return {
-        "rows": rows,
-        "total": total,
-        "levels": levels,
-        "past_transactional": past,
-        "share_past_transactional": share,
-        "benchmark": BENCHMARK_PAST_TRANSACTIONAL_PCT,
-        "trend_quarters": trend,
-        "current_quarter": current,
         "rated_red": rated_red[:ATTENTION_LIMIT],
         "rated_red_count": len(rated_red),
         "out_of_green": out_of_green[:ATTENTION_LIMIT],
@@ -530,7 +527,6 @@ def sponsor_overview(
         "discrepancies": discrepancies[:ATTENTION_LIMIT],
         "discrepancy_relationships": len(discrepancies),
         "discrepancy_count": sum(len(row.discrepancies) for row in discrepancies),
-        "attention_limit": ATTENTION_LIMIT,
         "yours_count": sum(1 for row in rows if row.yours),
         "without_scorecard": sum(1 for row in rows if not row.has_scorecard),
     }
@@ -557,11 +553,11 @@ class MetricLine:
 
     @property
     def zone_label(self) -> str:
-        return ZONE_LABELS[self.zone]
+        return zone_label(self.zone)
 
     @property
     def zone_icon(self) -> str:
-        return ZONE_ICONS[self.zone]
+        return rules.ZONE_ICONS[self.zone]
 
     @property
     def value(self) -> Decimal | None:
@@ -591,6 +587,18 @@ def relationship_dashboard(
         .select_related("changed_by__user")
         .order_by("-changed_on", "-created_at")[:10]
     )
+    return {
+        "relationship": relationship,
+        "level_history": level_history,
+        "trend_quarters": trend,
+        "current_quarter": current,
+        **_scorecard_summary(relationship, trend, current),
+        **_rating_summary(relationship, trend, current, today),
+    }
+
+
+def _scorecard_summary(relationship: Relationship, trend: list[str], current: str) -> dict[str, Any]:
+    """The latest quarter's metric lines (zone, trend), zone counts and every open discrepancy."""
     rel_q = Q(scorecard__relationship=relationship)
     governing = _load_versions(rel_q)
     metrics = _load_metrics(Q(version__scorecard__relationship=relationship))
@@ -601,28 +609,48 @@ def relationship_dashboard(
             evaluated.append(item)
     in_window = [e for e in evaluated if e.quarter in trend and e.quarter <= current]
     latest_quarter = max((e.quarter for e in in_window), default=None)
-    lines: list[MetricLine] = []
-    counts = {zone: 0 for zone in (rules.GREEN, rules.YELLOW, rules.RED, rules.DISPUTED, None)}
     scorecard_ids = list(governing.scorecards())
+    lines: list[MetricLine] = []
     if latest_quarter and scorecard_ids:
-        previous_quarter = quarters.shift(latest_quarter, -1)
-        now = {e.metric.key: e for e in in_window if e.quarter == latest_quarter}
-        before = {e.metric.key: e for e in in_window if e.quarter == previous_quarter}
         version_id = governing.version_id(scorecard_ids[0], latest_quarter)
-        for metric in sorted(metrics.get(version_id, {}).values(), key=lambda m: (m.position, m.name)):
-            line = MetricLine(metric=metric, evaluated=now.get(metric.key), previous=before.get(metric.key))
-            counts[line.zone] += 1
-            lines.append(line)
+        lines = _metric_lines(metrics.get(version_id, {}), in_window, latest_quarter)
+    counts = dict.fromkeys(ZONES, 0)
+    for line in lines:
+        counts[line.zone] += 1
     discrepancies = sorted(
         (e for e in evaluated if e.evaluation.discrepancy), key=lambda e: (e.quarter, e.metric.position), reverse=True
     )
+    return {
+        "latest_quarter": latest_quarter,
+        "has_scorecard": bool(scorecard_ids),
+        "metric_lines": lines,
+        "zone_counts": [
+            {"zone": zone or "missing", "label": zone_label(zone), "icon": rules.ZONE_ICONS[zone], "count": count}
+            for zone, count in counts.items()
+        ],
+        "spotlight": [line for line in lines if line.fell_out_of_green],
+        "out_of_green": [line for line in lines if line.zone in OUT_OF_GREEN],
+        "discrepancies": discrepancies,
+    }
 
+
+def _metric_lines(definitions: dict[str, MetricRow], in_window: list[Evaluated], latest: str) -> list[MetricLine]:
+    """The governing metrics of the latest quarter, each with its result and the quarter before's."""
+    previous_quarter = quarters.shift(latest, -1)
+    now = {e.metric.key: e for e in in_window if e.quarter == latest}
+    before = {e.metric.key: e for e in in_window if e.quarter == previous_quarter}
+    return [
+        MetricLine(metric=metric, evaluated=now.get(metric.key), previous=before.get(metric.key))
+        for metric in sorted(definitions.values(), key=lambda m: (m.position, m.name))
+    ]
+
+
+def _rating_summary(relationship: Relationship, trend: list[str], current: str, today: dt.date) -> dict[str, Any]:
+    """Both sides' overall colours over the trend quarters, hidden until both (one query)."""
     rating_rows = ChampionRating.objects.filter(
         relationship=relationship, status=RatingStatus.SUBMITTED, quarter__in=trend
     ).values_list(_text("relationship_id"), "quarter", "side", "overall", "avoid_stall")
     per_quarter = _ratings_by_relationship(rating_rows, today=today).get(str(relationship.pk), {})
-    visible = [q for q in trend if q in per_quarter and per_quarter[q].visible]
-    latest_ratings = per_quarter[visible[-1]] if visible else None
     pending = per_quarter.get(current)
     chart = {
         "quarters": trend,
@@ -636,24 +664,10 @@ def relationship_dashboard(
             }
             for side in SIDES
         ],
-        "colors": {int(c.value): c.label for c in Color},
+        "colors": dict(COLOR_LABELS),
     }
     return {
-        "relationship": relationship,
-        "level_history": level_history,
-        "trend_quarters": trend,
-        "current_quarter": current,
-        "latest_quarter": latest_quarter,
-        "has_scorecard": bool(scorecard_ids),
-        "metric_lines": lines,
-        "zone_counts": [
-            {"zone": zone or "missing", "label": ZONE_LABELS[zone], "icon": ZONE_ICONS[zone], "count": count}
-            for zone, count in counts.items()
-        ],
-        "spotlight": [line for line in lines if line.fell_out_of_green],
-        "out_of_green": [line for line in lines if line.zone in OUT_OF_GREEN],
-        "discrepancies": discrepancies,
-        "latest_ratings": latest_ratings,
+        "latest_ratings": _latest_visible(per_quarter, trend),
         "pending_ratings": pending if pending is not None and not pending.visible else None,
         "rating_strip": _strip_html(trend, per_quarter),
         "rating_chart": chart,

@@ -1,27 +1,31 @@
-"""Writes of the scorecard: metric templates, scorecards and their versions, quarterly results.
+"""The scorecards area: metric templates, scorecards, their versioned definitions and the two
+champions' agreement (services and selectors).
 
-Every function is keyword-only and atomic, validates with ``full_clean()`` and checks the actor:
-the role table (``core.permissions``) first, then *which* person of the relationship may act
-(its supplier champion tailors, each champion signs their own side, a customer participant records
-only the customer's figure of their own account). Bad input raises ``ValidationError`` (form errors
-on pages, 400 in the API), a refused actor ``PermissionDenied`` (403). Nothing is written then.
+Writes are keyword-only and atomic, validate with ``full_clean()`` and check the actor: the role
+table (``core.permissions``) first, then *which* person of the relationship may act (its supplier
+champion tailors, each champion signs their own side). Bad input raises ``ValidationError`` (form
+errors on pages, 400 in the API), a refused actor ``PermissionDenied`` (403). Nothing is written then.
 
 Versioning: the newest version of a scorecard is the one being worked on. While it is a draft it
 is changed in place (any change clears signatures already given: they agreed to other content).
 Once it is agreed, a change first copies it to a new draft version (number + 1, ``valid_from`` the
 current quarter or a given one) and changes the copy; the agreed version keeps governing the
-quarters before the new one's ``valid_from`` until, and after, the new one is agreed.
+quarters before the new one's ``valid_from`` until, and after, the new one is agreed
+(``governing_version``).
+
+Reads start from the member's scope (``visible_to``, applied here once per model): the scorecard of
+a relationship, its versions and their metrics, and the resolver that gives each quarter the
+definitions that governed it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core import quarters
@@ -30,15 +34,9 @@ from core.permissions import can
 from core.service_helpers import require as _require
 from core.service_helpers import save_validated as _save
 from core.tenancy import current_tenant_id
+from dashboards import rules
 from dashboards.defaults import METRIC_TEMPLATES
-from dashboards.models import (
-    Metric,
-    MetricTemplate,
-    QuarterlyResult,
-    Scorecard,
-    ScorecardVersion,
-    VersionStatus,
-)
+from dashboards.models import Metric, MetricTemplate, Scorecard, ScorecardVersion, VersionStatus
 from partnering.models import Relationship
 
 #: The fields of a metric definition that templates and scorecard metrics share.
@@ -58,39 +56,12 @@ DEFINITION_FIELDS: Final = frozenset(
     }
 )
 TEMPLATE_FIELDS: Final = DEFINITION_FIELDS | {"active"}
-RESULT_VALUE_FIELDS: Final = ("supplier_value", "customer_value", "agreed_value")
-
-CONFLICT_MESSAGE: Final = (
-    "Someone else saved this result since you opened it. Their figures are shown now: "
-    "check them, then save again to keep yours."
-)
-
-
-class _Unset:
-    """Marks an argument that was not given (``None`` means "clear this figure")."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = _Unset()
-
-
-class ResultConflict(ValidationError):
-    """A stale save of a result: someone saved it after the caller read it (code ``conflict``).
-
-    ``current`` is the result as it is now, so a page or the API can show it next to the caller's.
-    """
-
-    def __init__(self, current: QuarterlyResult | None = None, message: str = CONFLICT_MESSAGE) -> None:
-        super().__init__(message, code="conflict")
-        self.current = current
 
 
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _check_relationship(actor: Membership, relationship: Relationship) -> None:
+def check_relationship(actor: Membership, relationship: Relationship) -> None:
     """The relationship must be of this tenant and, for a customer participant, of their account."""
     if relationship.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
         raise PermissionDenied("Not found in this workspace.")
@@ -98,7 +69,7 @@ def _check_relationship(actor: Membership, relationship: Relationship) -> None:
         raise PermissionDenied("This is not your relationship.")
 
 
-def _coerce(model: type[Any], fields: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+def coerce_fields(model: type[Any], fields: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
     """Fields converted by the model's own field types; unknown names and unparsable values → errors."""
     allowed = set(allowed)
     errors: dict[str, list[str]] = {}
@@ -116,7 +87,7 @@ def _coerce(model: type[Any], fields: Mapping[str, Any], allowed: Iterable[str])
     return clean
 
 
-def _check_quarter(value: str, field_name: str = "quarter") -> str:
+def check_quarter(value: str, field_name: str = "quarter") -> str:
     try:
         quarters.parse(value)
     except ValidationError as error:
@@ -150,16 +121,10 @@ def agree_side(actor: Membership, relationship: Relationship) -> str | None:
     return None
 
 
-def result_fields_for(actor: Membership) -> frozenset[str]:
-    """The result fields the actor may set: a customer participant only the customer's figure;
-    our people the supplier's figure, the agreed value and the note; an admin all of them."""
-    if not can(actor, "results.record"):
-        return frozenset()
-    if actor.is_customer:
-        return frozenset({"customer_value"})
-    if actor.role == Role.ADMIN:
-        return frozenset({"supplier_value", "customer_value", "agreed_value", "note"})
-    return frozenset({"supplier_value", "agreed_value", "note"})
+def champions(relationship: Relationship) -> list[tuple[str, Membership]]:
+    """The relationship's named champions by side (``"supplier"``, ``"customer"``), for reminders."""
+    pairs = [("supplier", relationship.supplier_champion), ("customer", relationship.customer_champion)]
+    return [(side, member) for side, member in pairs if member is not None]
 
 
 # --- Metric templates -------------------------------------------------------------------------
@@ -187,7 +152,7 @@ def metric_template_update(*, actor: Membership, template: MetricTemplate, **fie
     _require(actor, "templates.manage")
     if template.tenant_id != current_tenant_id():
         raise PermissionDenied("Not found in this workspace.")
-    for name, value in _coerce(MetricTemplate, fields, TEMPLATE_FIELDS).items():
+    for name, value in coerce_fields(MetricTemplate, fields, TEMPLATE_FIELDS).items():
         setattr(template, name, value)
     return _save(template)
 
@@ -199,7 +164,7 @@ def metric_template_create(*, actor: Membership, key: str, name: str, goal: Any,
     ensure_metric_templates()
     if MetricTemplate.objects.filter(key=key).exists():
         raise ValidationError({"key": f"A template with the key '{key}' already exists."})
-    values = _coerce(MetricTemplate, {"name": name, "goal": goal, **fields}, TEMPLATE_FIELDS)
+    values = coerce_fields(MetricTemplate, {"name": name, "goal": goal, **fields}, TEMPLATE_FIELDS)
     if "position" not in values:
         last = MetricTemplate.objects.order_by("-position").values_list("position", flat=True).first()
         values["position"] = (last or 0) + 1
@@ -235,7 +200,7 @@ def governing_version(
     return min(candidates, key=lambda v: v.number)
 
 
-def _copy_metric(metric: MetricTemplate | Metric, version: ScorecardVersion) -> Metric:
+def copy_metric(metric: MetricTemplate | Metric, version: ScorecardVersion) -> Metric:
     values = {name: getattr(metric, name) for name in DEFINITION_FIELDS}
     return Metric(tenant_id=version.tenant_id, version=version, key=metric.key, **values)
 
@@ -249,12 +214,12 @@ def scorecard_create(
     ``valid_from`` defaults to the current quarter (pass an earlier one when entering history).
     Only an admin or the relationship's supplier champion sets a scorecard up."""
     _require(actor, "scorecards.define")
-    _check_relationship(actor, relationship)
+    check_relationship(actor, relationship)
     if not can_define(actor, relationship):
         raise PermissionDenied("Only the relationship's champion on our side, or an admin, sets up its scorecard.")
     if Scorecard.objects.filter(relationship=relationship).exists():
         raise ValidationError({"relationship": "This relationship already has a scorecard."})
-    quarter = _check_quarter(valid_from or quarters.current(), "valid_from")
+    quarter = check_quarter(valid_from or quarters.current(), "valid_from")
     templates = [t for t in ensure_metric_templates() if t.active]
     if not templates:
         raise ValidationError("There are no active metric templates: an admin must activate some first.")
@@ -269,14 +234,14 @@ def scorecard_create(
             change_note=change_note or "Created from the metric templates.",
         )
     )
-    Metric.objects.bulk_create([_copy_metric(template, version) for template in templates])
+    Metric.objects.bulk_create([copy_metric(template, version) for template in templates])
     return scorecard
 
 
 def _require_define(actor: Membership, scorecard: Scorecard) -> Relationship:
     _require(actor, "scorecards.define")
     relationship = scorecard.relationship
-    _check_relationship(actor, relationship)
+    check_relationship(actor, relationship)
     if not can_define(actor, relationship):
         raise PermissionDenied("Only the relationship's champion on our side, or an admin, changes its definitions.")
     return relationship
@@ -296,7 +261,7 @@ def _draft_for_change(
         raise ValidationError("This scorecard has no version yet.")
     latest = versions[0]
     if valid_from is not None:
-        _check_quarter(valid_from, "valid_from")
+        check_quarter(valid_from, "valid_from")
     previous = next((v for v in versions if v.status != VersionStatus.DRAFT), None)
     if latest.status == VersionStatus.DRAFT:
         draft = latest
@@ -323,7 +288,7 @@ def _draft_for_change(
     created = draft._state.adding
     _save(draft)
     if created:
-        Metric.objects.bulk_create([_copy_metric(m, draft) for m in Metric.objects.filter(version=latest)])
+        Metric.objects.bulk_create([copy_metric(m, draft) for m in Metric.objects.filter(version=latest)])
     return draft
 
 
@@ -347,7 +312,7 @@ def metric_update(
     champions' agreement again); the agreed one keeps governing earlier quarters. A call that
     changes nothing returns the metric as it is and starts no version."""
     _require_define(actor, scorecard)
-    values = _coerce(Metric, fields, DEFINITION_FIELDS)
+    values = coerce_fields(Metric, fields, DEFINITION_FIELDS)
     latest = latest_version(scorecard)
     current = Metric.objects.filter(version=latest, key=key).first() if latest else None
     if current is None:
@@ -375,7 +340,7 @@ def metric_add(
 ) -> Metric:
     """Add a metric to the draft version (starting version N+1 if the newest one is agreed)."""
     _require_define(actor, scorecard)
-    values = _coerce(Metric, {"name": name, "goal": goal, **fields}, DEFINITION_FIELDS)
+    values = coerce_fields(Metric, {"name": name, "goal": goal, **fields}, DEFINITION_FIELDS)
     key = (key or "").strip()
     latest = latest_version(scorecard)
     if latest is not None and Metric.objects.filter(version=latest, key=key).exists():
@@ -412,7 +377,7 @@ def scorecard_agree(*, actor: Membership, scorecard: Scorecard) -> ScorecardVers
     customer's side; anyone else gets ``PermissionDenied``."""
     _require(actor, "scorecards.agree")
     relationship = scorecard.relationship
-    _check_relationship(actor, relationship)
+    check_relationship(actor, relationship)
     side = agree_side(actor, relationship)
     if side is None:
         raise PermissionDenied(
@@ -446,220 +411,102 @@ def scorecard_agree(*, actor: Membership, scorecard: Scorecard) -> ScorecardVers
     return _save(version)
 
 
-# --- Quarterly results ------------------------------------------------------------------------
+# --- Reads ------------------------------------------------------------------------------------
 
 
-@dataclass
-class MetricKeys:
-    """The metric keys each quarter's governing version defines, loaded once for many results
-    (``MetricKeys.load(scorecard).has(quarter, key)``; two queries)."""
-
-    scorecard: Scorecard
-    versions: list[ScorecardVersion] = field(default_factory=list)
-    keys: dict[Any, set[str]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, scorecard: Scorecard) -> MetricKeys:
-        versions = list(ScorecardVersion.objects.filter(scorecard=scorecard))
-        keys: dict[Any, set[str]] = {v.pk: set() for v in versions}
-        for version_id, key in Metric.objects.filter(version__scorecard=scorecard).values_list("version_id", "key"):
-            keys.setdefault(version_id, set()).add(key)
-        return cls(scorecard=scorecard, versions=versions, keys=keys)
-
-    def has(self, quarter: str, key: str) -> bool:
-        version = governing_version(self.scorecard, quarter, versions=self.versions)
-        return version is not None and key in self.keys.get(version.pk, set())
+def number(value: Decimal | None) -> str:
+    """A figure as people write it: no trailing zeros, thousands separated ("50,000", "97.5")."""
+    if value is None:
+        return ""
+    normal = value.normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    return f"{normal:,f}"
 
 
-def _check_result_actor(actor: Membership, scorecard: Scorecard, given: Iterable[str]) -> None:
-    _require(actor, "results.record")
-    _check_relationship(actor, scorecard.relationship)
-    forbidden = set(given) - result_fields_for(actor)
-    if forbidden:
-        if actor.is_customer:
-            raise PermissionDenied("Customer participants record only the customer's figure.")
-        if "customer_value" in forbidden:
-            raise PermissionDenied("The customer's figure is recorded by the customer (or an admin).")
-        raise PermissionDenied("Your role does not allow this.")
+def plain(value: Decimal | None) -> str:
+    """A figure as typed and exported: no trailing zeros, no thousands separators ("97.5"); "" for none."""
+    return "" if value is None else format(value.normalize(), "f")
 
 
-def _check_result_place(keys: MetricKeys, metric_key: str, quarter: str) -> None:
-    _check_quarter(quarter)
-    if quarter > quarters.current():
-        raise ValidationError({"quarter": f"{quarter} has not started yet: record results for past quarters."})
-    if not keys.has(quarter, metric_key):
-        raise ValidationError(
-            {"metric_key": f"Unknown metric '{metric_key}': it is not on the scorecard version that governs {quarter}."}
-        )
-
-
-def _record(
-    *,
-    actor: Membership,
-    scorecard: Scorecard,
-    metric_key: str,
-    quarter: str,
-    given: dict[str, Any],
-    expected_row_version: int | None,
-    keys: MetricKeys,
-    skip_blank: bool = False,
-    locked: dict[tuple[str, str], QuarterlyResult] | None = None,
-) -> QuarterlyResult | None:
-    """One result; ``locked``: the scorecard's rows already read with ``select_for_update``."""
-    _check_result_actor(actor, scorecard, given)
-    _check_result_place(keys, metric_key, quarter)
-    values = _coerce(QuarterlyResult, given, set(RESULT_VALUE_FIELDS) | {"note"})
-    if "note" in values:
-        values["note"] = values["note"] or ""
-    if locked is not None:
-        row = locked.get((metric_key, quarter))
-    else:
-        row = (
-            QuarterlyResult.objects.select_for_update()
-            .filter(scorecard=scorecard, metric_key=metric_key, quarter=quarter)
-            .first()
-        )
-    current_version = row.row_version if row is not None else 0
-    if expected_row_version is not None and int(expected_row_version) != current_version:
-        raise ResultConflict(current=row)
-    if row is None:
-        if skip_blank and not any(v not in (None, "") for v in values.values()):
-            return None
-        row = QuarterlyResult(scorecard=scorecard, metric_key=metric_key, quarter=quarter, row_version=0)
-    elif not any(getattr(row, name) != value for name, value in values.items()):
-        return row
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.row_version += 1
-    row.updated_by = actor
-    if row.tenant_id is None:
-        row.tenant_id = current_tenant_id()
-    # The scorecard and the actor were checked above and the row is locked (or new), so skip the
-    # per-row lookups of full_clean that would only repeat that (it matters for a 5,000-row import).
-    row.full_clean(exclude=["tenant", "scorecard", "updated_by"], validate_unique=False, validate_constraints=False)
-    try:
-        row.save()
-    except IntegrityError as error:  # another save created the row between our read and write
-        raise ResultConflict(current=None) from error
-    return row
-
-
-@transaction.atomic
-def result_record(
-    *,
-    actor: Membership,
-    scorecard: Scorecard,
-    metric_key: str,
-    quarter: str,
-    supplier_value: Any = UNSET,
-    customer_value: Any = UNSET,
-    agreed_value: Any = UNSET,
-    note: Any = UNSET,
-    expected_row_version: int | None = None,
-) -> QuarterlyResult:
-    """Record figures of one metric for one quarter; only the arguments given are changed
-    (``None`` clears a figure).
-
-    * A customer participant (of the relationship's account) may set only ``customer_value``;
-      anything else, ``agreed_value`` included, is ``PermissionDenied``.
-    * Our people (admin, champion, rep) set ``supplier_value``, ``agreed_value`` and ``note``; the
-      customer's figure belongs to the customer, only an admin may set it (e.g. from an e-mail).
-    * ``metric_key`` must be on the version governing ``quarter``, which must not be in the future
-      (``ValidationError`` otherwise).
-    * ``expected_row_version``: the ``row_version`` the caller read (0 for a result that did not
-      exist). If the row has changed since, ``ResultConflict`` (a ``ValidationError`` with code
-      ``"conflict"``) is raised and nothing is saved. Every saving call bumps ``row_version``.
-    """
-    given = {
-        name: value
-        for name, value in (
-            ("supplier_value", supplier_value),
-            ("customer_value", customer_value),
-            ("agreed_value", agreed_value),
-            ("note", note),
-        )
-        if value is not UNSET
-    }
-    row = _record(
-        actor=actor,
-        scorecard=scorecard,
-        metric_key=metric_key,
-        quarter=quarter,
-        given=given,
-        expected_row_version=expected_row_version,
-        keys=MetricKeys.load(scorecard),
-    )
-    assert row is not None
-    return row
-
-
-@transaction.atomic
-def results_record_many(
-    *, actor: Membership, scorecard: Scorecard, entries: Iterable[Mapping[str, Any]], skip_blank: bool = True
-) -> list[QuarterlyResult]:
-    """Record several results at once, all or nothing (the results page, the CSV import, the API).
-
-    Each entry has ``metric_key``, ``quarter``, optionally ``expected_row_version`` and any of the
-    value fields of ``result_record`` (absent = unchanged). With ``skip_blank`` an entry with only
-    empty values creates no new row. Errors of every entry are collected and raised together as one
-    ``ValidationError`` whose keys are the entries' positions (``"0"``, ``"1"``, …) with their
-    messages; a conflict's message is ``CONFLICT_MESSAGE``. Nothing is saved then.
-    """
-    keys = MetricKeys.load(scorecard)
-    entries = list(entries)
-    wanted = {str(entry.get("quarter", "")) for entry in entries}
-    locked = {
-        (row.metric_key, row.quarter): row
-        for row in QuarterlyResult.objects.select_for_update().filter(scorecard=scorecard, quarter__in=wanted)
-    }
-    saved: list[QuarterlyResult] = []
-    errors: dict[str, list[str]] = {}
-    for index, entry in enumerate(entries):
-        given = {name: entry[name] for name in (*RESULT_VALUE_FIELDS, "note") if name in entry}
-        try:  # no savepoint per entry: an entry's checks all run before its one write
-            row = _record(
-                actor=actor,
-                scorecard=scorecard,
-                metric_key=str(entry.get("metric_key", "")),
-                quarter=str(entry.get("quarter", "")),
-                given=given,
-                expected_row_version=entry.get("expected_row_version"),
-                keys=keys,
-                skip_blank=skip_blank,
-                locked=locked,
-            )
-        except ValidationError as error:
-            errors[str(index)] = _flat_messages(error)
-            if isinstance(error.__cause__, IntegrityError):
-                break  # the failed write aborted the transaction: report what we have
-            continue
-        if row is not None:
-            saved.append(row)
-            locked[(row.metric_key, row.quarter)] = row
-    if errors:
-        raise ValidationError(errors)
-    return saved
-
-
-def _flat_messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [
-            f"{name.replace('_', ' ')}: {m}" if name != "__all__" else m
-            for name, ms in error.message_dict.items()
-            for m in ms
-        ]
-    return list(error.messages)
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """A figure typed by a person or found in a CSV cell; empty → None; else ``ValidationError``."""
-    text = (text or "").strip().replace("\u00a0", "").replace(" ", "")
-    if not text:
+def yellow_threshold(metric: Metric) -> Decimal | None:
+    """The edge between yellow and red (None without a yellow band), as ``rules.zone`` computes it."""
+    if not metric.yellow_band_pct:
         return None
-    try:
-        value = Decimal(text)
-    except ArithmeticError as error:
-        raise ValidationError(f"'{text[:40]}' is not a number (use a dot for decimals, e.g. 97.5).") from error
-    if not value.is_finite():
-        raise ValidationError(f"'{text[:40]}' is not a number (use a dot for decimals, e.g. 97.5).")
-    return value
+    margin = abs(metric.goal) * metric.yellow_band_pct / Decimal(100)
+    return metric.goal - margin if metric.direction == rules.HIGHER else metric.goal + margin
+
+
+def scorecard_for(*, membership: Membership, relationship: Relationship) -> Scorecard | None:
+    """The relationship's scorecard as the member may see it (None if it has none, or is hidden)."""
+    return Scorecard.objects.visible_to(membership).filter(relationship=relationship).first()  # type: ignore[attr-defined, no-any-return]
+
+
+def versions_of(*, membership: Membership, scorecard: Scorecard) -> list[ScorecardVersion]:
+    """All versions, newest first, with the people who signed them (one query)."""
+    return list(
+        ScorecardVersion.objects.visible_to(membership)  # type: ignore[attr-defined]
+        .filter(scorecard=scorecard)
+        .select_related("supplier_agreed_by__user", "customer_agreed_by__user", "created_by__user")
+        .order_by("-number")
+    )
+
+
+def metrics_by_version(*, membership: Membership, scorecard: Scorecard) -> dict[Any, list[Metric]]:
+    """Every version's metrics in their order (one query), keyed by version id."""
+    out: dict[Any, list[Metric]] = {}
+    for metric in (
+        Metric.objects.visible_to(membership)
+        .filter(version__scorecard=scorecard)
+        .order_by(  # type: ignore[attr-defined]
+            "position", "name"
+        )
+    ):
+        out.setdefault(metric.version_id, []).append(metric)
+    return out
+
+
+def definitions_resolver(
+    scorecard: Scorecard, versions: list[ScorecardVersion], metrics: dict[Any, list[Metric]]
+) -> Callable[[str], dict[str, Metric]]:
+    """``resolve(quarter)`` → {metric key: the definition governing that quarter}, cached."""
+    cache: dict[Any, dict[str, Metric]] = {}
+
+    def resolve(quarter: str) -> dict[str, Metric]:
+        version = governing_version(scorecard, quarter, versions=versions)
+        if version is None:
+            return {}
+        if version.pk not in cache:
+            cache[version.pk] = {m.key: m for m in metrics.get(version.pk, [])}
+        return cache[version.pk]
+
+    return resolve
+
+
+def definition_rows(metrics: Iterable[Metric]) -> list[dict[str, Any]]:
+    """Metrics with their figures formatted for a table (goal, yellow edge, tolerance)."""
+    return [
+        {
+            "metric": m,
+            "goal": number(m.goal),
+            "yellow": number(yellow_threshold(m)),
+            "yellow_pct": number(m.yellow_band_pct),
+            "tolerance": number(m.tolerance),
+        }
+        for m in metrics
+    ]
+
+
+def version_status_label(version: ScorecardVersion | None) -> str:
+    if version is None:
+        return "No scorecard yet"
+    if version.status == VersionStatus.DRAFT:
+        signed = [
+            s
+            for s, by in (("our side", version.supplier_agreed_by_id), ("the customer", version.customer_agreed_by_id))
+            if by
+        ]
+        return f"Version {version.number} · draft" + (
+            f", agreed by {signed[0]} so far" if signed else ", not agreed yet"
+        )
+    return f"Version {version.number} · {version.get_status_display().lower()}"
