@@ -31,6 +31,7 @@ from django.utils import timezone
 from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
+from core.service_helpers import model_update
 from core.service_helpers import require as _require
 from core.service_helpers import save_validated as _save
 from core.tenancy import current_tenant_id
@@ -39,23 +40,22 @@ from dashboards.defaults import METRIC_TEMPLATES
 from dashboards.models import Metric, MetricTemplate, Scorecard, ScorecardVersion, VersionStatus
 from partnering.models import Relationship
 
-#: The fields of a metric definition that templates and scorecard metrics share.
-DEFINITION_FIELDS: Final = frozenset(
-    {
-        "name",
-        "category",
-        "unit",
-        "direction",
-        "goal",
-        "yellow_band_pct",
-        "tolerance",
-        "basis_of_calculation",
-        "data_source",
-        "figure_owner",
-        "position",
-    }
+#: The fields of a metric definition that templates and scorecard metrics share: the one spelling
+#: of this list (forms, serializers and the admin derive theirs from it).
+DEFINITION_FIELDS: Final = (
+    "name",
+    "category",
+    "unit",
+    "direction",
+    "goal",
+    "yellow_band_pct",
+    "tolerance",
+    "basis_of_calculation",
+    "data_source",
+    "figure_owner",
+    "position",
 )
-TEMPLATE_FIELDS: Final = DEFINITION_FIELDS | {"active"}
+TEMPLATE_FIELDS: Final = (*DEFINITION_FIELDS, "active")
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -152,9 +152,9 @@ def metric_template_update(*, actor: Membership, template: MetricTemplate, **fie
     _require(actor, "templates.manage")
     if template.tenant_id != current_tenant_id():
         raise PermissionDenied("Not found in this workspace.")
-    for name, value in coerce_fields(MetricTemplate, fields, TEMPLATE_FIELDS).items():
-        setattr(template, name, value)
-    return _save(template)
+    values = coerce_fields(MetricTemplate, fields, TEMPLATE_FIELDS)
+    template, _changed = model_update(instance=template, data=values, allowed=TEMPLATE_FIELDS)
+    return template
 
 
 @transaction.atomic
@@ -320,10 +320,10 @@ def metric_update(
     if not _changes(current, values) and valid_from is None:
         return current
     draft = _draft_for_change(actor=actor, scorecard=scorecard, valid_from=valid_from, change_note=change_note)
-    metric = Metric.objects.get(version=draft, key=key)
-    for name, value in values.items():
-        setattr(metric, name, value)
-    return _save(metric)
+    metric, _changed = model_update(
+        instance=Metric.objects.get(version=draft, key=key), data=values, allowed=DEFINITION_FIELDS
+    )
+    return metric
 
 
 @transaction.atomic

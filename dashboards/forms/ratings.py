@@ -1,6 +1,6 @@
 """The champion's rating form: per dimension a five-colour radio group and a comment, overall, avoid-stall.
 
-The form only shapes input; ``dashboards.rating_services.rating_save`` decides what is allowed and
+The form only shapes input; ``dashboards.ratings.rating_save`` decides what is allowed and
 what a submission needs. Colours are choices 1–5, so 0, 6 or text are form errors before any write.
 """
 
