@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
+from core.parsing import parse_uuid
 from core.permissions import can
 from core.service_helpers import apply_fields, model_update, save_validated
 from core.tenancy import current_tenant_id
@@ -690,3 +691,13 @@ def ratings_due(quarter: str) -> list[tuple[Relationship, str, Membership]]:
         for side, champion in champions(relationship)
         if (relationship.pk, side) not in submitted
     ]
+
+
+def relationship_for(*, membership: Membership, pk: Any) -> Relationship | None:
+    """The relationship ``pk`` as the member may see it (tenant and customer account), or None."""
+    relationship_id = parse_uuid(pk)
+    if relationship_id is None:
+        return None
+    return (  # type: ignore[no-any-return]
+        Relationship.objects.visible_to(membership).select_related("account").filter(pk=relationship_id).first()
+    )

@@ -9,16 +9,17 @@
   ``figure_owner``: our figures → the supplier champion, the customer's → the customer champion)
   gets one e-mail listing the metrics, once per quarter.
 
-The e-mails are plain text: they never say what the other champion rated (ratings stay hidden until
-both are in) and carry no internal notes. Like ``partnering.tasks``, the fan-out only enqueues; each
-e-mail is logged in ``partnering.models.ReminderLog`` in the same transaction it is sent in
+Who is owed what comes from the areas (``ratings.ratings_due``, ``results.figures_owed``); this
+module groups it per person and sends. The e-mails are plain text: they never say what the other
+champion rated (ratings stay hidden until both are in) and carry no internal notes. Like
+``partnering.tasks``, the fan-out only enqueues; each e-mail is logged in
+``partnering.models.ReminderLog`` in the same transaction it is sent in
 (``partnering.tasks._send_once``), so a re-run sends nothing twice and a failed send is retried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,21 +29,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import quarters
+from core.http import absolute_url
 from core.models import Membership, Tenant
 from core.tasks import tenant_task
-from dashboards.models import (
-    ChampionRating,
-    DashboardsSettings,
-    FigureOwner,
-    Metric,
-    QuarterlyResult,
-    RatingStatus,
-    Scorecard,
-    ScorecardVersion,
-    VersionStatus,
-)
-from partnering.models import Relationship
-from partnering.tasks import _absolute, _send_once
+from dashboards.models import DashboardsSettings
+from dashboards.ratings import ratings_due
+from dashboards.results import figures_owed
+from partnering.tasks import _send_once
 
 RATING_REMINDER = "dashboards_rating_due"
 RESULTS_REMINDER = "dashboards_results_missing"
@@ -88,11 +81,6 @@ def send_results_reminders() -> int:
 # --- Per tenant -------------------------------------------------------------------------------
 
 
-def _champions(relationship: Relationship) -> list[tuple[str, Membership]]:
-    pairs = [("supplier", relationship.supplier_champion), ("customer", relationship.customer_champion)]
-    return [(side, member) for side, member in pairs if member is not None]
-
-
 @tenant_task()
 def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int:
     """E-mail champions who have not submitted this quarter's rating, near the quarter's end.
@@ -105,25 +93,14 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
     rating_days, _ = _settings()
     if day < end - dt.timedelta(days=rating_days):
         return 0
-    submitted = set(
-        ChampionRating.objects.filter(quarter=quarter, status=RatingStatus.SUBMITTED).values_list(
-            "relationship_id", "side"
-        )
-    )
-    relationships = Relationship.objects.select_related(
-        "account", "supplier_champion__user", "customer_champion__user"
-    ).order_by("account__name", "business_unit")
     recipients: dict[Any, Recipient] = {}
-    for relationship in relationships:
-        for side, champion in _champions(relationship):
-            if (relationship.pk, side) in submitted:
-                continue
-            path = reverse(
-                "dashboards:rating-edit",
-                kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
-            )
-            entry = recipients.setdefault(champion.pk, Recipient(champion))
-            entry.items.append({"relationship": str(relationship), "url": _absolute(path)})
+    for relationship, _side, champion in ratings_due(quarter):
+        path = reverse(
+            "dashboards:rating-edit",
+            kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
+        )
+        entry = recipients.setdefault(champion.pk, Recipient(champion))
+        entry.items.append({"relationship": str(relationship), "url": absolute_url(path)})
     sent = 0
     for entry in recipients.values():
         count = len(entry.items)
@@ -143,43 +120,9 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
             key=quarter,
             recipient=entry.membership,
             subject=subject,
-            body=render_to_string("dashboards/email/rating_reminder.txt", context),
+            body=render_to_string("dashboards/ratings/email/rating_reminder.txt", context),
         )
     return sent
-
-
-def governing_versions(scorecards: list[Scorecard], quarter: str) -> dict[Any, ScorecardVersion]:
-    """Scorecard id → the agreed version that governs ``quarter`` (the latest agreed one that started
-    by then; superseded versions were agreed and keep governing their own quarters)."""
-    versions = (
-        ScorecardVersion.objects.filter(
-            scorecard__in=scorecards,
-            status__in=[VersionStatus.AGREED, VersionStatus.SUPERSEDED],
-            valid_from__lte=quarter,
-        )
-        .exclude(supplier_agreed_at=None)
-        .order_by("scorecard_id", "-valid_from", "-number")
-    )
-    chosen: dict[Any, ScorecardVersion] = {}
-    for version in versions:
-        chosen.setdefault(version.scorecard_id, version)
-    return chosen
-
-
-def _missing(metric: Metric, result: QuarterlyResult | None) -> list[str]:
-    """The sides whose figure of ``metric`` is still missing (none once an agreed value exists)."""
-    if result is not None and result.agreed_value is not None:
-        return []
-    sides = []
-    if metric.figure_owner in (FigureOwner.SUPPLIER, FigureOwner.BOTH) and (
-        result is None or result.supplier_value is None
-    ):
-        sides.append("supplier")
-    if metric.figure_owner in (FigureOwner.CUSTOMER, FigureOwner.BOTH) and (
-        result is None or result.customer_value is None
-    ):
-        sides.append("customer")
-    return sides
 
 
 @tenant_task()
@@ -190,43 +133,14 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
     _, results_days = _settings()
     if day < quarters.end_date(quarter) + dt.timedelta(days=results_days):
         return 0
-    scorecards = list(
-        Scorecard.objects.select_related(
-            "relationship__account",
-            "relationship__supplier_champion__user",
-            "relationship__customer_champion__user",
-        ).order_by("relationship__account__name", "relationship__business_unit")
-    )
-    versions = governing_versions(scorecards, quarter)
-    metrics: dict[Any, list[Metric]] = defaultdict(list)
-    for metric in Metric.objects.filter(version__in=list(versions.values())).order_by("position", "name"):
-        metrics[metric.version_id].append(metric)
-    results = {
-        (r.scorecard_id, r.metric_key): r
-        for r in QuarterlyResult.objects.filter(scorecard__in=list(versions), quarter=quarter)
-    }
     recipients: dict[Any, Recipient] = {}
-    for scorecard in scorecards:
-        version = versions.get(scorecard.pk)
-        if version is None:
-            continue  # no agreed scorecard for that quarter: nothing is owed yet
-        relationship = scorecard.relationship
-        owners = dict(_champions(relationship))
-        owed: dict[str, list[str]] = defaultdict(list)
-        for metric in metrics[version.pk]:
-            for side in _missing(metric, results.get((scorecard.pk, metric.key))):
-                if side in owners:
-                    owed[side].append(f"{metric.name}" + (f" ({metric.unit})" if metric.unit else ""))
-        if not owed:
-            continue
+    for relationship, owner, names in figures_owed(quarter):
         path = reverse(
             "dashboards:scorecard-results",
             kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
         )
-        for side, names in owed.items():
-            member = owners[side]
-            entry = recipients.setdefault(member.pk, Recipient(member))
-            entry.items.append({"relationship": str(relationship), "metrics": names, "url": _absolute(path)})
+        entry = recipients.setdefault(owner.pk, Recipient(owner))
+        entry.items.append({"relationship": str(relationship), "metrics": names, "url": absolute_url(path)})
     sent = 0
     for entry in recipients.values():
         total = sum(len(item["metrics"]) for item in entry.items)
@@ -237,6 +151,6 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
             key=quarter,
             recipient=entry.membership,
             subject=subject,
-            body=render_to_string("dashboards/email/results_reminder.txt", context),
+            body=render_to_string("dashboards/results/email/results_reminder.txt", context),
         )
     return sent
