@@ -151,6 +151,12 @@ def _check_result_place(keys: MetricKeys, metric_key: str, quarter: str) -> None
         )
 
 
+def result_rules(result: QuarterlyResult) -> None:
+    """The rules of a result's place: a started quarter, a metric on the version governing it (the
+    admin's correction form runs them before ``result_record`` does)."""
+    _check_result_place(MetricKeys.load(result.scorecard), result.metric_key, result.quarter)
+
+
 def _record(
     *,
     actor: Membership,

@@ -200,8 +200,11 @@ def governing_version(
     return min(candidates, key=lambda v: v.number)
 
 
-def copy_metric(metric: MetricTemplate | Metric, version: ScorecardVersion) -> Metric:
+def copy_metric(metric: MetricTemplate | Metric, version: ScorecardVersion, *, position: int | None = None) -> Metric:
+    """A new (unsaved) metric of ``version`` with ``metric``'s definition (optionally at another position)."""
     values = {name: getattr(metric, name) for name in DEFINITION_FIELDS}
+    if position is not None:
+        values["position"] = position
     return Metric(tenant_id=version.tenant_id, version=version, key=metric.key, **values)
 
 

@@ -53,11 +53,7 @@ class QuarterResultsForm(forms.Form):
                 {
                     "cell": cell,
                     "key": key,
-                    "fields": [
-                        self[f"{key}-{n}"]
-                        for n in RESULT_FIELDS
-                        if f"{key}-{n}" in self.fields
-                    ],
+                    "fields": [self[f"{key}-{n}"] for n in RESULT_FIELDS if f"{key}-{n}" in self.fields],
                     "row_version": self[f"{key}-row_version"],
                 }
             )

@@ -3,13 +3,11 @@ permissions live in ``dashboards.scorecards``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from core import quarters
-from core.models import Membership
 from dashboards.models import Metric, MetricTemplate
 from dashboards.scorecards import DEFINITION_FIELDS, TEMPLATE_FIELDS
 
@@ -17,7 +15,9 @@ from dashboards.scorecards import DEFINITION_FIELDS, TEMPLATE_FIELDS
 #: figures' rules (right after the tolerance), before the free texts.
 DEFINITION_ORDER = sorted(
     DEFINITION_FIELDS,
-    key=lambda name: DEFINITION_FIELDS.index("tolerance") + 0.5 if name == "figure_owner" else DEFINITION_FIELDS.index(name),
+    key=lambda name: (
+        DEFINITION_FIELDS.index("tolerance") + 0.5 if name == "figure_owner" else DEFINITION_FIELDS.index(name)
+    ),
 )
 #: A template's fields: the definition plus ``active`` (the service's ``TEMPLATE_FIELDS``).
 TEMPLATE_ORDER = [*DEFINITION_ORDER, *(name for name in TEMPLATE_FIELDS if name not in DEFINITION_FIELDS)]

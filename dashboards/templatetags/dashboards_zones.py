@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def zone_label(zone: str | None) -> str:
-    """"Green", "Yellow", "Red", "Disputed" or "No data" (an empty zone)."""
+    """ "Green", "Yellow", "Red", "Disputed" or "No data" (an empty zone)."""
     return rules.ZONE_LABELS[zone or None]
 
 

@@ -18,7 +18,6 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from core import quarters
-from core.models import Membership
 from core.views.base import TenantScopedViewMixin
 from dashboards import ratings
 from dashboards.forms.ratings import RatingForm

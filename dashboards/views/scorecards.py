@@ -9,7 +9,6 @@ results pages (``dashboards.views.results``) share ``ScorecardPageMixin``.
 
 from __future__ import annotations
 
-import uuid
 from functools import cached_property
 from typing import Any
 
@@ -19,14 +18,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import slugify
 from django.views import View
 
 from core import quarters
 from core.forms.base import apply_service_errors
+from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin, TenantScopedViewMixin
-from core.parsing import parse_uuid
 from dashboards import results, scorecards
 from dashboards.forms.scorecards import DEFINITION_ORDER, TEMPLATE_ORDER, MetricDefinitionForm, MetricTemplateForm
 from dashboards.models import MetricTemplate, Scorecard, VersionStatus

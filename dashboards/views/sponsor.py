@@ -98,9 +98,7 @@ class RelationshipDashboardView(TenantScopedViewMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         relationship = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if self.member.is_customer and not sponsor.is_sponsor(
-            membership=self.member, relationship=relationship
-        ):
+        if self.member.is_customer and not sponsor.is_sponsor(membership=self.member, relationship=relationship):
             raise PermissionDenied("Only the relationship's sponsors see its dashboard.")
         self.relationship = relationship
         return super().get(request, *args, **kwargs)
