@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from core import quarters
-from dashboards import services
+from dashboards import results, scorecards
 from dashboards.models import MetricTemplate, QuarterlyResult, Scorecard
 from dashboards.tests.isolation_scorecards import scorecard_relationship
 
@@ -26,13 +26,13 @@ def _scorecard(world: Any) -> dict[str, str]:
 def _metric(world: Any) -> dict[str, str]:
     ids = _scorecard(world)
     with world.context():
-        key = services.ensure_metric_templates()[0].key
+        key = scorecards.ensure_metric_templates()[0].key
     return {**ids, "key": key}
 
 
 def _template(world: Any) -> dict[str, str]:
     with world.context():
-        services.ensure_metric_templates()
+        scorecards.ensure_metric_templates()
         return {"id": str(MetricTemplate.objects.order_by("position").first().pk)}  # type: ignore[union-attr]
 
 
@@ -43,8 +43,8 @@ def _result(world: Any) -> dict[str, str]:
         quarter = quarters.current()
         existing = QuarterlyResult.objects.filter(scorecard=scorecard).first()
         if existing is None:
-            key = services.ensure_metric_templates()[0].key
-            existing = services.result_record(
+            key = scorecards.ensure_metric_templates()[0].key
+            existing = results.result_record(
                 actor=world.admin, scorecard=scorecard, metric_key=key, quarter=quarter, supplier_value=Decimal("1")
             )
         return {"id": str(existing.pk)}

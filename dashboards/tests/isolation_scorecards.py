@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import quarters
-from dashboards import services
+from dashboards import scorecards
 from dashboards.models import Scorecard
 from partnering.tests.factories import relationship_for
 
@@ -21,7 +21,7 @@ def scorecard_relationship(world: Any) -> Any:
     relationship = relationship_for(world)
     with world.context():
         if not Scorecard.objects.filter(relationship=relationship).exists():
-            services.scorecard_create(actor=world.admin, relationship=relationship)
+            scorecards.scorecard_create(actor=world.admin, relationship=relationship)
     return relationship
 
 

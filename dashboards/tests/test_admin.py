@@ -23,8 +23,8 @@ from dashboards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from dashboards.rating_services import ensure_rating_dimensions
-from dashboards.services import ensure_metric_templates
+from dashboards.ratings import ensure_rating_dimensions
+from dashboards.scorecards import ensure_metric_templates
 from dashboards.tests.test_tasks import scorecard_for
 from partnering.tests.factories import relationship_for
 

@@ -6,7 +6,7 @@ import pytest
 
 from core import quarters
 from dashboards.models import ChampionRating, RatingDimension, RatingStatus
-from dashboards.rating_services import ensure_rating_dimensions
+from dashboards.ratings import ensure_rating_dimensions
 from partnering.tests.factories import relationship_for
 
 CURRENT = quarters.current()

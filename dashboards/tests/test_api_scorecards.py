@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import quarters
-from dashboards import services
+from dashboards import results, scorecards
 from dashboards.models import MetricTemplate, QuarterlyResult, Scorecard, ScorecardVersion, VersionStatus
 from dashboards.tests.isolation_scorecards import scorecard_relationship
 from partnering.tests.factories import relationship_for
@@ -30,18 +30,18 @@ def scorecard_of(world) -> Scorecard:
 
 def first_key(world) -> str:
     with world.context():
-        return services.ensure_metric_templates()[0].key
+        return scorecards.ensure_metric_templates()[0].key
 
 
 def keys(world) -> list[str]:
     with world.context():
-        return [t.key for t in services.ensure_metric_templates()]
+        return [t.key for t in scorecards.ensure_metric_templates()]
 
 
 def make_result(world, scorecard, key=None, quarter=PREVIOUS, **values) -> QuarterlyResult:
     values.setdefault("supplier_value", Decimal("90"))
     with world.context():
-        return services.result_record(
+        return results.result_record(
             actor=world.admin, scorecard=scorecard, metric_key=key or first_key(world), quarter=quarter, **values
         )
 
@@ -272,7 +272,7 @@ def test_lists_exclude_the_other_tenant_and_account(isolation, world_a, world_b,
     foreign_result = make_result(world_b, foreign_scorecard)
     other_account = relationship_for(world_a, account=world_a.account_y)
     with world_a.context():
-        services.scorecard_create(actor=world_a.admin, relationship=other_account)
+        scorecards.scorecard_create(actor=world_a.admin, relationship=other_account)
         other_scorecard = Scorecard.objects.get(relationship=other_account)
     other_result = make_result(world_a, other_scorecard)
     own = make_result(world_a, scorecard_of(world_a))

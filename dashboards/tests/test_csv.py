@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import quarters
-from dashboards import csv_io, services
+from dashboards import results, scorecards
 from dashboards.models import QuarterlyResult
 from partnering.tests.factories import relationship_for
 
@@ -25,13 +25,13 @@ HEADER = "quarter,metric_key,supplier_value,customer_value,agreed_value\n"
 def scorecard(world_a):
     rel = relationship_for(world_a)
     with world_a.context():
-        return services.scorecard_create(actor=world_a.admin, relationship=rel, valid_from=quarters.shift(LAST, -4))
+        return scorecards.scorecard_create(actor=world_a.admin, relationship=rel, valid_from=quarters.shift(LAST, -4))
 
 
 def run(world, scorecard, text: str | bytes, actor=None):
     data = text.encode() if isinstance(text, str) else text
     with world.context():
-        return csv_io.import_results(actor=actor or world.rep, scorecard=scorecard, data=data)
+        return results.import_results(actor=actor or world.rep, scorecard=scorecard, data=data)
 
 
 def count(world) -> int:
@@ -178,8 +178,10 @@ def test_an_empty_cell_leaves_the_figure_unchanged(world_a, scorecard):
 
 def test_export_has_zones_discrepancies_and_no_formulas(world_a, scorecard, client_for):
     with world_a.context():
-        services.metric_update(actor=world_a.admin, scorecard=scorecard, key="on_time_delivery", name='=HYPERLINK("x")')
-        services.result_record(
+        scorecards.metric_update(
+            actor=world_a.admin, scorecard=scorecard, key="on_time_delivery", name='=HYPERLINK("x")'
+        )
+        results.result_record(
             actor=world_a.admin,
             scorecard=scorecard,
             metric_key="on_time_delivery",
@@ -187,7 +189,7 @@ def test_export_has_zones_discrepancies_and_no_formulas(world_a, scorecard, clie
             supplier_value=97,
             customer_value=90,
         )
-        services.result_record(
+        results.result_record(
             actor=world_a.admin, scorecard=scorecard, metric_key="order_lead_time", quarter=BEFORE, supplier_value=-12.5
         )
     relationship = relationship_for(world_a)
@@ -195,7 +197,7 @@ def test_export_has_zones_discrepancies_and_no_formulas(world_a, scorecard, clie
         response = client_for(member).get(f"/t/{world_a.slug}/relationships/{relationship.pk}/scorecard/export.csv")
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        assert rows[0] == csv_io.EXPORT_HEADER
+        assert rows[0] == results.EXPORT_HEADER
         by_key = {r[1]: r for r in rows[1:]}
         assert by_key["on_time_delivery"] == [
             LAST,

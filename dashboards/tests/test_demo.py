@@ -26,7 +26,7 @@ from dashboards.models import (
     ScorecardVersion,
     VersionStatus,
 )
-from dashboards.rating_selectors import compare
+from dashboards.ratings import compare
 from partnering.models import Relationship
 
 PASSWORD = "demo-passphrase-for-tests"

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core import quarters
-from dashboards import rating_selectors as sel
+from dashboards import ratings as sel
 from dashboards.models import ChampionRating, RatingDimension, RatingScore, RatingStatus
-from dashboards.rating_services import (
+from dashboards.ratings import (
     DEFAULT_DIMENSIONS,
     dimension_create,
     dimension_update,

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core import quarters
-from dashboards import selectors, services
+from dashboards import results, scorecards
 from dashboards.models import Metric, MetricTemplate, QuarterlyResult, ScorecardVersion, VersionStatus
 from partnering.tests.factories import relationship_for
 
@@ -30,13 +30,13 @@ def champion(world_a):
 @pytest.fixture
 def scorecard(world_a, rel, champion):
     with world_a.context():
-        return services.scorecard_create(actor=champion, relationship=rel, valid_from=EARLIER)
+        return scorecards.scorecard_create(actor=champion, relationship=rel, valid_from=EARLIER)
 
 
 def agree(world, scorecard):
     with world.context():
-        services.scorecard_agree(actor=world.member("champion"), scorecard=scorecard)
-        return services.scorecard_agree(actor=world.customer_x, scorecard=scorecard)
+        scorecards.scorecard_agree(actor=world.member("champion"), scorecard=scorecard)
+        return scorecards.scorecard_agree(actor=world.customer_x, scorecard=scorecard)
 
 
 # --- Templates ----------------------------------------------------------------------------------
@@ -44,30 +44,30 @@ def agree(world, scorecard):
 
 def test_the_default_fourteen_templates_are_created_once_per_tenant(world_a, world_b):
     with world_a.context():
-        first = services.ensure_metric_templates()
-        again = services.ensure_metric_templates()
+        first = scorecards.ensure_metric_templates()
+        again = scorecards.ensure_metric_templates()
         assert len(first) == 14 and [t.pk for t in first] == [t.pk for t in again]
         assert {t.category for t in first} == {"basic", "strategic"}
         assert {t.direction for t in first} == {"higher", "lower"}
         assert all(t.basis_of_calculation and t.figure_owner for t in first)
     with world_b.context():
         assert MetricTemplate.objects.count() == 0
-        assert len(services.ensure_metric_templates()) == 14
+        assert len(scorecards.ensure_metric_templates()) == 14
 
 
 def test_only_admins_edit_templates(world_a):
     with world_a.context():
-        template = services.ensure_metric_templates()[0]
+        template = scorecards.ensure_metric_templates()[0]
         with pytest.raises(PermissionDenied):
-            services.metric_template_update(actor=world_a.member("champion"), template=template, goal=D("1"))
-        saved = services.metric_template_update(actor=world_a.admin, template=template, goal="300", active=False)
+            scorecards.metric_template_update(actor=world_a.member("champion"), template=template, goal=D("1"))
+        saved = scorecards.metric_template_update(actor=world_a.admin, template=template, goal="300", active=False)
         assert saved.goal == D("300") and not saved.active
         with pytest.raises(ValidationError) as error:
-            services.metric_template_update(actor=world_a.admin, template=template, goal="lots")
+            scorecards.metric_template_update(actor=world_a.admin, template=template, goal="lots")
         assert "goal" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.metric_template_create(actor=world_a.admin, key=template.key, name="Dup", goal=1)
-        created = services.metric_template_create(actor=world_a.admin, key="fill_rate", name="Fill rate", goal="98")
+            scorecards.metric_template_create(actor=world_a.admin, key=template.key, name="Dup", goal=1)
+        created = scorecards.metric_template_create(actor=world_a.admin, key="fill_rate", name="Fill rate", goal="98")
         assert created.position == 15
 
 
@@ -76,28 +76,28 @@ def test_only_admins_edit_templates(world_a):
 
 def test_a_scorecard_starts_as_draft_version_1_from_the_active_templates(world_a, rel, champion):
     with world_a.context():
-        template = services.ensure_metric_templates()[-1]
-        services.metric_template_update(actor=world_a.admin, template=template, active=False)
-        scorecard = services.scorecard_create(actor=champion, relationship=rel)
-        version = services.latest_version(scorecard)
+        template = scorecards.ensure_metric_templates()[-1]
+        scorecards.metric_template_update(actor=world_a.admin, template=template, active=False)
+        scorecard = scorecards.scorecard_create(actor=champion, relationship=rel)
+        version = scorecards.latest_version(scorecard)
         assert (version.number, version.status, version.valid_from) == (1, VersionStatus.DRAFT, NOW)
         assert Metric.objects.filter(version=version).count() == 13
         assert not Metric.objects.filter(version=version, key=template.key).exists()
         with pytest.raises(ValidationError):
-            services.scorecard_create(actor=champion, relationship=rel)
+            scorecards.scorecard_create(actor=champion, relationship=rel)
 
 
 @pytest.mark.parametrize("who", ["rep", "executive", "customer_x"])
 def test_only_our_champion_or_an_admin_sets_up_a_scorecard(world_a, rel, who):
     actor = world_a.customer_x if who == "customer_x" else world_a.member(who)
     with world_a.context(), pytest.raises(PermissionDenied):
-        services.scorecard_create(actor=actor, relationship=rel)
+        scorecards.scorecard_create(actor=actor, relationship=rel)
 
 
 def test_a_champion_of_another_relationship_cannot_set_it_up(world_a, rel):
     other = relationship_for(world_a, account=world_a.account_y, supplier_champion=world_a.admin)
     with world_a.context(), pytest.raises(PermissionDenied):
-        services.scorecard_create(actor=world_a.member("champion"), relationship=other)
+        scorecards.scorecard_create(actor=world_a.member("champion"), relationship=other)
 
 
 # --- Agreement ------------------------------------------------------------------------------------
@@ -105,39 +105,39 @@ def test_a_champion_of_another_relationship_cannot_set_it_up(world_a, rel):
 
 def test_both_champions_sign_and_the_version_is_agreed(world_a, scorecard, champion):
     with world_a.context():
-        version = services.scorecard_agree(actor=champion, scorecard=scorecard)
+        version = scorecards.scorecard_agree(actor=champion, scorecard=scorecard)
         assert version.status == VersionStatus.DRAFT and version.supplier_agreed_by == champion
         with pytest.raises(ValidationError, match="already agreed"):
-            services.scorecard_agree(actor=champion, scorecard=scorecard)
-        version = services.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
+            scorecards.scorecard_agree(actor=champion, scorecard=scorecard)
+        version = scorecards.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
         assert version.status == VersionStatus.AGREED
         assert version.customer_agreed_by == world_a.customer_x and version.customer_agreed_at is not None
         with pytest.raises(ValidationError, match="already agreed by both"):
-            services.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
+            scorecards.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
 
 
 @pytest.mark.parametrize("who", ["rep", "executive", "coach", "customer_y"])
 def test_nobody_else_signs(world_a, scorecard, who):
     actor = world_a.customer_y if who == "customer_y" else world_a.member(who)
     with world_a.context(), pytest.raises(PermissionDenied):
-        services.scorecard_agree(actor=actor, scorecard=scorecard)
+        scorecards.scorecard_agree(actor=actor, scorecard=scorecard)
     with world_a.context():
-        assert services.latest_version(scorecard).supplier_agreed_by is None
+        assert scorecards.latest_version(scorecard).supplier_agreed_by is None
 
 
 def test_an_admin_may_sign_our_side_but_not_the_customers(world_a, scorecard):
     with world_a.context():
-        version = services.scorecard_agree(actor=world_a.admin, scorecard=scorecard)
+        version = scorecards.scorecard_agree(actor=world_a.admin, scorecard=scorecard)
         assert version.supplier_agreed_by == world_a.admin and version.customer_agreed_by is None
         with pytest.raises(ValidationError):
-            services.scorecard_agree(actor=world_a.admin, scorecard=scorecard)  # our side is signed already
+            scorecards.scorecard_agree(actor=world_a.admin, scorecard=scorecard)  # our side is signed already
 
 
 def test_changing_a_draft_clears_signatures_given_to_other_content(world_a, scorecard, champion):
     with world_a.context():
-        services.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
-        services.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", goal=D("97"))
-        version = services.latest_version(scorecard)
+        scorecards.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
+        scorecards.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", goal=D("97"))
+        version = scorecards.latest_version(scorecard)
         assert version.number == 1 and version.customer_agreed_by is None
 
 
@@ -149,10 +149,10 @@ def test_changing_an_agreed_definition_starts_a_new_version_and_keeps_the_old_fo
 ):
     agree(world_a, scorecard)
     with world_a.context():
-        services.result_record(
+        results.result_record(
             actor=champion, scorecard=scorecard, metric_key="on_time_delivery", quarter=LAST, supplier_value=D("96")
         )
-        metric = services.metric_update(
+        metric = scorecards.metric_update(
             actor=champion, scorecard=scorecard, key="on_time_delivery", goal=D("98"), change_note="Tighter goal"
         )
         v1, v2 = ScorecardVersion.objects.filter(scorecard=scorecard).order_by("number")
@@ -161,33 +161,31 @@ def test_changing_an_agreed_definition_starts_a_new_version_and_keeps_the_old_fo
         assert Metric.objects.filter(version=v2).count() == 14
         assert "Tighter goal" in v2.change_note
         # The draft does not govern yet: the agreed version does, for every quarter.
-        assert services.governing_version(scorecard, NOW) == v1
+        assert scorecards.governing_version(scorecard, NOW) == v1
         # Further changes go into the same draft.
-        services.metric_update(actor=champion, scorecard=scorecard, key="order_lead_time", goal=D("8"))
+        scorecards.metric_update(actor=champion, scorecard=scorecard, key="order_lead_time", goal=D("8"))
         assert ScorecardVersion.objects.filter(scorecard=scorecard).count() == 2
     agree(world_a, scorecard)
     with world_a.context():
         v1.refresh_from_db()
         v2.refresh_from_db()
         assert (v1.status, v2.status) == (VersionStatus.SUPERSEDED, VersionStatus.AGREED)
-        assert services.governing_version(scorecard, LAST) == v1
-        assert services.governing_version(scorecard, NOW) == v2
+        assert scorecards.governing_version(scorecard, LAST) == v1
+        assert scorecards.governing_version(scorecard, NOW) == v2
         # The same figure, judged by each quarter's definitions: 96 met v1's goal of 95.
-        last = {
-            c.metric.key: c for c in selectors.quarter_cells(membership=champion, scorecard=scorecard, quarter=LAST)
-        }
+        last = {c.metric.key: c for c in results.quarter_cells(membership=champion, scorecard=scorecard, quarter=LAST)}
         assert last["on_time_delivery"].zone == "green" and last["on_time_delivery"].metric.goal == D("95")
-        services.result_record(
+        results.result_record(
             actor=champion, scorecard=scorecard, metric_key="on_time_delivery", quarter=NOW, supplier_value=D("96")
         )
-        now = {c.metric.key: c for c in selectors.quarter_cells(membership=champion, scorecard=scorecard, quarter=NOW)}
+        now = {c.metric.key: c for c in results.quarter_cells(membership=champion, scorecard=scorecard, quarter=NOW)}
         assert now["on_time_delivery"].zone == "yellow" and now["on_time_delivery"].metric.goal == D("98")
 
 
 def test_a_change_that_changes_nothing_starts_no_version(world_a, scorecard, champion):
     agree(world_a, scorecard)
     with world_a.context():
-        services.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", goal="95.0")
+        scorecards.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", goal="95.0")
         assert ScorecardVersion.objects.filter(scorecard=scorecard).count() == 1
 
 
@@ -195,7 +193,7 @@ def test_a_new_version_cannot_start_before_the_agreed_one(world_a, scorecard, ch
     agree(world_a, scorecard)
     with world_a.context():
         with pytest.raises(ValidationError) as error:
-            services.metric_update(
+            scorecards.metric_update(
                 actor=champion,
                 scorecard=scorecard,
                 key="on_time_delivery",
@@ -205,17 +203,17 @@ def test_a_new_version_cannot_start_before_the_agreed_one(world_a, scorecard, ch
         assert "valid_from" in error.value.message_dict
         assert ScorecardVersion.objects.filter(scorecard=scorecard).count() == 1
         with pytest.raises(ValidationError):
-            services.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", valid_from="2026Q9")
+            scorecards.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", valid_from="2026Q9")
 
 
 def test_add_and_remove_metrics_in_a_new_version(world_a, scorecard, champion):
     agree(world_a, scorecard)
     with world_a.context():
-        services.result_record(
+        results.result_record(
             actor=champion, scorecard=scorecard, metric_key="share_of_wallet", quarter=LAST, supplier_value=D("30")
         )
-        services.metric_remove(actor=champion, scorecard=scorecard, key="share_of_wallet", valid_from=NOW)
-        added = services.metric_add(
+        scorecards.metric_remove(actor=champion, scorecard=scorecard, key="share_of_wallet", valid_from=NOW)
+        added = scorecards.metric_add(
             actor=champion,
             scorecard=scorecard,
             key="spare_parts_fill_rate",
@@ -225,19 +223,21 @@ def test_add_and_remove_metrics_in_a_new_version(world_a, scorecard, champion):
         )
         assert added.version.number == 2 and added.position == 14  # after the last remaining one
         with pytest.raises(ValidationError):
-            services.metric_add(actor=champion, scorecard=scorecard, key="spare_parts_fill_rate", name="Again", goal=1)
+            scorecards.metric_add(
+                actor=champion, scorecard=scorecard, key="spare_parts_fill_rate", name="Again", goal=1
+            )
         with pytest.raises(ValidationError):
-            services.metric_remove(actor=champion, scorecard=scorecard, key="share_of_wallet")  # already gone
+            scorecards.metric_remove(actor=champion, scorecard=scorecard, key="share_of_wallet")  # already gone
     agree(world_a, scorecard)
     with world_a.context():
-        grid = selectors.scorecard_grid(membership=champion, relationship=scorecard.relationship)
+        grid = results.scorecard_grid(membership=champion, relationship=scorecard.relationship)
         rows = {row.key: row for row in grid.rows}
         assert "spare_parts_fill_rate" in rows and rows["spare_parts_fill_rate"].on_scorecard
         assert not rows["share_of_wallet"].on_scorecard  # removed, but its history still shows
         assert rows["share_of_wallet"].cells[-2].value == D("30")
         # The new metric did not exist in earlier quarters: no results there.
         with pytest.raises(ValidationError) as error:
-            services.result_record(
+            results.result_record(
                 actor=champion, scorecard=scorecard, metric_key="spare_parts_fill_rate", quarter=LAST, supplier_value=1
             )
         assert "metric_key" in error.value.message_dict
@@ -248,21 +248,21 @@ def test_only_definers_tailor(world_a, scorecard, who):
     actor = world_a.customer_x if who == "customer_x" else world_a.member(who)
     with world_a.context():
         with pytest.raises(PermissionDenied):
-            services.metric_update(actor=actor, scorecard=scorecard, key="on_time_delivery", goal=1)
+            scorecards.metric_update(actor=actor, scorecard=scorecard, key="on_time_delivery", goal=1)
         with pytest.raises(PermissionDenied):
-            services.metric_remove(actor=actor, scorecard=scorecard, key="on_time_delivery")
+            scorecards.metric_remove(actor=actor, scorecard=scorecard, key="on_time_delivery")
 
 
 def test_bad_definition_input_is_refused(world_a, scorecard, champion):
     with world_a.context():
         with pytest.raises(ValidationError) as error:
-            services.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", tolerance="-1")
+            scorecards.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", tolerance="-1")
         assert "tolerance" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
-            services.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", version=None)
+            scorecards.metric_update(actor=champion, scorecard=scorecard, key="on_time_delivery", version=None)
         assert "version" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.metric_update(actor=champion, scorecard=scorecard, key="nope", goal=1)
+            scorecards.metric_update(actor=champion, scorecard=scorecard, key="nope", goal=1)
 
 
 # --- Results --------------------------------------------------------------------------------------
@@ -271,13 +271,13 @@ def test_bad_definition_input_is_refused(world_a, scorecard, champion):
 def test_the_customer_records_only_the_customers_figure(world_a, scorecard):
     customer = world_a.customer_x
     with world_a.context():
-        row = services.result_record(
+        row = results.result_record(
             actor=customer, scorecard=scorecard, metric_key="invoice_accuracy", quarter=LAST, customer_value="98.5"
         )
         assert row.customer_value == D("98.5") and row.updated_by == customer
         for field in ("supplier_value", "agreed_value", "note"):
             with pytest.raises(PermissionDenied):
-                services.result_record(
+                results.result_record(
                     actor=customer,
                     scorecard=scorecard,
                     metric_key="invoice_accuracy",
@@ -285,7 +285,7 @@ def test_the_customer_records_only_the_customers_figure(world_a, scorecard):
                     **{field: 1 if field != "note" else "x"},
                 )
         with pytest.raises(PermissionDenied):
-            services.result_record(
+            results.result_record(
                 actor=world_a.customer_y,
                 scorecard=scorecard,
                 metric_key="invoice_accuracy",
@@ -299,7 +299,7 @@ def test_the_customer_records_only_the_customers_figure(world_a, scorecard):
 def test_our_people_record_ours_and_the_agreed_value_but_not_the_customers(world_a, scorecard):
     rep = world_a.rep
     with world_a.context():
-        row = services.result_record(
+        row = results.result_record(
             actor=rep,
             scorecard=scorecard,
             metric_key="on_time_delivery",
@@ -310,18 +310,18 @@ def test_our_people_record_ours_and_the_agreed_value_but_not_the_customers(world
         )
         assert (row.supplier_value, row.agreed_value, row.note) == (D("97"), D("96"), "ERP")
         with pytest.raises(PermissionDenied):
-            services.result_record(
+            results.result_record(
                 actor=rep, scorecard=scorecard, metric_key="on_time_delivery", quarter=LAST, customer_value=90
             )
         with pytest.raises(PermissionDenied):
-            services.result_record(
+            results.result_record(
                 actor=world_a.member("executive"),
                 scorecard=scorecard,
                 metric_key="on_time_delivery",
                 quarter=LAST,
                 supplier_value=1,
             )
-        row = services.result_record(
+        row = results.result_record(
             actor=world_a.admin, scorecard=scorecard, metric_key="on_time_delivery", quarter=LAST, customer_value=90
         )
         assert row.customer_value == D("90")
@@ -342,7 +342,7 @@ def test_bad_results_are_refused(world_a, scorecard, fields, error_field):
     with world_a.context():
         fields.setdefault("supplier_value", 1)
         with pytest.raises(ValidationError) as error:
-            services.result_record(actor=world_a.rep, scorecard=scorecard, **fields)
+            results.result_record(actor=world_a.rep, scorecard=scorecard, **fields)
         assert error_field in error.value.message_dict
         assert not QuarterlyResult.objects.exists()
 
@@ -350,7 +350,7 @@ def test_bad_results_are_refused(world_a, scorecard, fields, error_field):
 def test_a_stale_save_is_a_conflict_and_loses_nothing(world_a, scorecard):
     rep, champion = world_a.rep, world_a.member("champion")
     with world_a.context():
-        first = services.result_record(
+        first = results.result_record(
             actor=rep,
             scorecard=scorecard,
             metric_key="on_time_delivery",
@@ -360,7 +360,7 @@ def test_a_stale_save_is_a_conflict_and_loses_nothing(world_a, scorecard):
         )
         assert first.row_version == 1
         with pytest.raises(ValidationError) as error:  # opened before the rep saved
-            services.result_record(
+            results.result_record(
                 actor=champion,
                 scorecard=scorecard,
                 metric_key="on_time_delivery",
@@ -370,10 +370,10 @@ def test_a_stale_save_is_a_conflict_and_loses_nothing(world_a, scorecard):
             )
         assert error.value.code == "conflict"
         assert "Someone else saved this result since you opened it" in error.value.messages[0]
-        assert isinstance(error.value, services.ResultConflict) and error.value.current.supplier_value == D("97")
+        assert isinstance(error.value, results.ResultConflict) and error.value.current.supplier_value == D("97")
         first.refresh_from_db()
         assert (first.supplier_value, first.row_version) == (D("97"), 1)
-        second = services.result_record(
+        second = results.result_record(
             actor=champion,
             scorecard=scorecard,
             metric_key="on_time_delivery",
@@ -383,7 +383,7 @@ def test_a_stale_save_is_a_conflict_and_loses_nothing(world_a, scorecard):
         )
         assert (second.supplier_value, second.row_version, second.updated_by) == (D("91"), 2, champion)
         # Without expected_row_version the save just goes through (and bumps the version).
-        third = services.result_record(
+        third = results.result_record(
             actor=rep, scorecard=scorecard, metric_key="on_time_delivery", quarter=LAST, note="checked"
         )
         assert third.row_version == 3 and third.supplier_value == D("91")
@@ -397,19 +397,19 @@ def test_recording_many_is_all_or_nothing(world_a, scorecard):
             {"metric_key": "order_lead_time", "quarter": "20XX", "supplier_value": D("1")},
         ]
         with pytest.raises(ValidationError) as error:
-            services.results_record_many(actor=world_a.rep, scorecard=scorecard, entries=entries)
+            results.results_record_many(actor=world_a.rep, scorecard=scorecard, entries=entries)
         assert set(error.value.message_dict) == {"1", "2"}
         assert not QuarterlyResult.objects.exists()
-        saved = services.results_record_many(actor=world_a.rep, scorecard=scorecard, entries=entries[:1])
+        saved = results.results_record_many(actor=world_a.rep, scorecard=scorecard, entries=entries[:1])
         assert len(saved) == 1
 
 
 def test_governing_version_falls_back_for_history_before_the_first_version(world_a, rel, champion):
     with world_a.context():
-        scorecard = services.scorecard_create(actor=champion, relationship=rel)  # valid from NOW
-        v1 = services.latest_version(scorecard)
-        assert services.governing_version(scorecard, quarters.shift(NOW, -8)) == v1
-        services.result_record(
+        scorecard = scorecards.scorecard_create(actor=champion, relationship=rel)  # valid from NOW
+        v1 = scorecards.latest_version(scorecard)
+        assert scorecards.governing_version(scorecard, quarters.shift(NOW, -8)) == v1
+        results.result_record(
             actor=champion,
             scorecard=scorecard,
             metric_key="on_time_delivery",

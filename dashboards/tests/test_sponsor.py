@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core import quarters
-from dashboards import sponsor_selectors
+from dashboards import sponsor as sponsor_area
 from dashboards.models import (
     ChampionRating,
     Color,
@@ -272,7 +272,7 @@ def test_governing_version_judges_each_quarter(world_a, client_for):
     result(world_a, scorecard, "m0", PREVIOUS, supplier=80)  # red under v1 (goal 90, band 5 %)
     result(world_a, scorecard, "m0", CURRENT, supplier=95)  # red under v2 (goal 99, no band)
     with world_a.context():
-        governing = sponsor_selectors._load_versions(sponsor_selectors.Q(scorecard=scorecard))
+        governing = sponsor_area._load_versions(sponsor_area.Q(scorecard=scorecard))
     with world_a.context():
         number = {
             str(pk): n for pk, n in ScorecardVersion.objects.filter(scorecard=scorecard).values_list("id", "number")

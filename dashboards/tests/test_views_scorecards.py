@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import quarters
-from dashboards import services
+from dashboards import results, scorecards
 from dashboards.models import QuarterlyResult, ScorecardVersion, VersionStatus
 from partnering.tests.factories import relationship_for
 
@@ -26,7 +26,7 @@ def rel(world_a):
 @pytest.fixture
 def scorecard(world_a, rel):
     with world_a.context():
-        return services.scorecard_create(
+        return scorecards.scorecard_create(
             actor=world_a.member("champion"), relationship=rel, valid_from=quarters.shift(NOW, -12)
         )
 
@@ -37,7 +37,7 @@ def page(world, rel, suffix: str = "") -> str:
 
 def record(world, scorecard, key, quarter, **values):
     with world.context():
-        return services.result_record(actor=world.admin, scorecard=scorecard, metric_key=key, quarter=quarter, **values)
+        return results.result_record(actor=world.admin, scorecard=scorecard, metric_key=key, quarter=quarter, **values)
 
 
 # --- The scorecard page -----------------------------------------------------------------------
@@ -91,9 +91,9 @@ def test_the_scorecard_page_runs_at_most_20_queries(
     world_a, rel, scorecard, client_for, django_assert_max_num_queries, size
 ):
     with world_a.context():
-        services.scorecard_agree(actor=world_a.member("champion"), scorecard=scorecard)
-        services.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
-        services.metric_update(
+        scorecards.scorecard_agree(actor=world_a.member("champion"), scorecard=scorecard)
+        scorecards.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
+        scorecards.metric_update(
             actor=world_a.admin, scorecard=scorecard, key="order_lead_time", goal=D("9"), valid_from=LAST
         )
         entries = [
@@ -112,7 +112,7 @@ def test_the_scorecard_page_runs_at_most_20_queries(
                 "share_of_wallet",
             )
         ]
-        services.results_record_many(actor=world_a.admin, scorecard=scorecard, entries=entries)
+        results.results_record_many(actor=world_a.admin, scorecard=scorecard, entries=entries)
     for member in (world_a.rep, world_a.customer_x):
         client = client_for(member)
         client.get(page(world_a, rel))  # warm the session
@@ -149,7 +149,7 @@ def test_both_champions_agree_on_the_definitions_page(world_a, rel, scorecard, c
     )
     assert theirs.post(page(world_a, rel, "agree/")).status_code == 302
     with world_a.context():
-        assert services.latest_version(scorecard).status == VersionStatus.AGREED
+        assert scorecards.latest_version(scorecard).status == VersionStatus.AGREED
     assert client_for(world_a.rep).post(page(world_a, rel, "agree/")).status_code == 403
     assert client_for(world_a.customer_y).post(page(world_a, rel, "agree/")).status_code == 404
     assert client_for(world_a.rep).get(page(world_a, rel, "agree/")).status_code == 302
@@ -157,8 +157,8 @@ def test_both_champions_agree_on_the_definitions_page(world_a, rel, scorecard, c
 
 def test_tailoring_an_agreed_scorecard_starts_a_new_version(world_a, rel, scorecard, client_for):
     with world_a.context():
-        services.scorecard_agree(actor=world_a.member("champion"), scorecard=scorecard)
-        services.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
+        scorecards.scorecard_agree(actor=world_a.member("champion"), scorecard=scorecard)
+        scorecards.scorecard_agree(actor=world_a.customer_x, scorecard=scorecard)
     champion = client_for(world_a.member("champion"))
     html = champion.get(page(world_a, rel, "definitions/")).content.decode()
     assert "Changing an agreed definition starts version 2, which needs agreement again" in html
@@ -317,7 +317,7 @@ def test_adding_a_metric_needs_only_the_essentials(world_a, rel, scorecard, clie
     assert bad.status_code == 200 and "already has a metric" in bad.content.decode()
     assert champion.post(page(world_a, rel, "definitions/"), data).status_code == 302
     with world_a.context():
-        metric = services.latest_version(scorecard).metrics.get(key="spare_parts")
+        metric = scorecards.latest_version(scorecard).metrics.get(key="spare_parts")
         assert (metric.goal, metric.position, metric.version.number) == (D("97"), 15, 1)  # still the draft
 
 
