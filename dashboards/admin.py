@@ -54,7 +54,7 @@ class MetricTemplateAdmin(TenantScopedAdmin):
     search_fields = ("name", "key", "data_source")
     ordering = ("position", "name")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+    def get_readonly_fields(self, _request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("key",) if obj is not None else ()
 
     def save_model(self, request: HttpRequest, obj: MetricTemplate, form: Any, change: bool) -> None:
@@ -168,10 +168,10 @@ class QuarterlyResultAdmin(TenantScopedAdmin):
     #: Which result it is stays as recorded: only its figures and note are corrected here.
     readonly_fields = ("scorecard", "metric_key", "quarter", "row_version", "updated_by", "updated_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, _request: HttpRequest) -> bool:
         return False  # results are entered on the scorecard (or imported) where the metric is known
 
-    def save_model(self, request: HttpRequest, obj: QuarterlyResult, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: QuarterlyResult, form: Any, _change: bool) -> None:
         """A correction counts as a new version of the row: open pages holding the old one get a conflict."""
         saved = results.result_record(
             actor=acting_member(request),

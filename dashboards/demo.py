@@ -214,7 +214,7 @@ def seed_tenant(spec: DemoTenant) -> None:
     if spec.slug not in ("aquenta", "kestrel"):
         return
     tenant_id = current_tenant_id()
-    templates = _ensure_templates()
+    _ensure_templates()  # scorecard_create copies them
     dimensions = _ensure_dimensions()
     admin = Membership.objects.filter(role="admin").order_by("created_at").first()
     relationships = (
@@ -227,21 +227,20 @@ def seed_tenant(spec: DemoTenant) -> None:
     for relationship in relationships:
         if Scorecard.objects.filter(relationship=relationship).exists():
             continue  # built by an earlier run
-        _seed_relationship(tenant_id, relationship, admin, templates, dimensions, history, current)
+        _seed_relationship(tenant_id, relationship, admin, dimensions, history, current)
 
 
 def _seed_relationship(
     tenant_id: Any,
     relationship: Relationship,
     admin: Membership | None,
-    templates: list[MetricTemplate],
     dimensions: list[RatingDimension],
     history: list[str],
     current: str,
 ) -> None:
     name = relationship.account.name
     story = STORIES.get(name, DEFAULT_STORY)
-    scorecard, versions = _scorecard(tenant_id, relationship, admin, templates, history, current)
+    scorecard, versions = _scorecard(relationship, admin, history, current)
     supplier = relationship.supplier_champion
     customer = relationship.customer_champion
     results: list[QuarterlyResult] = []
@@ -330,10 +329,8 @@ def _rating(
 
 
 def _scorecard(
-    tenant_id: Any,
     relationship: Relationship,
     admin: Membership | None,
-    templates: list[MetricTemplate],
     history: list[str],
     current: str,
 ) -> tuple[Scorecard, list[tuple[ScorecardVersion, list[Metric]]]]:
@@ -419,7 +416,7 @@ def _tightened(metric: Metric) -> Decimal:
 # --- Benchmark tenant ---------------------------------------------------------------------------
 
 
-def seed_bench(options: BenchOptions) -> dict[str, int]:
+def seed_bench(_options: BenchOptions) -> dict[str, int]:  # the DemoStep signature; no option used
     """Scorecards with 12 quarters of results and both sides' ratings for every benchmark relationship
     that has none yet (bulk-created; a second run adds nothing)."""
     tenant = Tenant.objects.get(slug=BENCH_SLUG)

@@ -35,7 +35,7 @@ def pack_content(member: Membership, relationship: Relationship, quarter: str) -
         .order_by("due_on", "title")[:MAX_ACTIONS]
     )
     short_list = list(
-        FutureTopic.objects.visible_to(member)  # type: ignore[attr-defined]
+        FutureTopic.objects.visible_to(member)
         .filter(relationship=relationship, status=TopicStatus.ACTIVE)
         .order_by("priority", "title")
     )

@@ -213,7 +213,7 @@ def _rating_to_change(
 ) -> ChampionRating | None:
     """The side's rating, locked for the update (None before the first save); a stale
     ``expected_row_version`` is a conflict, a submitted rating is locked."""
-    rating = (
+    rating: ChampionRating | None = (
         ChampionRating.objects.select_for_update().filter(relationship=relationship, quarter=quarter, side=side).first()
     )
     current_version = rating.row_version if rating is not None else 0
@@ -608,7 +608,7 @@ def compare(membership: Membership, relationship: Relationship, quarter: str) ->
     return comparison
 
 
-def current_status(membership: Membership, relationship: Relationship, strip: list[dict[str, Any]]) -> dict[str, Any]:
+def current_status(strip: list[dict[str, Any]]) -> dict[str, Any]:
     """The current quarter's status line for the overview: mine and the other side's, without content."""
     latest = strip[-1]
     supplier, customer = latest[SUPPLIER], latest[CUSTOMER]

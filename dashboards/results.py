@@ -340,7 +340,8 @@ DISCREPANCY_CANDIDATE = Q(agreed_value__isnull=True, supplier_value__isnull=Fals
 
 def results_for(*, membership: Membership) -> QuerySet[QuarterlyResult]:
     """The results the member may see (tenant and customer account): every read of results starts here."""
-    return QuarterlyResult.objects.visible_to(membership)  # type: ignore[attr-defined,no-any-return]
+    results: QuerySet[QuarterlyResult] = QuarterlyResult.objects.visible_to(membership)
+    return results
 
 
 TREND_ARROWS: dict[str | None, tuple[str, str]] = {

@@ -176,7 +176,8 @@ def metric_template_create(*, actor: Membership, key: str, name: str, goal: Any,
 
 def latest_version(scorecard: Scorecard) -> ScorecardVersion | None:
     """The newest version: the one being worked on (a draft) or the one in force (agreed)."""
-    return ScorecardVersion.objects.filter(scorecard=scorecard).order_by("-number").first()
+    version: ScorecardVersion | None = ScorecardVersion.objects.filter(scorecard=scorecard).order_by("-number").first()
+    return version
 
 
 def governing_version(
@@ -259,7 +260,9 @@ def _draft_for_change(
     *, actor: Membership, scorecard: Scorecard, valid_from: str | None, change_note: str
 ) -> ScorecardVersion:
     """The draft to change: the newest version if it is a draft, else a new copy of the agreed one."""
-    versions = list(ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("-number"))
+    versions: list[ScorecardVersion] = list(
+        ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("-number")
+    )
     if not versions:
         raise ValidationError("This scorecard has no version yet.")
     latest = versions[0]
@@ -317,15 +320,14 @@ def metric_update(
     _require_define(actor, scorecard)
     values = coerce_fields(Metric, fields, DEFINITION_FIELDS)
     latest = latest_version(scorecard)
-    current = Metric.objects.filter(version=latest, key=key).first() if latest else None
+    current: Metric | None = Metric.objects.filter(version=latest, key=key).first() if latest else None
     if current is None:
         raise ValidationError({"key": f"There is no metric '{key}' on this scorecard."})
     if not _changes(current, values) and valid_from is None:
         return current
     draft = _draft_for_change(actor=actor, scorecard=scorecard, valid_from=valid_from, change_note=change_note)
-    metric, _changed = model_update(
-        instance=Metric.objects.get(version=draft, key=key), data=values, allowed=DEFINITION_FIELDS
-    )
+    metric: Metric = Metric.objects.get(version=draft, key=key)
+    metric, _changed = model_update(instance=metric, data=values, allowed=DEFINITION_FIELDS)
     return metric
 
 
@@ -386,7 +388,9 @@ def scorecard_agree(*, actor: Membership, scorecard: Scorecard) -> ScorecardVers
         raise PermissionDenied(
             "Only the two champions of this relationship agree its scorecard (an admin may sign for our side)."
         )
-    version = ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("-number").first()
+    version: ScorecardVersion | None = (
+        ScorecardVersion.objects.select_for_update().filter(scorecard=scorecard).order_by("-number").first()
+    )
     if version is None:
         raise ValidationError("This scorecard has no version to agree.")
     if version.status != VersionStatus.DRAFT:
@@ -442,13 +446,14 @@ def yellow_threshold(metric: Metric) -> Decimal | None:
 
 def scorecard_for(*, membership: Membership, relationship: Relationship) -> Scorecard | None:
     """The relationship's scorecard as the member may see it (None if it has none, or is hidden)."""
-    return Scorecard.objects.visible_to(membership).filter(relationship=relationship).first()  # type: ignore[attr-defined, no-any-return]
+    scorecard: Scorecard | None = Scorecard.objects.visible_to(membership).filter(relationship=relationship).first()
+    return scorecard
 
 
 def versions_of(*, membership: Membership, scorecard: Scorecard) -> list[ScorecardVersion]:
     """All versions, newest first, with the people who signed them (one query)."""
     return list(
-        ScorecardVersion.objects.visible_to(membership)  # type: ignore[attr-defined]
+        ScorecardVersion.objects.visible_to(membership)
         .filter(scorecard=scorecard)
         .select_related("supplier_agreed_by__user", "customer_agreed_by__user", "created_by__user")
         .order_by("-number")
@@ -459,11 +464,7 @@ def metrics_by_version(*, membership: Membership, scorecard: Scorecard) -> dict[
     """Every version's metrics in their order (one query), keyed by version id."""
     out: dict[Any, list[Metric]] = {}
     for metric in (
-        Metric.objects.visible_to(membership)
-        .filter(version__scorecard=scorecard)
-        .order_by(  # type: ignore[attr-defined]
-            "position", "name"
-        )
+        Metric.objects.visible_to(membership).filter(version__scorecard=scorecard).order_by("position", "name")
     ):
         out.setdefault(metric.version_id, []).append(metric)
     return out

@@ -536,7 +536,7 @@ def _attention(rows: list[RelationshipRow]) -> dict[str, Any]:
 
 
 def is_sponsor(*, membership: Membership, relationship: Relationship) -> bool:
-    return Sponsor.objects.filter(relationship=relationship, membership=membership).exists()
+    return bool(Sponsor.objects.filter(relationship=relationship, membership=membership).exists())
 
 
 @dataclass

@@ -373,7 +373,7 @@ class RatingListView(RatingAPIView):
         description="Ratings whose content you may see (your own side always; the other side once both are "
         "submitted or the quarter closed), newest quarter first.",
     )
-    def get(self, request: Request, tenant_slug: str) -> Response:
+    def get(self, request: Request, **_kwargs: Any) -> Response:
         relationship = None
         raw = request.query_params.get("relationship")
         if raw:
@@ -385,7 +385,7 @@ class RatingListView(RatingAPIView):
         quarter = self.quarter(request.query_params["quarter"]) if request.query_params.get("quarter") else None
         ids = ratings.visible_rating_ids(self.membership, relationship=relationship, quarter=quarter)
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(ids, request, view=self) or []  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(ids, request, view=self) or []
         rows = ratings.ratings_by_id(page)
         dimensions = self.dimensions() if rows else {}
         data = [rating_data(rows[pk], dimensions=dimensions) for pk in page if pk in rows]
@@ -399,7 +399,7 @@ class MyRatingView(RatingAPIView):
         parameters=[ETAG_HEADER],
         description="Your side's rating of the quarter (an empty draft with row_version 0 before the first save).",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         return self.own_response(relationship, self.quarter(quarter))
 
@@ -410,7 +410,7 @@ class MyRatingView(RatingAPIView):
         responses={200: RatingSerializer, 201: RatingSerializer, **WRITE_RESPONSES},
         description="Save your whole rating as a draft (201 on the first save). Needs If-Match.",
     )
-    def put(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def put(self, request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         quarter = self.quarter(quarter)
         side, rating = self.own(relationship, quarter)
@@ -441,7 +441,7 @@ class SubmissionView(RatingAPIView):
         parameters=[ETAG_HEADER],
         description="Whether your side's rating of the quarter is submitted.",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         _side, rating = self.own(relationship, self.quarter(quarter))
         version = rating.row_version if rating is not None else 0
@@ -462,7 +462,7 @@ class SubmissionView(RatingAPIView):
             "avoid_stall; afterwards it is locked."
         ),
     )
-    def post(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def post(self, request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         quarter = self.quarter(quarter)
         self.own(relationship, quarter)  # 403 before anything else for people who do not rate
@@ -483,7 +483,7 @@ class CompareView(RatingAPIView):
         responses={200: CompareSerializer, 400: ERROR, 404: ERROR},
         description="Both sides of the quarter per dimension, as far as you may see them.",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         comparison = ratings.compare(self.membership, relationship, self.quarter(quarter))
         return Response(CompareSerializer(compare_data(comparison)).data)
@@ -514,26 +514,36 @@ class RatingDimensionViewSet(
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("position", "name")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(
+        self,
+        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
+        *_args: Any,
+        **_kwargs: Any,
+    ) -> Response:
         # Dimensions are tenant configuration that customer champions rate against, so the list comes
         # from the tenant-scoped manager (the model has no account path, which would hide it from them).
         rows = sorted(ensure_rating_dimensions(), key=lambda d: (d.position, d.name))
         return Response(self.get_serializer(rows, many=True).data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(
+        self,
+        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
+        *_args: Any,
+        **kwargs: Any,
+    ) -> Response:
         # Same reasoning as ``list``: customer champions need the dimensions they rate.
         dimension = ratings.dimensions_by_id().get(parse_uuid(kwargs[self.lookup_url_kwarg]))
         if dimension is None:
             raise Http404
         return Response(self.get_serializer(dimension).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dimension = dimension_create(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(dimension).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: Request, *_args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)

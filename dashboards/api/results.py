@@ -120,7 +120,7 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(self, data: Any, _accepted_media_type: str | None = None, _renderer_context: Any = None) -> bytes:
         return data.encode() if isinstance(data, str) else json.dumps(data, default=str).encode()
 
 
@@ -230,7 +230,7 @@ class ScorecardResultsActions:
         ],
     )
     @action(detail=True, methods=["get"], url_path="grid", filter_backends=[])
-    def grid(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def grid(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """The scorecard page's data: metrics × quarters with zones, trends, spotlight, discrepancies."""
         scorecard = self.scorecard()
         count_text = request.query_params.get("quarters", "8")
@@ -259,7 +259,7 @@ class ScorecardResultsActions:
         filter_backends=[],
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
     )
-    def import_format(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def import_format(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """What the CSV import expects (columns and limits)."""
         self.scorecard()
         return Response(
@@ -280,7 +280,7 @@ class ScorecardResultsActions:
             403: ERROR,
         },
     )
-    def import_results(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def import_results(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """Import results from CSV, all or nothing: any error and nothing is saved."""
         scorecard = self.scorecard()
         upload = request.FILES.get("file")
@@ -317,7 +317,7 @@ class ScorecardResultsActions:
         filter_backends=[],
         renderer_classes=[renderers.JSONRenderer, CSVRenderer],
     )
-    def export(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+    def export(self, _request: Request, *_args: Any, **_kwargs: Any) -> HttpResponse:
         """Every result as CSV (cells that could run as a spreadsheet formula are neutralised)."""
         scorecard = self.scorecard()
         buffer = io.StringIO()
@@ -398,14 +398,14 @@ class ResultFilter(django_filters.FilterSet):
         model = QuarterlyResult
         fields = ["scorecard", "quarter", "metric_key", "discrepancy"]
 
-    def filter_quarter(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+    def filter_quarter(self, queryset: QuerySet[Any], _name: str, value: str) -> QuerySet[Any]:
         try:
             check_quarter(value)
         except ValidationError as error:
             raise ValidationError({"quarter": error.message_dict["quarter"]}) from None
         return queryset.filter(quarter=value)
 
-    def filter_discrepancy(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+    def filter_discrepancy(self, queryset: QuerySet[Any], _name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:
             return queryset
         return queryset.filter(DISCREPANCY_CANDIDATE) if value else queryset  # the tolerance: see list()
@@ -438,20 +438,25 @@ class ResultViewSet(
         context["evaluate"] = Evaluator({r.scorecard_id for r in rows})
         return context
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         if request.query_params.get("discrepancy", "").lower() in ("true", "1"):
             rows = list(queryset)
             evaluate = Evaluator({r.scorecard_id for r in rows})
             rows = [r for r in rows if (e := evaluate(r)) is not None and e.discrepancy]
-            page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+            page = self.paginate_queryset(rows)
         else:
             page = self.paginate_queryset(queryset)
         assert page is not None
         return self.get_paginated_response(ResultSerializer(page, many=True, context=self._context(page)).data)
 
     @extend_schema(parameters=[ETAG])
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(
+        self,
+        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
+        *_args: Any,
+        **_kwargs: Any,
+    ) -> Response:
         result = cast(QuarterlyResult, self.get_object())
         response = Response(ResultSerializer(result, context=self._context([result])).data)
         response["ETag"] = etag(result.row_version)
@@ -469,7 +474,7 @@ class ResultViewSet(
         description="Record figures of one metric and quarter (creates the result or changes the figures given). "
         "Customer participants may send only `customer_value`.",
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         serializer = ResultCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -487,7 +492,7 @@ class ResultViewSet(
             428: OpenApiResponse(description="If-Match is missing."),
         },
     )
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: Request, *_args: Any, **kwargs: Any) -> Response:
         result = cast(QuarterlyResult, self.get_object())
         expected = if_match(request)
         if expected != result.row_version:

@@ -168,14 +168,14 @@ class MetricTemplateViewSet(
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=MetricTemplateCreateSerializer, responses={201: MetricTemplateSerializer, 400: ERROR})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         serializer = MetricTemplateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = scorecards.metric_template_create(actor=self.membership, **serializer.validated_data)
         return Response(MetricTemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MetricTemplateUpdateSerializer, responses={200: MetricTemplateSerializer, 400: ERROR})
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: Request, *_args: Any, **kwargs: Any) -> Response:
         template = cast(MetricTemplate, self.get_object())
         serializer = MetricTemplateUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
@@ -229,7 +229,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
         return cast(Scorecard, self.get_object())
 
     @extend_schema(request=ScorecardCreateSerializer, responses={201: ScorecardSerializer, 400: ERROR, 403: ERROR})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """Create the relationship's scorecard from the active metric templates (version 1, a draft)."""
         serializer = ScorecardCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -239,7 +239,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="versions", filter_backends=[], pagination_class=None)
-    def versions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def versions(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """All versions, newest first, with who agreed and when."""
         versions = scorecards.versions_of(membership=self.membership, scorecard=self.scorecard())
         return Response(VersionSerializer(versions, many=True).data)
@@ -249,7 +249,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
         parameters=[OpenApiParameter("version", OpenApiTypes.INT, description="Version number (default: newest).")],
     )
     @action(detail=True, methods=["get"], url_path="metrics", filter_backends=[], pagination_class=None)
-    def metrics(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def metrics(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """The metrics of a version (default: the newest, i.e. the one being worked on or in force)."""
         scorecard = self.scorecard()
         number = request.query_params.get("version")
@@ -267,7 +267,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @metrics.mapping.post
     @extend_schema(request=MetricAddSerializer, responses={201: MetricSerializer, 400: ERROR, 403: ERROR})
-    def add_metric(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def add_metric(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """Add a metric; after agreement this starts a new draft version that both champions agree again."""
         scorecard = self.scorecard()
         serializer = MetricAddSerializer(data=request.data)
@@ -290,13 +290,13 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @extend_schema(responses={200: MetricSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path=r"metrics/(?P<key>[-a-zA-Z0-9_]+)", filter_backends=[])
-    def metric(self, request: Request, *args: Any, key: str = "", **kwargs: Any) -> Response:
+    def metric(self, _request: Request, *_args: Any, key: str = "", **_kwargs: Any) -> Response:
         """One metric of the newest version."""
         return Response(MetricSerializer(self._metric_of_newest(self.scorecard(), key)).data)
 
     @metric.mapping.patch
     @extend_schema(request=MetricUpdateSerializer, responses={200: MetricSerializer, 400: ERROR, 403: ERROR})
-    def update_metric(self, request: Request, *args: Any, key: str = "", **kwargs: Any) -> Response:
+    def update_metric(self, request: Request, *_args: Any, key: str = "", **_kwargs: Any) -> Response:
         """Tailor a metric's definition; after agreement the service starts a new draft version."""
         scorecard = self.scorecard()
         serializer = MetricUpdateSerializer(data=request.data, partial=True)
@@ -309,7 +309,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @metric.mapping.delete
     @extend_schema(request=VersionChangeSerializer, responses={200: VersionSerializer, 400: ERROR, 403: ERROR})
-    def remove_metric(self, request: Request, *args: Any, key: str = "", **kwargs: Any) -> Response:
+    def remove_metric(self, request: Request, *_args: Any, key: str = "", **_kwargs: Any) -> Response:
         """Take a metric off the scorecard (its results stay for the quarters it governed)."""
         scorecard = self.scorecard()
         serializer = VersionChangeSerializer(data=request.data or {})
@@ -321,7 +321,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @extend_schema(responses={200: VersionSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path="agree", url_name="agree", filter_backends=[])
-    def agreement(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def agreement(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """The newest version and who has signed it so far (what ``POST`` would sign)."""
         version = scorecards.latest_version(self.scorecard())
         if version is None:
@@ -330,7 +330,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
 
     @agreement.mapping.post
     @extend_schema(request=None, responses={200: VersionSerializer, 400: ERROR, 403: ERROR})
-    def agree(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def agree(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         """Sign the newest version for your side (the two champions; an admin may sign our side)."""
         version = scorecards.scorecard_agree(actor=self.membership, scorecard=self.scorecard())
         return Response(VersionSerializer(version).data)

@@ -105,15 +105,15 @@ def test_admin_writes_our_side_and_customer_their_own(world_a, rel, api_for):
 @pytest.mark.parametrize(
     "mutate",
     [
-        lambda b, foreign: b["scores"][0].update(color=0),
-        lambda b, foreign: b["scores"][0].update(color=6),
-        lambda b, foreign: b["scores"][0].update(color="green"),
-        lambda b, foreign: b.update(overall=9),
-        lambda b, foreign: b["scores"][0].update(dimension="00000000-0000-0000-0000-000000000000"),
-        lambda b, foreign: b["scores"][0].update(dimension="nope"),
+        lambda b, _foreign: b["scores"][0].update(color=0),
+        lambda b, _foreign: b["scores"][0].update(color=6),
+        lambda b, _foreign: b["scores"][0].update(color="green"),
+        lambda b, _foreign: b.update(overall=9),
+        lambda b, _foreign: b["scores"][0].update(dimension="00000000-0000-0000-0000-000000000000"),
+        lambda b, _foreign: b["scores"][0].update(dimension="nope"),
         lambda b, foreign: b["scores"][0].update(dimension=foreign),
-        lambda b, foreign: b["scores"].append(dict(b["scores"][0])),
-        lambda b, foreign: b.pop("scores"),
+        lambda b, _foreign: b["scores"].append(dict(b["scores"][0])),
+        lambda b, _foreign: b.pop("scores"),
     ],
     ids=["colour0", "colour6", "colour-text", "overall9", "unknown-dim", "bad-uuid", "foreign-dim", "dup", "missing"],
 )

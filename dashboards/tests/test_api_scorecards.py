@@ -267,7 +267,8 @@ def test_result_list_filters(world_a, api_for):
 # --- Isolation --------------------------------------------------------------------------------
 
 
-def test_lists_exclude_the_other_tenant_and_account(isolation, world_a, world_b, api_for):
+@pytest.mark.usefixtures("api_for")
+def test_lists_exclude_the_other_tenant_and_account(isolation, world_a, world_b):
     foreign_scorecard = scorecard_of(world_b)
     foreign_result = make_result(world_b, foreign_scorecard)
     other_account = relationship_for(world_a, account=world_a.account_y)

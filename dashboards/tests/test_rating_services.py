@@ -106,10 +106,10 @@ def test_a_customer_who_is_not_the_champion_may_not_rate(world_a, rel):
 
 
 @pytest.mark.parametrize(
-    ("color", "field"),
+    ("color", "_field"),
     [(0, "scores."), (6, "scores."), ("green", "scores."), (True, "scores.")],
 )
-def test_bad_colours_are_refused_and_nothing_is_saved(world_a, rel, color, field):
+def test_bad_colours_are_refused_and_nothing_is_saved(world_a, rel, color, _field):
     with world_a.context():
         dim = ensure_rating_dimensions()[0]
         with pytest.raises(ValidationError) as error:

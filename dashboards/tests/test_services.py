@@ -94,7 +94,8 @@ def test_only_our_champion_or_an_admin_sets_up_a_scorecard(world_a, rel, who):
         scorecards.scorecard_create(actor=actor, relationship=rel)
 
 
-def test_a_champion_of_another_relationship_cannot_set_it_up(world_a, rel):
+@pytest.mark.usefixtures("rel")
+def test_a_champion_of_another_relationship_cannot_set_it_up(world_a):
     other = relationship_for(world_a, account=world_a.account_y, supplier_champion=world_a.admin)
     with world_a.context(), pytest.raises(PermissionDenied):
         scorecards.scorecard_create(actor=world_a.member("champion"), relationship=other)

@@ -126,7 +126,8 @@ def test_the_scorecard_page_runs_at_most_20_queries(
             assert client.get(page(world_a, rel, f"results/{LAST}/")).status_code == 200
 
 
-def test_the_window_can_move_and_bad_input_is_ignored(world_a, rel, scorecard, client_for):
+@pytest.mark.usefixtures("scorecard")
+def test_the_window_can_move_and_bad_input_is_ignored(world_a, rel, client_for):
     client = client_for(world_a.rep)
     response = client.get(page(world_a, rel) + "?to=2025Q2")
     assert response.context["grid"].quarters[-1] == "2025Q2"
@@ -194,7 +195,8 @@ def test_tailoring_an_agreed_scorecard_starts_a_new_version(world_a, rel, scorec
 # --- Results of a quarter ---------------------------------------------------------------------
 
 
-def test_each_member_sees_only_the_fields_they_may_edit(world_a, rel, scorecard, client_for):
+@pytest.mark.usefixtures("scorecard")
+def test_each_member_sees_only_the_fields_they_may_edit(world_a, rel, client_for):
     fields = client_for(world_a.rep).get(page(world_a, rel, f"results/{LAST}/")).context["form"].fields
     assert "on_time_delivery-supplier_value" in fields and "on_time_delivery-agreed_value" in fields
     assert "on_time_delivery-customer_value" not in fields
@@ -211,7 +213,8 @@ def _form_data(response) -> dict[str, str]:
     return {name: ("" if field.initial is None else str(field.initial)) for name, field in form.fields.items()}
 
 
-def test_saving_results_and_a_customer_cannot_smuggle_other_fields(world_a, rel, scorecard, client_for):
+@pytest.mark.usefixtures("scorecard")
+def test_saving_results_and_a_customer_cannot_smuggle_other_fields(world_a, rel, client_for):
     customer = client_for(world_a.customer_x)
     data = _form_data(customer.get(page(world_a, rel, f"results/{LAST}/")))
     data["invoice_accuracy-customer_value"] = "98.2"
@@ -224,7 +227,8 @@ def test_saving_results_and_a_customer_cannot_smuggle_other_fields(world_a, rel,
         assert QuarterlyResult.objects.count() == 1  # blank metrics create no rows
 
 
-def test_a_stale_form_gets_a_conflict_and_keeps_the_input(world_a, rel, scorecard, client_for):
+@pytest.mark.usefixtures("scorecard")
+def test_a_stale_form_gets_a_conflict_and_keeps_the_input(world_a, rel, client_for):
     rep, champion = client_for(world_a.rep), client_for(world_a.member("champion"))
     stale = _form_data(champion.get(page(world_a, rel, f"results/{LAST}/")))
     fresh = _form_data(rep.get(page(world_a, rel, f"results/{LAST}/")))
@@ -250,7 +254,8 @@ def test_a_stale_form_gets_a_conflict_and_keeps_the_input(world_a, rel, scorecar
 
 
 @pytest.mark.parametrize("quarter", ["2026Q5", "Q3-2026", quarters.shift(NOW, 1)])
-def test_bad_or_future_quarters_are_404(world_a, rel, scorecard, client_for, quarter):
+@pytest.mark.usefixtures("scorecard")
+def test_bad_or_future_quarters_are_404(world_a, rel, client_for, quarter):
     assert client_for(world_a.rep).get(page(world_a, rel, f"results/{quarter}/")).status_code == 404
 
 
@@ -262,7 +267,8 @@ def test_results_without_a_scorecard_go_to_the_scorecard_page(world_a, rel, clie
 # --- Import page ------------------------------------------------------------------------------
 
 
-def test_import_page_imports_a_good_file(world_a, rel, scorecard, client_for):
+@pytest.mark.usefixtures("scorecard")
+def test_import_page_imports_a_good_file(world_a, rel, client_for):
     body = f"quarter,metric_key,supplier_value,customer_value,agreed_value\n{LAST},on_time_delivery,96,,\n".encode()
     response = client_for(world_a.rep).post(
         page(world_a, rel, "import/"), {"file": SimpleUploadedFile("r.csv", body, content_type="text/csv")}

@@ -26,12 +26,13 @@ class ReviewPackView(TenantScopedViewMixin, View):
 
     model = Relationship
     required_action = "scorecards.view"
+    request: TenantRequest
     kwargs: dict[str, Any]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
 
-    def get(self, request: TenantRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, request: TenantRequest, pk: Any, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship = get_object_or_404(self.get_queryset(), pk=pk)
         quarter = quarter.upper()
         try:

@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from core import quarters
+from core.http import TenantRequest
 from core.views.base import TenantScopedViewMixin
 from dashboards import ratings
 from dashboards.forms.ratings import RatingForm
@@ -30,6 +31,7 @@ HEAT_STRIP_QUARTERS = 8
 class RelationshipPage(TenantScopedViewMixin, View):
     model = Relationship
     required_action = "ratings.view"
+    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
     kwargs: dict[str, Any]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -39,7 +41,7 @@ class RelationshipPage(TenantScopedViewMixin, View):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
     def get_quarter(self) -> str:
-        quarter = self.kwargs["quarter"].upper()
+        quarter = str(self.kwargs["quarter"]).upper()
         try:
             quarters.parse(quarter)
         except ValidationError:
@@ -60,14 +62,14 @@ class RelationshipPage(TenantScopedViewMixin, View):
 class RatingsOverviewView(RelationshipPage):
     """Heat strip of the last eight quarters (both sides) and where the current quarter stands."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.get_relationship()
         strip = ratings.heat_strip(self.member, relationship, HEAT_STRIP_QUARTERS)
         context = self.base_context(relationship)
         context.update(
             {
                 "strip": strip,
-                "status": ratings.current_status(self.member, relationship, strip),
+                "status": ratings.current_status(strip),
                 "history": list(reversed(strip)),
             }
         )
@@ -77,7 +79,7 @@ class RatingsOverviewView(RelationshipPage):
 class RatingCompareView(RelationshipPage):
     """Both champions' ratings of one quarter side by side, once both are in (or the quarter closed)."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship = self.get_relationship()
         quarter = self.get_quarter()
         comparison = ratings.compare(self.member, relationship, quarter)
@@ -109,13 +111,13 @@ class RatingEditView(RelationshipPage):
     def existing(self, relationship: Relationship, quarter: str, side: str) -> ChampionRating | None:
         return ratings.own_rating(relationship=relationship, quarter=quarter, side=side)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship, quarter, side = self.setup_page()
         rating = self.existing(relationship, quarter, side)
         form = RatingForm(dimensions=self.dimensions(), rating=rating)
         return self.page(relationship, quarter, side, rating, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def post(self, request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship, quarter, side = self.setup_page()
         form = RatingForm(request.POST, dimensions=self.dimensions())
         submit = request.POST.get("action") == "submit"

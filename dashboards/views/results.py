@@ -1,6 +1,6 @@
 """Pages of the results area: the figures of one quarter, and the CSV import and export.
 
-The relationship is looked up through the member's scoped queryset first (``ScorecardPageMixin``:
+The relationship is looked up through the member's scoped queryset first (``ScorecardPage``:
 404 for other tenants and other customer accounts); writes go through ``dashboards.results``. A
 stale save (someone saved in between) shows a conflict and keeps the member's input.
 """
@@ -15,12 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import slugify
-from django.views import View
 
 from core import quarters
 from dashboards import results
 from dashboards.forms.results import QuarterResultsForm, ResultsImportForm
-from dashboards.views.scorecards import ScorecardPageMixin
+from dashboards.views.scorecards import ScorecardPage
 
 TEMPLATE_DIR = "dashboards/results"
 
@@ -28,7 +27,7 @@ TEMPLATE_DIR = "dashboards/results"
 # --- Results of one quarter -------------------------------------------------------------------
 
 
-class ResultsView(ScorecardPageMixin, View):
+class ResultsView(ScorecardPage):
     """Enter the figures of every metric for one quarter; each member sees only the fields they
     may edit. A stale save (someone saved in between) shows a conflict and keeps the input."""
 
@@ -68,7 +67,7 @@ class ResultsView(ScorecardPageMixin, View):
         )
         return render(self.request, f"{TEMPLATE_DIR}/results.html", context)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         quarter = self.quarter()
         scorecard = self.scorecard
         if scorecard is None:
@@ -76,7 +75,7 @@ class ResultsView(ScorecardPageMixin, View):
         cells = results.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
         return self.page(QuarterResultsForm(cells=cells, membership=self.member), quarter)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def post(self, request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         quarter = self.quarter()
         scorecard = self.scorecard
         if scorecard is None:
@@ -119,10 +118,10 @@ class ResultsView(ScorecardPageMixin, View):
 # --- CSV --------------------------------------------------------------------------------------
 
 
-class ExportView(ScorecardPageMixin, View):
+class ExportView(ScorecardPage):
     """Every result with zone and discrepancy flag as CSV (formula-safe)."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.relationship
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         name = slugify(str(relationship)) or "relationship"
@@ -132,7 +131,7 @@ class ExportView(ScorecardPageMixin, View):
         return response
 
 
-class ImportView(ScorecardPageMixin, View):
+class ImportView(ScorecardPage):
     """Upload a CSV of results: every row error is listed and nothing is saved unless all rows are good."""
 
     required_action = "results.import"
@@ -147,11 +146,11 @@ class ImportView(ScorecardPageMixin, View):
         )
         return render(self.request, f"{TEMPLATE_DIR}/import.html", context)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
         return self.page(ResultsImportForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         scorecard = self.scorecard
         if scorecard is None:
             return redirect(self.rel_url("scorecard"))

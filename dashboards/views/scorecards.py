@@ -4,7 +4,7 @@ definitions and agreement, and the tenant's metric templates (admins).
 Every page looks the relationship up through the member's scoped queryset first (404 for other
 tenants and other customer accounts), then checks what the member may do; writes go through
 ``dashboards.scorecards`` (``ValidationError`` → form errors, ``PermissionDenied`` → 403). The
-results pages (``dashboards.views.results``) share ``ScorecardPageMixin``.
+results pages (``dashboards.views.results``) share ``ScorecardPage``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.views import View
 
 from core import quarters
 from core.forms.base import apply_service_errors
+from core.http import TenantRequest
 from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin, TenantScopedViewMixin
@@ -33,11 +34,12 @@ from partnering.models import Relationship
 TEMPLATE_DIR = "dashboards/scorecards"
 
 
-class ScorecardPageMixin(PageMixin):
+class ScorecardPage(PageMixin, View):
     """The relationship named by ``<uuid:pk>`` (scoped lookup) and its scorecard."""
 
     model = Relationship
     required_action = "scorecards.view"
+    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
@@ -75,12 +77,12 @@ class ScorecardPageMixin(PageMixin):
 # --- The scorecard page -----------------------------------------------------------------------
 
 
-class ScorecardView(ScorecardPageMixin, View):
+class ScorecardView(ScorecardPage):
     """Metrics × the last eight quarters coloured by zone, charts, spotlight and discrepancies.
 
     POST creates the scorecard from the metric templates (our champion or an admin)."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.relationship
         ending = (request.GET.get("to") or "").strip().upper() or None
         if ending is not None:
@@ -100,7 +102,7 @@ class ScorecardView(ScorecardPageMixin, View):
         )
         return render(request, f"{TEMPLATE_DIR}/page.html", context)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.relationship
         try:
             scorecards.scorecard_create(actor=self.member, relationship=relationship)
@@ -114,7 +116,7 @@ class ScorecardView(ScorecardPageMixin, View):
 # --- Definitions and agreement ----------------------------------------------------------------
 
 
-class DefinitionsView(ScorecardPageMixin, View):
+class DefinitionsView(ScorecardPage):
     """The metric definitions of each version; our champion tailors the newest one here.
 
     ``?edit=<key>`` opens one metric's form, ``?add=1`` the form for a new metric, ``?version=N``
@@ -163,12 +165,12 @@ class DefinitionsView(ScorecardPageMixin, View):
             return {"add_form": form}
         return {}
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         if self.scorecard is None:
             return redirect(self.rel_url("scorecard"))
         return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**self.forms_for()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         scorecard = self.scorecard
         if scorecard is None:
             return redirect(self.rel_url("scorecard"))
@@ -215,15 +217,15 @@ class DefinitionsView(ScorecardPageMixin, View):
         return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**forms))
 
 
-class AgreeView(ScorecardPageMixin, View):
+class AgreeView(ScorecardPage):
     """POST: the champion signs the newest version for their side (the service checks which
     champion; others get 403). GET goes to the definitions page."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
         return redirect(self.rel_url("scorecard-definitions"))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         scorecard = self.scorecard
         if scorecard is None:
             return redirect(self.rel_url("scorecard"))
@@ -248,6 +250,7 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
 
     model = MetricTemplate
     required_action = "templates.manage"
+    request: TenantRequest
 
     def forms_for(self, data: Any = None) -> dict[str, Any]:
         request = self.request
@@ -278,7 +281,7 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
             {"templates": templates, "active_count": sum(t.active for t in templates), **extra},
         )
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         return self.page(**self.forms_for())
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
