@@ -20,6 +20,7 @@ champion rated (ratings stay hidden until both are in) and carry no internal not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ from core.tasks import tenant_task
 from dashboards.models import DashboardsSettings
 from dashboards.ratings import ratings_due
 from dashboards.results import figures_owed
+from partnering.models import Relationship
 from partnering.tasks import _send_once
 
 RATING_REMINDER = "dashboards_rating_due"
@@ -55,6 +57,20 @@ def _settings() -> tuple[int, int]:
 class Recipient:
     membership: Membership
     items: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _by_recipient(
+    tenant: Tenant, quarter: str, url_name: str, rows: Iterable[tuple[Relationship, Membership, dict[str, Any]]]
+) -> dict[Any, Recipient]:
+    """One entry per person: their relationships (with ``extra``) and the page to act on for each."""
+    recipients: dict[Any, Recipient] = {}
+    for relationship, member, extra in rows:
+        path = reverse(
+            f"dashboards:{url_name}", kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter}
+        )
+        entry = recipients.setdefault(member.pk, Recipient(member))
+        entry.items.append({"relationship": str(relationship), **extra, "url": absolute_url(path)})
+    return recipients
 
 
 # --- Fan-out (beat) ---------------------------------------------------------------------------
@@ -93,14 +109,10 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
     rating_days, _ = _settings()
     if day < end - dt.timedelta(days=rating_days):
         return 0
-    recipients: dict[Any, Recipient] = {}
-    for relationship, _side, champion in ratings_due(quarter):
-        path = reverse(
-            "dashboards:rating-edit",
-            kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
-        )
-        entry = recipients.setdefault(champion.pk, Recipient(champion))
-        entry.items.append({"relationship": str(relationship), "url": absolute_url(path)})
+    due: Iterable[tuple[Relationship, Membership, dict[str, Any]]] = (
+        (relationship, champion, {}) for relationship, _side, champion in ratings_due(quarter)
+    )
+    recipients = _by_recipient(tenant, quarter, "rating-edit", due)
     sent = 0
     for entry in recipients.values():
         count = len(entry.items)
@@ -133,14 +145,8 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
     _, results_days = _settings()
     if day < quarters.end_date(quarter) + dt.timedelta(days=results_days):
         return 0
-    recipients: dict[Any, Recipient] = {}
-    for relationship, owner, names in figures_owed(quarter):
-        path = reverse(
-            "dashboards:scorecard-results",
-            kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
-        )
-        entry = recipients.setdefault(owner.pk, Recipient(owner))
-        entry.items.append({"relationship": str(relationship), "metrics": names, "url": absolute_url(path)})
+    owed = ((relationship, owner, {"metrics": names}) for relationship, owner, names in figures_owed(quarter))
+    recipients = _by_recipient(tenant, quarter, "scorecard-results", owed)
     sent = 0
     for entry in recipients.values():
         total = sum(len(item["metrics"]) for item in entry.items)

@@ -489,13 +489,7 @@ class CompareView(RatingAPIView):
         return Response(CompareSerializer(compare_data(comparison)).data)
 
 
-class RatingDimensionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    TenantScopedViewSet,
-):
+class RatingDimensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantScopedViewSet):
     """The tenant's rating dimensions (the default set is created on first use). Admins edit them."""
 
     model = RatingDimension
@@ -514,23 +508,13 @@ class RatingDimensionViewSet(
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("position", "name")
 
-    def list(
-        self,
-        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
-        *_args: Any,
-        **_kwargs: Any,
-    ) -> Response:
+    def list(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         # Dimensions are tenant configuration that customer champions rate against, so the list comes
         # from the tenant-scoped manager (the model has no account path, which would hide it from them).
         rows = sorted(ensure_rating_dimensions(), key=lambda d: (d.position, d.name))
         return Response(self.get_serializer(rows, many=True).data)
 
-    def retrieve(
-        self,
-        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
-        *_args: Any,
-        **kwargs: Any,
-    ) -> Response:
+    def retrieve(self, _request: Request, *_args: Any, **kwargs: Any) -> Response:
         # Same reasoning as ``list``: customer champions need the dimensions they rate.
         dimension = ratings.dimensions_by_id().get(parse_uuid(kwargs[self.lookup_url_kwarg]))
         if dimension is None:

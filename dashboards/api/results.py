@@ -411,11 +411,21 @@ class ResultFilter(django_filters.FilterSet):
         return queryset.filter(DISCREPANCY_CANDIDATE) if value else queryset  # the tolerance: see list()
 
 
-class ResultViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    TenantScopedViewSet,
-):
+#: The schema of ``PUT`` and ``PATCH`` of a result (the same request, headers and answers).
+WRITE_SCHEMA = extend_schema(
+    request=ResultValuesSerializer,
+    parameters=[IF_MATCH, ETAG],
+    responses={
+        200: ResultSerializer,
+        400: ERROR,
+        403: ERROR,
+        412: OpenApiResponse(description="If-Match does not match the current row version; nothing saved."),
+        428: OpenApiResponse(description="If-Match is missing."),
+    },
+)
+
+
+class ResultViewSet(mixins.ListModelMixin, TenantScopedViewSet):
     """Quarterly results. Single results carry an ETag; PUT/PATCH need If-Match (412 when stale)."""
 
     model = QuarterlyResult
@@ -451,12 +461,7 @@ class ResultViewSet(
         return self.get_paginated_response(ResultSerializer(page, many=True, context=self._context(page)).data)
 
     @extend_schema(parameters=[ETAG])
-    def retrieve(
-        self,
-        request: Request,  # noqa: ARG002 - DRF passes it (the mixin signature mypy checks)
-        *_args: Any,
-        **_kwargs: Any,
-    ) -> Response:
+    def retrieve(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         result = cast(QuarterlyResult, self.get_object())
         response = Response(ResultSerializer(result, context=self._context([result])).data)
         response["ETag"] = etag(result.row_version)
@@ -481,17 +486,7 @@ class ResultViewSet(
         result = record(results.result_record, actor=self.membership, **data)
         return self._respond(result, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=ResultValuesSerializer,
-        parameters=[IF_MATCH, ETAG],
-        responses={
-            200: ResultSerializer,
-            400: ERROR,
-            403: ERROR,
-            412: OpenApiResponse(description="If-Match does not match the current row version; nothing saved."),
-            428: OpenApiResponse(description="If-Match is missing."),
-        },
-    )
+    @WRITE_SCHEMA
     def update(self, request: Request, *_args: Any, **kwargs: Any) -> Response:
         result = cast(QuarterlyResult, self.get_object())
         expected = if_match(request)
@@ -514,17 +509,7 @@ class ResultViewSet(
         )
         return self._respond(saved)
 
-    @extend_schema(
-        request=ResultValuesSerializer,
-        parameters=[IF_MATCH, ETAG],
-        responses={
-            200: ResultSerializer,
-            400: ERROR,
-            403: ERROR,
-            412: OpenApiResponse(description="If-Match does not match the current row version; nothing saved."),
-            428: OpenApiResponse(description="If-Match is missing."),
-        },
-    )
+    @WRITE_SCHEMA
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, partial=True, **kwargs)
 
