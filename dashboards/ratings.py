@@ -652,12 +652,13 @@ def own_rating(*, relationship: Relationship, quarter: str, side: str) -> Champi
     """The rating of ``side`` that its own champion edits (with its author and scores), if saved yet.
 
     Only for the member ``side_for`` gave that side: its own side is always visible to them."""
-    return (  # type: ignore[no-any-return]
+    rating: ChampionRating | None = (
         ChampionRating.objects.filter(relationship=relationship, quarter=quarter, side=side)
         .select_related("champion__user")
         .prefetch_related("scores")
         .first()
     )
+    return rating
 
 
 def ratings_by_id(ids: Iterable[Any]) -> dict[Any, ChampionRating]:
@@ -698,6 +699,7 @@ def relationship_for(*, membership: Membership, pk: Any) -> Relationship | None:
     relationship_id = parse_uuid(pk)
     if relationship_id is None:
         return None
-    return (  # type: ignore[no-any-return]
+    relationship: Relationship | None = (
         Relationship.objects.visible_to(membership).select_related("account").filter(pk=relationship_id).first()
     )
+    return relationship

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any, Final, cast
+from typing import Any, Final, Protocol, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -731,7 +731,13 @@ IGNORED_COLUMNS = {"metric", "zone", "discrepancy"}
 VALUE_COLUMNS = RESULT_VALUE_FIELDS
 
 
-def write_export(out: IO[str], cells: Iterable[Cell]) -> None:
+class Writable(Protocol):
+    """Where an export goes: a text buffer or an ``HttpResponse``."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+def write_export(out: Writable, cells: Iterable[Cell]) -> None:
     writer = csv.writer(out)
     writer.writerow(EXPORT_HEADER)
     for cell in cells:

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core import quarters
@@ -458,6 +459,41 @@ def versions_of(*, membership: Membership, scorecard: Scorecard) -> list[Scoreca
         .select_related("supplier_agreed_by__user", "customer_agreed_by__user", "created_by__user")
         .order_by("-number")
     )
+
+
+def version_of(*, membership: Membership, scorecard: Scorecard, number: int | None = None) -> ScorecardVersion | None:
+    """Version ``number`` of the scorecard (default: the newest), as the member may see it."""
+    versions = ScorecardVersion.objects.visible_to(membership).filter(scorecard=scorecard)
+    version: ScorecardVersion | None = (
+        versions.filter(number=number).first() if number is not None else versions.order_by("-number").first()
+    )
+    return version
+
+
+def metrics_of(version: ScorecardVersion | None) -> QuerySet[Metric]:
+    """A version's metrics in their order, each with its version (the caller has the version in scope)."""
+    metrics: QuerySet[Metric] = (
+        Metric.objects.filter(version=version).select_related("version").order_by("position", "name")
+    )
+    return metrics
+
+
+def newest_metric(*, membership: Membership, scorecard: Scorecard, key: str) -> Metric | None:
+    """The metric ``key`` of the newest version that has it, as the member may see it."""
+    metric: Metric | None = (
+        Metric.objects.visible_to(membership)
+        .filter(version__scorecard=scorecard, key=key)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+    return metric
+
+
+def metric_with_version(metric: Metric) -> Metric:
+    """A metric a service just saved, read back with its version (for the API's answer)."""
+    fresh: Metric = Metric.objects.select_related("version").get(pk=metric.pk)
+    return fresh
 
 
 def metrics_by_version(*, membership: Membership, scorecard: Scorecard) -> dict[Any, list[Metric]]:

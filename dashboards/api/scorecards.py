@@ -253,17 +253,14 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
         """The metrics of a version (default: the newest, i.e. the one being worked on or in force)."""
         scorecard = self.scorecard()
         number = request.query_params.get("version")
-        versions = ScorecardVersion.objects.visible_to(self.membership).filter(scorecard=scorecard)
-        if number:
-            if not number.isdigit():
-                raise ValidationError({"version": "Give a version number, e.g. 2."})
-            version = versions.filter(number=int(number)).first()
-            if version is None:
-                raise ValidationError({"version": f"This scorecard has no version {number}."})
-        else:
-            version = versions.order_by("-number").first()
-        rows = Metric.objects.filter(version=version).select_related("version").order_by("position", "name")
-        return Response(MetricSerializer(rows, many=True).data)
+        if number and not number.isdigit():
+            raise ValidationError({"version": "Give a version number, e.g. 2."})
+        version = scorecards.version_of(
+            membership=self.membership, scorecard=scorecard, number=int(number) if number else None
+        )
+        if number and version is None:
+            raise ValidationError({"version": f"This scorecard has no version {number}."})
+        return Response(MetricSerializer(scorecards.metrics_of(version), many=True).data)
 
     @metrics.mapping.post
     @extend_schema(request=MetricAddSerializer, responses={201: MetricSerializer, 400: ERROR, 403: ERROR})
@@ -273,20 +270,14 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
         serializer = MetricAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         metric = scorecards.metric_add(actor=self.membership, scorecard=scorecard, **serializer.validated_data)
-        metric = Metric.objects.select_related("version").get(pk=metric.pk)
+        metric = scorecards.metric_with_version(metric)
         return Response(MetricSerializer(metric).data, status=status.HTTP_201_CREATED)
 
     def _metric_of_newest(self, scorecard: Scorecard, key: str) -> Metric:
-        metric = (
-            Metric.objects.visible_to(self.membership)
-            .filter(version__scorecard=scorecard, key=key)
-            .select_related("version")
-            .order_by("-version__number")
-            .first()
-        )
+        metric = scorecards.newest_metric(membership=self.membership, scorecard=scorecard, key=key)
         if metric is None:
             raise exceptions.NotFound(f"There is no metric '{key}' on this scorecard.")
-        return cast(Metric, metric)
+        return metric
 
     @extend_schema(responses={200: MetricSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path=r"metrics/(?P<key>[-a-zA-Z0-9_]+)", filter_backends=[])
@@ -304,7 +295,7 @@ class ScorecardViewSet(ScorecardResultsActions, mixins.ListModelMixin, mixins.Re
         metric = scorecards.metric_update(
             actor=self.membership, scorecard=scorecard, key=key, **serializer.validated_data
         )
-        metric = Metric.objects.select_related("version").get(pk=metric.pk)
+        metric = scorecards.metric_with_version(metric)
         return Response(MetricSerializer(metric).data)
 
     @metric.mapping.delete

@@ -127,7 +127,7 @@ class ExportView(ScorecardPage):
         name = slugify(str(relationship)) or "relationship"
         response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.csv"'
         cells = results.export_cells(membership=self.member, scorecard=self.scorecard) if self.scorecard else []
-        results.write_export(response, cells)  # type: ignore[arg-type]
+        results.write_export(response, cells)
         return response
 
 
