@@ -50,6 +50,7 @@ from partnering.models import Relationship
 
 HISTORY_QUARTERS = 8
 BENCH_QUARTERS = 12
+BULK_BATCH = 2000
 #: Models whose insert history is skipped for the benchmark bulk rows (see ``seed_bench``).
 HISTORY_TRACKED = (ScorecardVersion, Metric, QuarterlyResult, ChampionRating, RatingScore)
 
@@ -456,15 +457,12 @@ class _BenchRows:
         # subtransaction, which makes one huge insert transaction quadratic (200 relationships took
         # minutes instead of seconds). The demo tenants' rows above keep their history.
         with pgtrigger.ignore(*(f"dashboards.{model.__name__}:insert_insert" for model in HISTORY_TRACKED)):
-            for model, rows in (
-                (Scorecard, self.scorecards),
-                (ScorecardVersion, self.versions),
-                (Metric, self.metrics),
-                (QuarterlyResult, self.results),
-                (ChampionRating, self.ratings),
-                (RatingScore, self.scores),
-            ):
-                model.objects.bulk_create(rows, batch_size=2000)
+            Scorecard.objects.bulk_create(self.scorecards, batch_size=BULK_BATCH)
+            ScorecardVersion.objects.bulk_create(self.versions, batch_size=BULK_BATCH)
+            Metric.objects.bulk_create(self.metrics, batch_size=BULK_BATCH)
+            QuarterlyResult.objects.bulk_create(self.results, batch_size=BULK_BATCH)
+            ChampionRating.objects.bulk_create(self.ratings, batch_size=BULK_BATCH)
+            RatingScore.objects.bulk_create(self.scores, batch_size=BULK_BATCH)
 
 
 def _bench_relationship(
