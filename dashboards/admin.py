@@ -7,7 +7,13 @@ What the program office configures is editable here: metric templates, rating di
 reminder settings. What the two champions own is read-only: scorecard versions and their metrics
 are changed only through a new version both agree to, and ratings only by the champion who gives
 them (hidden-until-both would mean nothing if the admin could rewrite a submitted rating). Results
-may be corrected here; a correction bumps ``row_version`` so a stale page cannot overwrite it.
+may be corrected here.
+
+Every write goes through the areas' services with the program-office member as the actor
+(``acting_member``): templates through ``scorecards.metric_template_*``, dimensions through
+``ratings.dimension_*``, a result correction through ``results.result_record`` (which bumps
+``row_version``, so a stale page cannot overwrite it, and records who corrected it). The forms run
+the same rules first (``RuledForm``), so a refused value is a form error, never a 500.
 """
 
 from __future__ import annotations
@@ -15,10 +21,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import F
 from django.http import HttpRequest
 
-from core.admin_base import ReadOnlyAdmin, ReadOnlyInline, TenantScopedAdmin
+from core.admin_base import ReadOnlyAdmin, ReadOnlyInline, RuledForm, TenantScopedAdmin, acting_member
+from dashboards import ratings, results, scorecards
 from dashboards.models import (
     ChampionRating,
     DashboardsSettings,
@@ -34,20 +40,55 @@ from dashboards.models import (
 # --- Configuration ------------------------------------------------------------------------------
 
 
+def _changed(form: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The form's changed values among the fields the service lets the admin set."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in allowed}
+
+
 @admin.register(MetricTemplate)
 class MetricTemplateAdmin(TenantScopedAdmin):
+    """The default metric set: edited through ``scorecards.metric_template_*`` (the key is fixed once set)."""
+
     list_display = ("name", "key", "category", "unit", "direction", "goal", "yellow_band_pct", "figure_owner", "active")
     list_filter = ("category", "direction", "figure_owner", "active")
     search_fields = ("name", "key", "data_source")
     ordering = ("position", "name")
 
+    def get_readonly_fields(self, _request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("key",) if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: MetricTemplate, form: Any, change: bool) -> None:
+        actor = acting_member(request)
+        if change:
+            original = MetricTemplate.objects.get(pk=obj.pk)
+            saved = scorecards.metric_template_update(
+                actor=actor, template=original, **_changed(form, scorecards.TEMPLATE_FIELDS)
+            )
+        else:
+            values = {name: form.cleaned_data[name] for name in scorecards.TEMPLATE_FIELDS if name in form.cleaned_data}
+            saved = scorecards.metric_template_create(
+                actor=actor, key=obj.key, name=values.pop("name"), goal=values.pop("goal"), **values
+            )
+        obj.pk = saved.pk
+
 
 @admin.register(RatingDimension)
 class RatingDimensionAdmin(TenantScopedAdmin):
+    """What champions rate: edited through ``ratings.dimension_*``."""
+
     list_display = ("name", "position", "active")
     list_filter = ("active",)
     search_fields = ("name", "description")
     ordering = ("position", "name")
+
+    def save_model(self, request: HttpRequest, obj: RatingDimension, form: Any, change: bool) -> None:
+        actor = acting_member(request)
+        if change:
+            original = RatingDimension.objects.get(pk=obj.pk)
+            ratings.dimension_update(actor=actor, dimension=original, **_changed(form, ratings.DIMENSION_FIELDS))
+        else:
+            values = {name: form.cleaned_data[name] for name in ratings.DIMENSION_FIELDS if name in form.cleaned_data}
+            obj.pk = ratings.dimension_create(actor=actor, **values).pk
 
 
 @admin.register(DashboardsSettings)
@@ -100,8 +141,17 @@ class MetricAdmin(ReadOnlyAdmin):
     list_select_related = ("version__scorecard__relationship__account",)
 
 
+class ResultCorrectionForm(RuledForm):
+    """A correction of a result's figures, checked by the same rule as every recorded result."""
+
+    rules = results.result_rules
+
+
 @admin.register(QuarterlyResult)
 class QuarterlyResultAdmin(TenantScopedAdmin):
+    """Corrections of recorded results, through ``results.result_record`` (new rows come from the pages)."""
+
+    form = ResultCorrectionForm
     list_display = (
         "scorecard",
         "metric_key",
@@ -115,17 +165,22 @@ class QuarterlyResultAdmin(TenantScopedAdmin):
     list_filter = ("quarter",)
     search_fields = ("metric_key", "scorecard__relationship__account__name", "note")
     list_select_related = ("scorecard__relationship__account",)
-    readonly_fields = ("row_version", "updated_by", "updated_at")
+    #: Which result it is stays as recorded: only its figures and note are corrected here.
+    readonly_fields = ("scorecard", "metric_key", "quarter", "row_version", "updated_by", "updated_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, _request: HttpRequest) -> bool:
         return False  # results are entered on the scorecard (or imported) where the metric is known
 
-    def save_model(self, request: HttpRequest, obj: QuarterlyResult, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: QuarterlyResult, form: Any, _change: bool) -> None:
         """A correction counts as a new version of the row: open pages holding the old one get a conflict."""
-        obj.updated_by = getattr(request, "membership", None)
-        obj.row_version = F("row_version") + 1  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["row_version"])
+        saved = results.result_record(
+            actor=acting_member(request),
+            scorecard=obj.scorecard,
+            metric_key=obj.metric_key,
+            quarter=obj.quarter,
+            **_changed(form, results.RESULT_FIELDS),
+        )
+        obj.row_version, obj.updated_by = saved.row_version, saved.updated_by
 
 
 # --- Ratings ------------------------------------------------------------------------------------

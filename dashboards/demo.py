@@ -10,7 +10,7 @@ the current quarter only the supplier champion of Northfield has rated (hidden u
 ``seed_bench(count)`` adds a scorecard with 14 metrics × 12 quarters of results and ratings from both
 sides to every relationship of the benchmark tenant, bulk-created.
 
-The scorecard and its agreement go through ``dashboards.services`` (they validate); the history
+The scorecard and its agreement go through ``dashboards.scorecards`` (they validate); the history
 (results, ratings) is bulk-created inside the tenant context, which is much faster. Both are
 idempotent: a relationship that already has a scorecard is left alone.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from core import quarters
 from core.demo import BENCH_SLUG, BenchOptions, DemoTenant
 from core.models import Membership, Tenant
 from core.tenancy import current_tenant_id, tenant_context
-from dashboards import rules
+from dashboards import ratings, rules, scorecards
 from dashboards.models import (
     ChampionRating,
     Direction,
@@ -49,6 +50,7 @@ from partnering.models import Relationship
 
 HISTORY_QUARTERS = 8
 BENCH_QUARTERS = 12
+BULK_BATCH = 2000
 #: Models whose insert history is skipped for the benchmark bulk rows (see ``seed_bench``).
 HISTORY_TRACKED = (ScorecardVersion, Metric, QuarterlyResult, ChampionRating, RatingScore)
 
@@ -196,16 +198,12 @@ def _result(
 
 
 def _ensure_templates() -> list[MetricTemplate]:
-    from dashboards import services
-
-    services.ensure_metric_templates()
+    scorecards.ensure_metric_templates()
     return list(MetricTemplate.objects.filter(active=True).order_by("position", "name"))
 
 
 def _ensure_dimensions() -> list[RatingDimension]:
-    from dashboards import rating_services
-
-    rating_services.ensure_rating_dimensions()
+    ratings.ensure_rating_dimensions()
     return list(RatingDimension.objects.filter(active=True).order_by("position", "name"))
 
 
@@ -217,7 +215,7 @@ def seed_tenant(spec: DemoTenant) -> None:
     if spec.slug not in ("aquenta", "kestrel"):
         return
     tenant_id = current_tenant_id()
-    templates = _ensure_templates()
+    _ensure_templates()  # scorecard_create copies them
     dimensions = _ensure_dimensions()
     admin = Membership.objects.filter(role="admin").order_by("created_at").first()
     relationships = (
@@ -230,21 +228,20 @@ def seed_tenant(spec: DemoTenant) -> None:
     for relationship in relationships:
         if Scorecard.objects.filter(relationship=relationship).exists():
             continue  # built by an earlier run
-        _seed_relationship(tenant_id, relationship, admin, templates, dimensions, history, current)
+        _seed_relationship(tenant_id, relationship, admin, dimensions, history, current)
 
 
 def _seed_relationship(
     tenant_id: Any,
     relationship: Relationship,
     admin: Membership | None,
-    templates: list[MetricTemplate],
     dimensions: list[RatingDimension],
     history: list[str],
     current: str,
 ) -> None:
     name = relationship.account.name
     story = STORIES.get(name, DEFAULT_STORY)
-    scorecard, versions = _scorecard(tenant_id, relationship, admin, templates, history, current)
+    scorecard, versions = _scorecard(relationship, admin, history, current)
     supplier = relationship.supplier_champion
     customer = relationship.customer_champion
     results: list[QuarterlyResult] = []
@@ -333,10 +330,8 @@ def _rating(
 
 
 def _scorecard(
-    tenant_id: Any,
     relationship: Relationship,
     admin: Membership | None,
-    templates: list[MetricTemplate],
     history: list[str],
     current: str,
 ) -> tuple[Scorecard, list[tuple[ScorecardVersion, list[Metric]]]]:
@@ -347,60 +342,68 @@ def _scorecard(
     Where the relationship has no customer champion (no customer login yet), the customer's sign-off
     is recorded as given on paper: the version is agreed with ``customer_agreed_at`` and no signer.
     """
-    from dashboards import services
-
     supplier_signer = relationship.supplier_champion
-    if supplier_signer is None or services.agree_side(supplier_signer, relationship) != "supplier":
+    if supplier_signer is None or scorecards.agree_side(supplier_signer, relationship) != "supplier":
         supplier_signer = admin  # e.g. a rep champions it: an admin signs for our side
-    definer = supplier_signer if supplier_signer and services.can_define(supplier_signer, relationship) else admin
+    definer = supplier_signer if supplier_signer and scorecards.can_define(supplier_signer, relationship) else admin
     assert definer is not None and supplier_signer is not None, "the demo tenant needs an admin"
-    customer = relationship.customer_champion
     first, second = history[0], quarters.shift(current, -2)
-
-    def agree(version_number: int, when: dt.datetime) -> ScorecardVersion:
-        services.scorecard_agree(actor=supplier_signer, scorecard=scorecard)
-        if customer is not None:
-            version = services.scorecard_agree(actor=customer, scorecard=scorecard)
-        else:
-            version = ScorecardVersion.objects.get(scorecard=scorecard, number=version_number)
-            ScorecardVersion.objects.filter(scorecard=scorecard, status=VersionStatus.AGREED).update(
-                status=VersionStatus.SUPERSEDED
-            )
-            version.status = VersionStatus.AGREED
-        ScorecardVersion.objects.filter(pk=version.pk).update(
-            status=VersionStatus.AGREED,
-            supplier_agreed_at=when,
-            customer_agreed_at=when,
-            created_at=when - dt.timedelta(days=7),
-        )
-        version.refresh_from_db()
-        return version
-
     agreed_at = _submitted_at(quarters.shift(first, -1))
-    scorecard = services.scorecard_create(
+    scorecard = scorecards.scorecard_create(
         actor=definer,
         relationship=relationship,
         valid_from=first,
         change_note="Created from the default metric set and tailored at the kick-off review.",
     )
     Scorecard.objects.filter(pk=scorecard.pk).update(created_at=agreed_at - dt.timedelta(days=7))
-    version_1 = agree(1, agreed_at)
-    versions = [(version_1, list(Metric.objects.filter(version=version_1).order_by("position", "name")))]
-    if relationship.account.name in VERSION_2:
+    version_1 = _agree(scorecard, 1, agreed_at, supplier_signer, relationship.customer_champion)
+    versions = [(version_1, _metrics_of(version_1))]
+    metric = versions[0][1][0] if versions[0][1] else None
+    if relationship.account.name in VERSION_2 and metric is not None:
+        scorecards.metric_update(
+            actor=definer,
+            scorecard=scorecard,
+            key=metric.key,
+            valid_from=second,
+            change_note=f"Tightened the goal of '{metric.name}' after two quarters in the Green Zone.",
+            goal=_tightened(metric),
+        )
         changed_at = _submitted_at(quarters.shift(second, -1))
-        metric = versions[0][1][0] if versions[0][1] else None
-        if metric is not None:
-            services.metric_update(
-                actor=definer,
-                scorecard=scorecard,
-                key=metric.key,
-                valid_from=second,
-                change_note=f"Tightened the goal of '{metric.name}' after two quarters in the Green Zone.",
-                goal=_tightened(metric),
-            )
-            version_2 = agree(2, changed_at)
-            versions.insert(0, (version_2, list(Metric.objects.filter(version=version_2).order_by("position", "name"))))
+        version_2 = _agree(scorecard, 2, changed_at, supplier_signer, relationship.customer_champion)
+        versions.insert(0, (version_2, _metrics_of(version_2)))
     return scorecard, versions
+
+
+def _metrics_of(version: ScorecardVersion) -> list[Metric]:
+    return list(Metric.objects.filter(version=version).order_by("position", "name"))
+
+
+def _agree(
+    scorecard: Scorecard,
+    version_number: int,
+    when: dt.datetime,
+    supplier_signer: Membership,
+    customer: Membership | None,
+) -> ScorecardVersion:
+    """Both sides sign the newest version (the customer's on paper without a customer champion),
+    then the signatures are dated ``when``."""
+    scorecards.scorecard_agree(actor=supplier_signer, scorecard=scorecard)
+    if customer is not None:
+        version = scorecards.scorecard_agree(actor=customer, scorecard=scorecard)
+    else:
+        version = ScorecardVersion.objects.get(scorecard=scorecard, number=version_number)
+        ScorecardVersion.objects.filter(scorecard=scorecard, status=VersionStatus.AGREED).update(
+            status=VersionStatus.SUPERSEDED
+        )
+        version.status = VersionStatus.AGREED
+    ScorecardVersion.objects.filter(pk=version.pk).update(
+        status=VersionStatus.AGREED,
+        supplier_agreed_at=when,
+        customer_agreed_at=when,
+        created_at=when - dt.timedelta(days=7),
+    )
+    version.refresh_from_db()
+    return version
 
 
 def _tightened(metric: Metric) -> Decimal:
@@ -414,12 +417,11 @@ def _tightened(metric: Metric) -> Decimal:
 # --- Benchmark tenant ---------------------------------------------------------------------------
 
 
-def seed_bench(options: BenchOptions) -> dict[str, int]:
+def seed_bench(_options: BenchOptions) -> dict[str, int]:  # the DemoStep signature; no option used
     """Scorecards with 12 quarters of results and both sides' ratings for every benchmark relationship
     that has none yet (bulk-created; a second run adds nothing)."""
     tenant = Tenant.objects.get(slug=BENCH_SLUG)
     with tenant_context(tenant), transaction.atomic():
-        tenant_id = tenant.pk
         templates = _ensure_templates()
         dimensions = _ensure_dimensions()
         relationships = list(
@@ -427,83 +429,85 @@ def seed_bench(options: BenchOptions) -> dict[str, int]:
             .select_related("account", "supplier_champion")
             .order_by("account__name")
         )
-        current = quarters.current()
-        history = quarters.last(BENCH_QUARTERS, ending=quarters.shift(current, -1))
-        agreed_at = _submitted_at(quarters.shift(history[0], -1))
-        scorecards, versions, metrics, results, ratings, scores = [], [], [], [], [], []
+        history = quarters.last(BENCH_QUARTERS, ending=quarters.shift(quarters.current(), -1))
+        rows = _BenchRows()
         for number, relationship in enumerate(relationships):
-            champion = relationship.supplier_champion
-            scorecard = Scorecard(tenant_id=tenant_id, relationship=relationship, created_at=agreed_at)
-            version = ScorecardVersion(
-                tenant_id=tenant_id,
-                scorecard=scorecard,
-                number=1,
-                status=VersionStatus.AGREED,
-                valid_from=history[0],
-                supplier_agreed_by=champion,
-                supplier_agreed_at=agreed_at,
-                customer_agreed_at=agreed_at,
-                created_by=champion,
-                created_at=agreed_at,
-            )
-            scorecards.append(scorecard)
-            versions.append(version)
-            own_metrics = [
-                Metric(
-                    tenant_id=tenant_id,
-                    version=version,
-                    key=t.key,
-                    name=t.name,
-                    category=t.category,
-                    unit=t.unit,
-                    direction=t.direction,
-                    goal=t.goal,
-                    yellow_band_pct=t.yellow_band_pct,
-                    tolerance=t.tolerance,
-                    basis_of_calculation=t.basis_of_calculation,
-                    data_source=t.data_source,
-                    figure_owner=t.figure_owner,
-                    position=position,
-                )
-                for position, t in enumerate(templates)
-            ]
-            metrics += own_metrics
-            story = (0.3 + 0.6 * _noise("start", number), 0.2 + 0.7 * _noise("end", number))
-            for index, quarter in enumerate(history):
-                health = _health(story, index, len(history))
-                for k, metric in enumerate(own_metrics):
-                    target = _target_zone(health, number, metric.key, quarter)
-                    value = _value_for(metric, target, number, metric.key, quarter)
-                    discrepancy = ""
-                    if metric.figure_owner == FigureOwner.BOTH and (number + index + k) % 97 == 0:
-                        discrepancy = "open" if index == len(history) - 1 else "resolved"
-                    results.append(
-                        _result(tenant_id, scorecard, metric, quarter, value, both=True, discrepancy=discrepancy)
-                    )
-                for side in ("supplier", "customer"):
-                    rating, rating_scores = _rating(
-                        tenant_id,
-                        relationship,
-                        quarter,
-                        side,
-                        champion if side == "supplier" else None,
-                        dimensions,
-                        health,
-                        index,
-                    )
-                    ratings.append(rating)
-                    scores += rating_scores
+            _bench_relationship(rows, tenant.pk, number, relationship, templates, dimensions, history)
+        rows.save()
+    return {
+        "scorecards_created": len(rows.scorecards),
+        "results_created": len(rows.results),
+        "ratings_created": len(rows.ratings),
+    }
+
+
+@dataclass
+class _BenchRows:
+    """The benchmark tenant's rows, collected for one bulk insert per model."""
+
+    scorecards: list[Scorecard] = field(default_factory=list)
+    versions: list[ScorecardVersion] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    results: list[QuarterlyResult] = field(default_factory=list)
+    ratings: list[ChampionRating] = field(default_factory=list)
+    scores: list[RatingScore] = field(default_factory=list)
+
+    def save(self) -> None:
         # History triggers skipped for these synthetic rows: pghistory's per-row trigger opens a
         # subtransaction, which makes one huge insert transaction quadratic (200 relationships took
         # minutes instead of seconds). The demo tenants' rows above keep their history.
         with pgtrigger.ignore(*(f"dashboards.{model.__name__}:insert_insert" for model in HISTORY_TRACKED)):
-            for model, rows in (
-                (Scorecard, scorecards),
-                (ScorecardVersion, versions),
-                (Metric, metrics),
-                (QuarterlyResult, results),
-                (ChampionRating, ratings),
-                (RatingScore, scores),
-            ):
-                model.objects.bulk_create(rows, batch_size=2000)
-    return {"scorecards_created": len(scorecards), "results_created": len(results), "ratings_created": len(ratings)}
+            Scorecard.objects.bulk_create(self.scorecards, batch_size=BULK_BATCH)
+            ScorecardVersion.objects.bulk_create(self.versions, batch_size=BULK_BATCH)
+            Metric.objects.bulk_create(self.metrics, batch_size=BULK_BATCH)
+            QuarterlyResult.objects.bulk_create(self.results, batch_size=BULK_BATCH)
+            ChampionRating.objects.bulk_create(self.ratings, batch_size=BULK_BATCH)
+            RatingScore.objects.bulk_create(self.scores, batch_size=BULK_BATCH)
+
+
+def _bench_relationship(
+    rows: _BenchRows,
+    tenant_id: Any,
+    number: int,
+    relationship: Relationship,
+    templates: list[MetricTemplate],
+    dimensions: list[RatingDimension],
+    history: list[str],
+) -> None:
+    """One benchmark relationship: an agreed version 1 of the templates, results and both ratings."""
+    champion = relationship.supplier_champion
+    agreed_at = _submitted_at(quarters.shift(history[0], -1))
+    scorecard = Scorecard(tenant_id=tenant_id, relationship=relationship, created_at=agreed_at)
+    version = ScorecardVersion(
+        tenant_id=tenant_id,
+        scorecard=scorecard,
+        number=1,
+        status=VersionStatus.AGREED,
+        valid_from=history[0],
+        supplier_agreed_by=champion,
+        supplier_agreed_at=agreed_at,
+        customer_agreed_at=agreed_at,
+        created_by=champion,
+        created_at=agreed_at,
+    )
+    own_metrics = [scorecards.copy_metric(t, version, position=position) for position, t in enumerate(templates)]
+    rows.scorecards.append(scorecard)
+    rows.versions.append(version)
+    rows.metrics += own_metrics
+    story = (0.3 + 0.6 * _noise("start", number), 0.2 + 0.7 * _noise("end", number))
+    for index, quarter in enumerate(history):
+        health = _health(story, index, len(history))
+        for k, metric in enumerate(own_metrics):
+            target = _target_zone(health, number, metric.key, quarter)
+            value = _value_for(metric, target, number, metric.key, quarter)
+            discrepancy = ""
+            if metric.figure_owner == FigureOwner.BOTH and (number + index + k) % 97 == 0:
+                discrepancy = "open" if index == len(history) - 1 else "resolved"
+            rows.results.append(
+                _result(tenant_id, scorecard, metric, quarter, value, both=True, discrepancy=discrepancy)
+            )
+        for side in ("supplier", "customer"):
+            author = champion if side == "supplier" else None
+            rating, rating_scores = _rating(tenant_id, relationship, quarter, side, author, dimensions, health, index)
+            rows.ratings.append(rating)
+            rows.scores += rating_scores

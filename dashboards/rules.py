@@ -22,6 +22,21 @@ from decimal import Decimal
 GREEN, YELLOW, RED, DISPUTED = "green", "yellow", "red", "disputed"
 HIGHER, LOWER = "higher", "lower"
 
+#: How every page, e-mail and export names a zone (``None``: no figure). Spelled only here; templates
+#: use the ``zone_label`` / ``zone_icon`` filters of ``dashboards_zones``.
+ZONE_LABELS: dict[str | None, str] = {
+    GREEN: "Green",
+    YELLOW: "Yellow",
+    RED: "Red",
+    DISPUTED: "Disputed",
+    None: "No data",
+}
+#: A symbol next to each zone's word, so colour is never the only signal.
+ZONE_ICONS: dict[str | None, str] = {GREEN: "✓", YELLOW: "!", RED: "✕", DISPUTED: "≠", None: "–"}
+#: The sponsor pages list one line per metric of the latest quarter: there a metric without a figure
+#: is "Missing" (a gap to chase), where the scorecard grid says "No data".
+MISSING_LABEL = "Missing"
+
 
 @dataclass(frozen=True)
 class Rule:

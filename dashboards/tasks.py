@@ -9,16 +9,18 @@
   ``figure_owner``: our figures → the supplier champion, the customer's → the customer champion)
   gets one e-mail listing the metrics, once per quarter.
 
-The e-mails are plain text: they never say what the other champion rated (ratings stay hidden until
-both are in) and carry no internal notes. Like ``partnering.tasks``, the fan-out only enqueues; each
-e-mail is logged in ``partnering.models.ReminderLog`` in the same transaction it is sent in
+Who is owed what comes from the areas (``ratings.ratings_due``, ``results.figures_owed``); this
+module groups it per person and sends. The e-mails are plain text: they never say what the other
+champion rated (ratings stay hidden until both are in) and carry no internal notes. Like
+``partnering.tasks``, the fan-out only enqueues; each e-mail is logged in
+``partnering.models.ReminderLog`` in the same transaction it is sent in
 (``partnering.tasks._send_once``), so a re-run sends nothing twice and a failed send is retried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,21 +30,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import quarters
+from core.http import absolute_url
 from core.models import Membership, Tenant
 from core.tasks import tenant_task
-from dashboards.models import (
-    ChampionRating,
-    DashboardsSettings,
-    FigureOwner,
-    Metric,
-    QuarterlyResult,
-    RatingStatus,
-    Scorecard,
-    ScorecardVersion,
-    VersionStatus,
-)
+from dashboards.models import DashboardsSettings
+from dashboards.ratings import ratings_due
+from dashboards.results import figures_owed
 from partnering.models import Relationship
-from partnering.tasks import _absolute, _send_once
+from partnering.tasks import _send_once
 
 RATING_REMINDER = "dashboards_rating_due"
 RESULTS_REMINDER = "dashboards_results_missing"
@@ -62,6 +57,20 @@ def _settings() -> tuple[int, int]:
 class Recipient:
     membership: Membership
     items: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _by_recipient(
+    tenant: Tenant, quarter: str, url_name: str, rows: Iterable[tuple[Relationship, Membership, dict[str, Any]]]
+) -> dict[Any, Recipient]:
+    """One entry per person: their relationships (with ``extra``) and the page to act on for each."""
+    recipients: dict[Any, Recipient] = {}
+    for relationship, member, extra in rows:
+        path = reverse(
+            f"dashboards:{url_name}", kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter}
+        )
+        entry = recipients.setdefault(member.pk, Recipient(member))
+        entry.items.append({"relationship": str(relationship), **extra, "url": absolute_url(path)})
+    return recipients
 
 
 # --- Fan-out (beat) ---------------------------------------------------------------------------
@@ -88,11 +97,6 @@ def send_results_reminders() -> int:
 # --- Per tenant -------------------------------------------------------------------------------
 
 
-def _champions(relationship: Relationship) -> list[tuple[str, Membership]]:
-    pairs = [("supplier", relationship.supplier_champion), ("customer", relationship.customer_champion)]
-    return [(side, member) for side, member in pairs if member is not None]
-
-
 @tenant_task()
 def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int:
     """E-mail champions who have not submitted this quarter's rating, near the quarter's end.
@@ -105,25 +109,10 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
     rating_days, _ = _settings()
     if day < end - dt.timedelta(days=rating_days):
         return 0
-    submitted = set(
-        ChampionRating.objects.filter(quarter=quarter, status=RatingStatus.SUBMITTED).values_list(
-            "relationship_id", "side"
-        )
+    due: Iterable[tuple[Relationship, Membership, dict[str, Any]]] = (
+        (relationship, champion, {}) for relationship, _side, champion in ratings_due(quarter)
     )
-    relationships = Relationship.objects.select_related(
-        "account", "supplier_champion__user", "customer_champion__user"
-    ).order_by("account__name", "business_unit")
-    recipients: dict[Any, Recipient] = {}
-    for relationship in relationships:
-        for side, champion in _champions(relationship):
-            if (relationship.pk, side) in submitted:
-                continue
-            path = reverse(
-                "dashboards:rating-edit",
-                kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
-            )
-            entry = recipients.setdefault(champion.pk, Recipient(champion))
-            entry.items.append({"relationship": str(relationship), "url": _absolute(path)})
+    recipients = _by_recipient(tenant, quarter, "rating-edit", due)
     sent = 0
     for entry in recipients.values():
         count = len(entry.items)
@@ -143,43 +132,9 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
             key=quarter,
             recipient=entry.membership,
             subject=subject,
-            body=render_to_string("dashboards/email/rating_reminder.txt", context),
+            body=render_to_string("dashboards/ratings/email/rating_reminder.txt", context),
         )
     return sent
-
-
-def governing_versions(scorecards: list[Scorecard], quarter: str) -> dict[Any, ScorecardVersion]:
-    """Scorecard id → the agreed version that governs ``quarter`` (the latest agreed one that started
-    by then; superseded versions were agreed and keep governing their own quarters)."""
-    versions = (
-        ScorecardVersion.objects.filter(
-            scorecard__in=scorecards,
-            status__in=[VersionStatus.AGREED, VersionStatus.SUPERSEDED],
-            valid_from__lte=quarter,
-        )
-        .exclude(supplier_agreed_at=None)
-        .order_by("scorecard_id", "-valid_from", "-number")
-    )
-    chosen: dict[Any, ScorecardVersion] = {}
-    for version in versions:
-        chosen.setdefault(version.scorecard_id, version)
-    return chosen
-
-
-def _missing(metric: Metric, result: QuarterlyResult | None) -> list[str]:
-    """The sides whose figure of ``metric`` is still missing (none once an agreed value exists)."""
-    if result is not None and result.agreed_value is not None:
-        return []
-    sides = []
-    if metric.figure_owner in (FigureOwner.SUPPLIER, FigureOwner.BOTH) and (
-        result is None or result.supplier_value is None
-    ):
-        sides.append("supplier")
-    if metric.figure_owner in (FigureOwner.CUSTOMER, FigureOwner.BOTH) and (
-        result is None or result.customer_value is None
-    ):
-        sides.append("customer")
-    return sides
 
 
 @tenant_task()
@@ -190,43 +145,8 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
     _, results_days = _settings()
     if day < quarters.end_date(quarter) + dt.timedelta(days=results_days):
         return 0
-    scorecards = list(
-        Scorecard.objects.select_related(
-            "relationship__account",
-            "relationship__supplier_champion__user",
-            "relationship__customer_champion__user",
-        ).order_by("relationship__account__name", "relationship__business_unit")
-    )
-    versions = governing_versions(scorecards, quarter)
-    metrics: dict[Any, list[Metric]] = defaultdict(list)
-    for metric in Metric.objects.filter(version__in=list(versions.values())).order_by("position", "name"):
-        metrics[metric.version_id].append(metric)
-    results = {
-        (r.scorecard_id, r.metric_key): r
-        for r in QuarterlyResult.objects.filter(scorecard__in=list(versions), quarter=quarter)
-    }
-    recipients: dict[Any, Recipient] = {}
-    for scorecard in scorecards:
-        version = versions.get(scorecard.pk)
-        if version is None:
-            continue  # no agreed scorecard for that quarter: nothing is owed yet
-        relationship = scorecard.relationship
-        owners = dict(_champions(relationship))
-        owed: dict[str, list[str]] = defaultdict(list)
-        for metric in metrics[version.pk]:
-            for side in _missing(metric, results.get((scorecard.pk, metric.key))):
-                if side in owners:
-                    owed[side].append(f"{metric.name}" + (f" ({metric.unit})" if metric.unit else ""))
-        if not owed:
-            continue
-        path = reverse(
-            "dashboards:scorecard-results",
-            kwargs={"tenant_slug": tenant.slug, "pk": relationship.pk, "quarter": quarter},
-        )
-        for side, names in owed.items():
-            member = owners[side]
-            entry = recipients.setdefault(member.pk, Recipient(member))
-            entry.items.append({"relationship": str(relationship), "metrics": names, "url": _absolute(path)})
+    owed = ((relationship, owner, {"metrics": names}) for relationship, owner, names in figures_owed(quarter))
+    recipients = _by_recipient(tenant, quarter, "scorecard-results", owed)
     sent = 0
     for entry in recipients.values():
         total = sum(len(item["metrics"]) for item in entry.items)
@@ -237,6 +157,6 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
             key=quarter,
             recipient=entry.membership,
             subject=subject,
-            body=render_to_string("dashboards/email/results_reminder.txt", context),
+            body=render_to_string("dashboards/results/email/results_reminder.txt", context),
         )
     return sent

@@ -94,7 +94,7 @@ def metric_choices(project: Project, scorecard: Any = None) -> list[tuple[str, s
     relationship scorecard; empty without a scorecard. Three queries at most."""
     from core import quarters
     from dashboards.models import Metric
-    from dashboards.services import governing_version
+    from dashboards.scorecards import governing_version
 
     scorecard = scorecard if scorecard is not None else relationship_scorecard(project)
     if scorecard is None:

@@ -1,7 +1,7 @@
 """Champion ratings API under /api/v1/t/<tenant_slug>/.
 
 * ``GET ratings/[?relationship=<id>][&quarter=YYYYQn]`` — the ratings whose content you may see
-  (``dashboards.rating_selectors``: your own side always, the other side once both are submitted or
+  (``dashboards.ratings.can_see``: your own side always, the other side once both are submitted or
   the quarter closed); paginated like every list.
 * ``GET|PUT relationships/<id>/ratings/<quarter>/mine/`` — your own side's rating. ``GET`` sends an
   ``ETag`` (the row version, ``"0"`` before the first save). ``PUT`` needs ``If-Match`` with that ETag:
@@ -25,18 +25,22 @@ from django.http import Http404
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import BaseRouter
 
 from core import quarters
 from core.api.base import UUID_REGEX, TenantAPIView, TenantScopedViewSet
+from core.api.fields import EnumChoiceField
 from core.api.pagination import StandardPagination
-from dashboards import rating_selectors as selectors
-from dashboards.api import rating_serializers as s
+from core.parsing import parse_uuid
+from dashboards import ratings
+from dashboards.api.results import ERROR, etag
 from dashboards.models import ChampionRating, RatingDimension, RatingStatus
-from dashboards.rating_services import (
+from dashboards.ratings import (
+    COLOR_LABELS,
+    DIMENSION_FIELDS,
     dimension_create,
     dimension_update,
     ensure_rating_dimensions,
@@ -44,7 +48,196 @@ from dashboards.rating_services import (
     rating_submit,
     side_for,
 )
-from partnering.models import Relationship
+from partnering.models import Relationship, Side
+
+# --- Serializers ------------------------------------------------------------------------------
+
+COLOR_HELP = "1 Bright Red · 2 Light Red · 3 Yellow · 4 Light Green · 5 Bright Green"
+
+
+def color_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=5, help_text=COLOR_HELP, **kwargs)
+
+
+class RatingDimensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RatingDimension
+        fields = ["id", *DIMENSION_FIELDS]
+        read_only_fields = ["id"]
+        validators: list[Any] = []  # the (tenant, name) uniqueness is checked by the service's full_clean
+
+
+class ScoreSerializer(serializers.Serializer):
+    dimension = serializers.UUIDField(help_text="A rating dimension id of this workspace.")
+    dimension_name = serializers.CharField(read_only=True)
+    color = color_field()
+    color_label = serializers.CharField(read_only=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RatingSerializer(serializers.Serializer):
+    """A rating whose content the caller may see."""
+
+    id = serializers.UUIDField(read_only=True, allow_null=True)
+    relationship = serializers.UUIDField(read_only=True)
+    quarter = serializers.CharField(read_only=True)
+    side = EnumChoiceField(choices=Side.choices, read_only=True)
+    status = serializers.ChoiceField(choices=RatingStatus.choices, read_only=True)
+    champion = serializers.UUIDField(read_only=True, allow_null=True, help_text="Membership id of the author.")
+    champion_name = serializers.CharField(read_only=True, allow_null=True)
+    overall = color_field(read_only=True, allow_null=True)
+    overall_label = serializers.CharField(read_only=True, allow_blank=True)
+    avoid_stall = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    row_version = serializers.IntegerField(read_only=True, help_text="Also sent as the ETag; 0 before the first save.")
+    scores = ScoreSerializer(many=True, read_only=True)
+
+
+class RatingWriteSerializer(serializers.Serializer):
+    """The caller's whole rating: dimensions not listed lose their score."""
+
+    scores = ScoreSerializer(many=True)
+    overall = color_field(required=False, allow_null=True, default=None)
+    avoid_stall = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_scores(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen = set()
+        for row in value:
+            if row["dimension"] in seen:
+                raise serializers.ValidationError(f"Dimension {row['dimension']} is listed twice.")
+            seen.add(row["dimension"])
+        return value
+
+
+def rating_data(rating: ChampionRating, *, dimensions: dict[Any, RatingDimension]) -> dict[str, Any]:
+    """A visible rating as plain data (scores prefetched)."""
+    champion = rating.champion if rating.champion_id else None
+    return {
+        "id": rating.pk,
+        "relationship": rating.relationship_id,
+        "quarter": rating.quarter,
+        "side": rating.side,
+        "status": rating.status,
+        "champion": rating.champion_id,
+        "champion_name": champion.user.display_name if champion is not None else None,
+        "overall": rating.overall,
+        "overall_label": COLOR_LABELS[rating.overall] if rating.overall else "",
+        "avoid_stall": rating.avoid_stall,
+        "submitted_at": rating.submitted_at,
+        "row_version": rating.row_version,
+        "scores": [
+            {
+                "dimension": s.dimension_id,
+                "dimension_name": dimensions[s.dimension_id].name if s.dimension_id in dimensions else "",
+                "color": s.color,
+                "color_label": COLOR_LABELS[s.color],
+                "comment": s.comment,
+            }
+            for s in sorted(
+                rating.scores.all(),
+                key=lambda s: (
+                    (dimensions[s.dimension_id].position, dimensions[s.dimension_id].name)
+                    if s.dimension_id in dimensions
+                    else (0, "")
+                ),
+            )
+        ],
+    }
+
+
+class SideStatusSerializer(serializers.Serializer):
+    side = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[("missing", "Not submitted"), ("draft", "Draft"), ("submitted", "Submitted")],
+        help_text="Another side's draft is reported as missing.",
+    )
+    visible = serializers.BooleanField(help_text="Whether its content is shown to you.")
+    mine = serializers.BooleanField()
+    overall = color_field(allow_null=True)
+    avoid_stall = serializers.CharField()
+
+
+class CompareCellSerializer(serializers.Serializer):
+    color = color_field(allow_null=True)
+    comment = serializers.CharField()
+
+
+class CompareRowSerializer(serializers.Serializer):
+    dimension = serializers.UUIDField()
+    dimension_name = serializers.CharField()
+    supplier = CompareCellSerializer(allow_null=True, help_text="Null when hidden from you or not rated.")
+    customer = CompareCellSerializer(allow_null=True, help_text="Null when hidden from you or not rated.")
+    steps = serializers.IntegerField(allow_null=True, help_text="Colour steps apart; null unless both are visible.")
+    agreement = serializers.BooleanField(allow_null=True)
+    divergent = serializers.BooleanField(allow_null=True, help_text="Two or more steps apart: discuss.")
+
+
+class CompareSerializer(serializers.Serializer):
+    relationship = serializers.UUIDField()
+    quarter = serializers.CharField()
+    closed = serializers.BooleanField()
+    revealed = serializers.BooleanField(help_text="Both sides' content is visible to you.")
+    supplier = SideStatusSerializer()
+    customer = SideStatusSerializer()
+    overall_steps = serializers.IntegerField(allow_null=True)
+    overall_agreement = serializers.BooleanField(allow_null=True)
+    overall_divergent = serializers.BooleanField(allow_null=True)
+    rows = CompareRowSerializer(many=True)
+
+
+def compare_data(comparison: Any) -> dict[str, Any]:
+    def side(view: Any) -> dict[str, Any]:
+        return {
+            "side": view.side,
+            "status": view.status,
+            "visible": view.visible,
+            "mine": view.mine,
+            "overall": view.overall,
+            "avoid_stall": view.avoid_stall,
+        }
+
+    def cell(value: Any) -> dict[str, Any] | None:
+        return {"color": value.color, "comment": value.comment} if value is not None else None
+
+    return {
+        "relationship": comparison.relationship.pk,
+        "quarter": comparison.quarter,
+        "closed": comparison.closed,
+        "revealed": comparison.revealed,
+        "supplier": side(comparison.supplier),
+        "customer": side(comparison.customer),
+        "overall_steps": comparison.overall_steps,
+        "overall_agreement": comparison.overall_agreement,
+        "overall_divergent": comparison.overall_divergent,
+        "rows": [
+            {
+                "dimension": row.dimension.pk,
+                "dimension_name": row.dimension.name,
+                "supplier": cell(row.supplier),
+                "customer": cell(row.customer),
+                "steps": row.steps,
+                "agreement": row.agreement,
+                "divergent": row.divergent,
+            }
+            for row in comparison.rows
+        ],
+    }
+
+
+class PaginatedRatingSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RatingSerializer(many=True)
+
+
+class SubmissionSerializer(serializers.Serializer):
+    submitted = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    row_version = serializers.IntegerField(help_text="Send it as If-Match when you submit.")
+
+
+# --- Views ------------------------------------------------------------------------------------
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -65,7 +258,6 @@ class Locked(exceptions.APIException):
     default_detail = "This rating was submitted and is locked: it can no longer be changed."
 
 
-ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -84,10 +276,6 @@ WRITE_RESPONSES = {
     412: OpenApiResponse(description="Conflict: If-Match does not match the current version; nothing saved."),
     428: OpenApiResponse(description="If-Match is missing."),
 }
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
 
 
 def if_match(request: Request) -> int | None:
@@ -127,14 +315,10 @@ class RatingAPIView(TenantAPIView):
     }
 
     def relationship(self, pk: Any) -> Relationship:
-        try:
-            uuid.UUID(str(pk))
-        except ValueError:
-            raise Http404 from None
-        found = Relationship.objects.visible_to(self.membership).select_related("account").filter(pk=pk).first()
+        found = ratings.relationship_for(membership=self.membership, pk=pk)
         if found is None:
             raise Http404
-        return found  # type: ignore[no-any-return]
+        return found
 
     def quarter(self, value: str) -> str:
         value = (value or "").upper()
@@ -145,19 +329,13 @@ class RatingAPIView(TenantAPIView):
         return value
 
     def dimensions(self) -> dict[Any, RatingDimension]:
-        return {d.pk: d for d in RatingDimension.objects.all()}
+        return ratings.dimensions_by_id()
 
     def own(self, relationship: Relationship, quarter: str) -> tuple[str, ChampionRating | None]:
         side = side_for(self.membership, relationship)
         if side is None:
             raise PermissionDenied("Only the two champions of this relationship (and admins, for our side) rate it.")
-        rating = (
-            ChampionRating.objects.filter(relationship=relationship, quarter=quarter, side=side)
-            .select_related("champion__user")
-            .prefetch_related("scores")
-            .first()
-        )
-        return side, rating
+        return side, ratings.own_rating(relationship=relationship, quarter=quarter, side=side)
 
     def own_response(self, relationship: Relationship, quarter: str, code: int = status.HTTP_200_OK) -> Response:
         side, rating = self.own(relationship, quarter)
@@ -178,8 +356,8 @@ class RatingAPIView(TenantAPIView):
                 "scores": [],
             }
         else:
-            data = s.rating_data(rating, dimensions=self.dimensions())
-        return Response(s.RatingSerializer(data).data, status=code, headers={"ETag": etag(data["row_version"])})
+            data = rating_data(rating, dimensions=self.dimensions())
+        return Response(RatingSerializer(data).data, status=code, headers={"ETag": etag(data["row_version"])})
 
 
 class RatingListView(RatingAPIView):
@@ -191,11 +369,11 @@ class RatingListView(RatingAPIView):
             OpenApiParameter("page", OpenApiTypes.INT, description="Page number."),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page (at most 200)."),
         ],
-        responses={200: s.PaginatedRatingSerializer, 400: ERROR, 404: ERROR},
+        responses={200: PaginatedRatingSerializer, 400: ERROR, 404: ERROR},
         description="Ratings whose content you may see (your own side always; the other side once both are "
         "submitted or the quarter closed), newest quarter first.",
     )
-    def get(self, request: Request, tenant_slug: str) -> Response:
+    def get(self, request: Request, **_kwargs: Any) -> Response:
         relationship = None
         raw = request.query_params.get("relationship")
         if raw:
@@ -205,46 +383,41 @@ class RatingListView(RatingAPIView):
                 raise ValidationError({"relationship": "Not a relationship id."}) from None
             relationship = self.relationship(raw)
         quarter = self.quarter(request.query_params["quarter"]) if request.query_params.get("quarter") else None
-        ids = selectors.visible_rating_ids(self.membership, relationship=relationship, quarter=quarter)
+        ids = ratings.visible_rating_ids(self.membership, relationship=relationship, quarter=quarter)
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(ids, request, view=self) or []  # type: ignore[arg-type]
-        rows = {
-            r.pk: r
-            for r in ChampionRating.objects.filter(pk__in=page)
-            .select_related("champion__user")
-            .prefetch_related("scores")
-        }
+        page = paginator.paginate_queryset(ids, request, view=self) or []
+        rows = ratings.ratings_by_id(page)
         dimensions = self.dimensions() if rows else {}
-        data = [s.rating_data(rows[pk], dimensions=dimensions) for pk in page if pk in rows]
-        return paginator.get_paginated_response(s.RatingSerializer(data, many=True).data)
+        data = [rating_data(rows[pk], dimensions=dimensions) for pk in page if pk in rows]
+        return paginator.get_paginated_response(RatingSerializer(data, many=True).data)
 
 
 class MyRatingView(RatingAPIView):
     @extend_schema(
         operation_id="ratings_mine_retrieve",
-        responses={200: s.RatingSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        responses={200: RatingSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
         parameters=[ETAG_HEADER],
         description="Your side's rating of the quarter (an empty draft with row_version 0 before the first save).",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         return self.own_response(relationship, self.quarter(quarter))
 
     @extend_schema(
         operation_id="ratings_mine_update",
-        request=s.RatingWriteSerializer,
+        request=RatingWriteSerializer,
         parameters=[IF_MATCH],
-        responses={200: s.RatingSerializer, 201: s.RatingSerializer, **WRITE_RESPONSES},
+        responses={200: RatingSerializer, 201: RatingSerializer, **WRITE_RESPONSES},
         description="Save your whole rating as a draft (201 on the first save). Needs If-Match.",
     )
-    def put(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def put(self, request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         quarter = self.quarter(quarter)
         side, rating = self.own(relationship, quarter)
         expected = if_match(request)
         if expected is None and rating is None:
             raise PreconditionFailed()
-        serializer = s.RatingWriteSerializer(data=request.data)
+        serializer = RatingWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         service_call(
@@ -264,11 +437,11 @@ class MyRatingView(RatingAPIView):
 class SubmissionView(RatingAPIView):
     @extend_schema(
         operation_id="ratings_mine_submission_retrieve",
-        responses={200: s.SubmissionSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        responses={200: SubmissionSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
         parameters=[ETAG_HEADER],
         description="Whether your side's rating of the quarter is submitted.",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         _side, rating = self.own(relationship, self.quarter(quarter))
         version = rating.row_version if rating is not None else 0
@@ -277,19 +450,19 @@ class SubmissionView(RatingAPIView):
             "submitted_at": rating.submitted_at if rating is not None else None,
             "row_version": version,
         }
-        return Response(s.SubmissionSerializer(data).data, headers={"ETag": etag(version)})
+        return Response(SubmissionSerializer(data).data, headers={"ETag": etag(version)})
 
     @extend_schema(
         operation_id="ratings_mine_submission_create",
         request=None,
         parameters=[IF_MATCH],
-        responses={200: s.RatingSerializer, **WRITE_RESPONSES},
+        responses={200: RatingSerializer, **WRITE_RESPONSES},
         description=(
             "Submit your saved draft. It needs a colour for every active dimension, an overall colour and "
             "avoid_stall; afterwards it is locked."
         ),
     )
-    def post(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def post(self, request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
         quarter = self.quarter(quarter)
         self.own(relationship, quarter)  # 403 before anything else for people who do not rate
@@ -307,26 +480,20 @@ class SubmissionView(RatingAPIView):
 class CompareView(RatingAPIView):
     @extend_schema(
         operation_id="ratings_compare",
-        responses={200: s.CompareSerializer, 400: ERROR, 404: ERROR},
+        responses={200: CompareSerializer, 400: ERROR, 404: ERROR},
         description="Both sides of the quarter per dimension, as far as you may see them.",
     )
-    def get(self, request: Request, tenant_slug: str, pk: Any, quarter: str) -> Response:
+    def get(self, _request: Request, pk: Any, quarter: str, **_kwargs: Any) -> Response:
         relationship = self.relationship(pk)
-        comparison = selectors.compare(self.membership, relationship, self.quarter(quarter))
-        return Response(s.CompareSerializer(s.compare_data(comparison)).data)
+        comparison = ratings.compare(self.membership, relationship, self.quarter(quarter))
+        return Response(CompareSerializer(compare_data(comparison)).data)
 
 
-class RatingDimensionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    TenantScopedViewSet,
-):
+class RatingDimensionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantScopedViewSet):
     """The tenant's rating dimensions (the default set is created on first use). Admins edit them."""
 
     model = RatingDimension
-    serializer_class = s.RatingDimensionSerializer
+    serializer_class = RatingDimensionSerializer
     lookup_value_regex = UUID_REGEX
     pagination_class = None
     filter_backends: list[Any] = []
@@ -341,26 +508,26 @@ class RatingDimensionViewSet(
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("position", "name")
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, _request: Request, *_args: Any, **_kwargs: Any) -> Response:
         # Dimensions are tenant configuration that customer champions rate against, so the list comes
         # from the tenant-scoped manager (the model has no account path, which would hide it from them).
         rows = sorted(ensure_rating_dimensions(), key=lambda d: (d.position, d.name))
         return Response(self.get_serializer(rows, many=True).data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, _request: Request, *_args: Any, **kwargs: Any) -> Response:
         # Same reasoning as ``list``: customer champions need the dimensions they rate.
-        dimension = RatingDimension.objects.filter(pk=kwargs[self.lookup_url_kwarg]).first()
+        dimension = ratings.dimensions_by_id().get(parse_uuid(kwargs[self.lookup_url_kwarg]))
         if dimension is None:
             raise Http404
         return Response(self.get_serializer(dimension).data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *_args: Any, **_kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dimension = dimension_create(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(dimension).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: Request, *_args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
@@ -369,13 +536,13 @@ class RatingDimensionViewSet(
         return Response(self.get_serializer(dimension).data)
 
 
-router = SimpleRouter()
-router.register("rating-dimensions", RatingDimensionViewSet, basename="api-rating-dimension")
+def register(router: BaseRouter) -> None:
+    router.register("rating-dimensions", RatingDimensionViewSet, basename="api-rating-dimension")
+
 
 _base = "relationships/<uuid:pk>/ratings/<str:quarter>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    *router.urls,
     path("ratings/", RatingListView.as_view(), name="api-rating-list"),
     path(_base + "mine/", MyRatingView.as_view(), name="api-rating-mine"),
     path(_base + "mine/submission/", SubmissionView.as_view(), name="api-rating-submission"),

@@ -1,5 +1,6 @@
-"""Dashboards API under /api/v1/t/<tenant_slug>/."""
+"""Dashboards API under /api/v1/t/<tenant_slug>/, one module per area."""
 
-from dashboards.api import ratings, scorecards
+from core.api.base import api_urlpatterns
+from dashboards.api import ratings, results, scorecards
 
-urlpatterns = [*scorecards.urlpatterns, *ratings.urlpatterns]
+urlpatterns = api_urlpatterns(scorecards, results, ratings)

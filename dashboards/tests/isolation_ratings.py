@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import quarters
-from dashboards.rating_services import ensure_rating_dimensions
+from dashboards.ratings import ensure_rating_dimensions
 from partnering.tests.factories import relationship_for
 
 

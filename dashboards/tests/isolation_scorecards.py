@@ -1,8 +1,10 @@
-"""Isolation registry of the scorecard pages (merged by tests/test_isolation.py).
+"""Isolation registry of the scorecards area, pages and API (merged by tests/test_isolation.py).
 
-Each fill gives a relationship of customer account X in world A with a scorecard; every page is
-account-bound: A's customer of account Y gets 404, A's customer of X may open it. The agree route
-answers a GET with a redirect to the definitions page; the templates page is for admins.
+Each fill gives a relationship of customer account X in world A with a scorecard; every page and
+scorecard endpoint is account-bound: A's customer of account Y gets 404, A's customer of X may open
+it. The agree route answers a GET with a redirect to the definitions page; the templates page is for
+admins. Metric templates are tenant-wide definitions without an account: customers never see them
+(404), so not account-bound.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from core import quarters
-from dashboards import services
-from dashboards.models import Scorecard
+from dashboards import scorecards
+from dashboards.models import MetricTemplate, Scorecard
 from partnering.tests.factories import relationship_for
 
 
@@ -21,25 +22,43 @@ def scorecard_relationship(world: Any) -> Any:
     relationship = relationship_for(world)
     with world.context():
         if not Scorecard.objects.filter(relationship=relationship).exists():
-            services.scorecard_create(actor=world.admin, relationship=relationship)
+            scorecards.scorecard_create(actor=world.admin, relationship=relationship)
     return relationship
 
 
-def _rel(world: Any) -> dict[str, str]:
+def rel(world: Any) -> dict[str, str]:
     return {"pk": str(scorecard_relationship(world).pk)}
 
 
-def _rel_quarter(world: Any) -> dict[str, str]:
-    return {"pk": str(scorecard_relationship(world).pk), "quarter": quarters.current()}
+def scorecard_id(world: Any) -> dict[str, str]:
+    relationship = scorecard_relationship(world)
+    with world.context():
+        return {"id": str(Scorecard.objects.get(relationship=relationship).pk)}
+
+
+def _metric(world: Any) -> dict[str, str]:
+    ids = scorecard_id(world)
+    with world.context():
+        key = scorecards.ensure_metric_templates()[0].key
+    return {**ids, "key": key}
+
+
+def _template(world: Any) -> dict[str, str]:
+    with world.context():
+        scorecards.ensure_metric_templates()
+        return {"id": str(MetricTemplate.objects.order_by("position").first().pk)}  # type: ignore[union-attr]
 
 
 OBJECT_ROUTES: dict[str, tuple[Callable[[Any], dict[str, str]], bool]] = {
-    "scorecard": (_rel, True),
-    "scorecard-definitions": (_rel, True),
-    "scorecard-agree": (_rel, True),
-    "scorecard-results": (_rel_quarter, True),
-    "scorecard-import": (_rel, True),
-    "scorecard-export": (_rel, True),
+    "scorecard": (rel, True),
+    "scorecard-definitions": (rel, True),
+    "scorecard-agree": (rel, True),
+    "api-metric-template-detail": (_template, False),
+    "api-scorecard-detail": (scorecard_id, True),
+    "api-scorecard-versions": (scorecard_id, True),
+    "api-scorecard-metrics": (scorecard_id, True),
+    "api-scorecard-metric": (_metric, True),
+    "api-scorecard-agree": (scorecard_id, True),
 }
 
 ROUTE_ROLES: dict[str, str] = {"metric-templates": "admin"}

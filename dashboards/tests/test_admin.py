@@ -23,8 +23,8 @@ from dashboards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from dashboards.rating_services import ensure_rating_dimensions
-from dashboards.services import ensure_metric_templates
+from dashboards.ratings import ensure_rating_dimensions
+from dashboards.scorecards import ensure_metric_templates
 from dashboards.tests.test_tasks import scorecard_for
 from partnering.tests.factories import relationship_for
 
@@ -84,7 +84,9 @@ def rows_b(world_b) -> dict[str, Any]:
 
 
 @pytest.fixture
-def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
+def admin_a(request, world_a, client_for) -> Client:
+    for name in ("world_b", "rows_a", "rows_b"):  # both workspaces' rows exist before the admin signs in
+        request.getfixturevalue(name)
     client = client_for(world_a.admin)
     response = client.get(f"/t/{world_a.slug}/program-office/")
     assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug
@@ -222,7 +224,8 @@ def test_non_admins_get_403(world_a, rows_a, client_for, role):
             assert "Stall alpha" not in html and "Comment alpha" not in html
 
 
-def test_rep_cannot_post_a_template(world_a, rows_a, client_for):
+@pytest.mark.usefixtures("rows_a")
+def test_rep_cannot_post_a_template(world_a, client_for):
     client = client_for(world_a.rep)
     client.get(f"/t/{world_a.slug}/")
     response = client.post(url(MetricTemplate, "add/"), {"key": "x", "name": "Injected", "goal": "1"}, follow=True)

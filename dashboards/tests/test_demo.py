@@ -26,7 +26,7 @@ from dashboards.models import (
     ScorecardVersion,
     VersionStatus,
 )
-from dashboards.rating_selectors import compare
+from dashboards.ratings import compare
 from partnering.models import Relationship
 
 PASSWORD = "demo-passphrase-for-tests"
@@ -54,7 +54,8 @@ def counts(slug: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db) -> None:
+def seeded(request) -> None:
+    request.getfixturevalue("db")  # the demo data needs the database
     seed()
 
 
@@ -72,7 +73,8 @@ def evaluations(scorecard: Scorecard) -> dict[tuple[str, str], rules.Evaluation]
     return result
 
 
-def test_every_demo_relationship_has_an_agreed_scorecard_of_fourteen_metrics(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_every_demo_relationship_has_an_agreed_scorecard_of_fourteen_metrics():
     for slug in ("aquenta", "kestrel"):
         with tenant_context(Tenant.objects.get(slug=slug)):
             assert MetricTemplate.objects.count() == 14
@@ -89,7 +91,8 @@ def test_every_demo_relationship_has_an_agreed_scorecard_of_fourteen_metrics(see
                 assert scorecard.versions.filter(status=VersionStatus.AGREED).count() == 1
 
 
-def test_northfield_has_a_second_agreed_version_with_a_changed_goal(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_northfield_has_a_second_agreed_version_with_a_changed_goal():
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         scorecard = Scorecard.objects.get(relationship__account__name="Northfield Paper Mill")
         v1, v2 = scorecard.versions.order_by("number")
@@ -102,7 +105,8 @@ def test_northfield_has_a_second_agreed_version_with_a_changed_goal(seeded):
         assert sum(goals_1[k] != goals_2[k] for k in goals_1) == 1
 
 
-def test_two_years_of_results_with_zones_discrepancies_and_a_story(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_two_years_of_results_with_zones_discrepancies_and_a_story():
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         zones_by_name = {}
         open_total = resolved_total = 0
@@ -130,7 +134,8 @@ def test_two_years_of_results_with_zones_discrepancies_and_a_story(seeded):
         assert green_share("Blue Valley Foods", late) < green_share("Blue Valley Foods", early) - 0.3
 
 
-def test_ratings_of_both_champions_with_divergence_and_red_quarters(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_ratings_of_both_champions_with_divergence_and_red_quarters():
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         dimensions = RatingDimension.objects.count()
         assert 6 <= dimensions <= 8
@@ -152,7 +157,8 @@ def test_ratings_of_both_champions_with_divergence_and_red_quarters(seeded):
         assert divergent >= 3
 
 
-def test_the_current_quarter_is_rated_by_one_side_only_and_stays_hidden(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_the_current_quarter_is_rated_by_one_side_only_and_stays_hidden():
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         northfield = Relationship.objects.get(account__name="Northfield Paper Mill")
         current = ChampionRating.objects.filter(relationship=northfield, quarter=CURRENT)
@@ -164,7 +170,8 @@ def test_the_current_quarter_is_rated_by_one_side_only_and_stays_hidden(seeded):
         assert compare(lars, northfield, CURRENT).supplier.visible  # his own
 
 
-def test_seeding_twice_adds_nothing(db):
+@pytest.mark.usefixtures("db")
+def test_seeding_twice_adds_nothing():
     seed()
     before = {slug: counts(slug) for slug in ("aquenta", "kestrel")}
     assert before["kestrel"]["Scorecard"] == 1 and before["aquenta"]["Scorecard"] == 5
@@ -172,7 +179,8 @@ def test_seeding_twice_adds_nothing(db):
     assert {slug: counts(slug) for slug in ("aquenta", "kestrel")} == before
 
 
-def test_scale_adds_scorecards_with_twelve_quarters_and_both_sides_ratings(db):
+@pytest.mark.usefixtures("db")
+def test_scale_adds_scorecards_with_twelve_quarters_and_both_sides_ratings():
     seed("--scale", "2")
     history = quarters.last(12, ending=quarters.shift(CURRENT, -1))
     with tenant_context(Tenant.objects.get(slug="benchco")):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core import quarters
 from dashboards.models import ChampionRating, QuarterlyResult, RatingScore, RatingStatus
-from dashboards.rating_services import ensure_rating_dimensions
+from dashboards.ratings import ensure_rating_dimensions
 from dashboards.tests.test_tasks import scorecard_for
 from partnering import services as partnering_services
 from partnering.models import Relationship, TopicStatus

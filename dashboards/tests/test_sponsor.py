@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core import quarters
-from dashboards import sponsor_selectors
+from dashboards import sponsor as sponsor_area
 from dashboards.models import (
     ChampionRating,
     Color,
@@ -272,7 +272,7 @@ def test_governing_version_judges_each_quarter(world_a, client_for):
     result(world_a, scorecard, "m0", PREVIOUS, supplier=80)  # red under v1 (goal 90, band 5 %)
     result(world_a, scorecard, "m0", CURRENT, supplier=95)  # red under v2 (goal 99, no band)
     with world_a.context():
-        governing = sponsor_selectors._load_versions(sponsor_selectors.Q(scorecard=scorecard))
+        governing = sponsor_area._load_versions(sponsor_area.Q(scorecard=scorecard))
     with world_a.context():
         number = {
             str(pk): n for pk, n in ScorecardVersion.objects.filter(scorecard=scorecard).values_list("id", "number")
@@ -404,3 +404,51 @@ def test_table_shows_the_first_rows_unless_all_are_asked_for(world_a, client_for
     everything = client.get(overview_url(world_a) + "?all=1")
     assert len(everything.context["table_rows"]) == 3
     assert 'data-testid="table-more"' not in everything.content.decode()
+
+
+# --- One hidden-until-both rule for every page ------------------------------------------------
+
+
+def _shown_on_ratings_page(client, world, relationship, side: str) -> bool:
+    response = client.get(f"/t/{world.slug}/relationships/{relationship.pk}/ratings/{CURRENT}/")
+    assert response.status_code == 200
+    view = getattr(response.context["comparison"], side)
+    return view.visible and view.overall is not None
+
+
+def _shown_on_drilldown(client, world, relationship, side: str) -> bool:
+    response = client.get(drilldown_url(world, relationship))
+    assert response.status_code == 200
+    label = "Our company" if side == "supplier" else "Customer"
+    series = next(s for s in response.context["rating_chart"]["series"] if s["label"] == label)
+    in_strip = f'title="{CURRENT} Bright Red"' in str(response.context["rating_strip"])
+    return series["values"][-1] is not None or in_strip
+
+
+def test_the_sponsor_dashboard_never_shows_a_rating_the_ratings_page_hides(world_a, client_for):
+    """One side submitted, quarter open: the other champion and an executive see no colour on the
+    ratings page, the drill-down or the overview. The dashboard may hide more (it hides the author's
+    own side too), never less; once both are in, every page shows both."""
+    relationship = relationship_for(world_a)
+    sponsor(world_a, relationship, world_a.customer_x)  # so the customer champion may open the drill-down
+    rate(world_a, relationship, CURRENT, "supplier", Color.BRIGHT_RED)
+    executive, author = world_a.member("executive"), world_a.member("champion")
+    for member in (world_a.customer_x, executive, author):
+        client = client_for(member)
+        on_dashboard = _shown_on_drilldown(client, world_a, relationship, "supplier")
+        assert not on_dashboard or _shown_on_ratings_page(client, world_a, relationship, "supplier")
+    for member in (world_a.customer_x, executive):
+        client = client_for(member)
+        assert not _shown_on_ratings_page(client, world_a, relationship, "supplier")
+        assert not _shown_on_drilldown(client, world_a, relationship, "supplier")
+    row = rows_by_name(client_for(executive).get(overview_url(world_a)))[str(relationship)]
+    assert not row.ratings[CURRENT].visible and row.latest_ratings is None
+    assert f'title="{CURRENT} Bright Red"' not in str(row.strip)
+
+    rate(world_a, relationship, CURRENT, "customer", Color.YELLOW)
+    for member in (world_a.customer_x, executive, author):
+        client = client_for(member)
+        assert _shown_on_ratings_page(client, world_a, relationship, "supplier")
+        assert _shown_on_drilldown(client, world_a, relationship, "supplier")
+    row = rows_by_name(client_for(executive).get(overview_url(world_a)))[str(relationship)]
+    assert row.ratings[CURRENT].visible and row.latest_ratings.quarter == CURRENT

@@ -243,7 +243,8 @@ def test_inactive_user_gets_nothing_and_is_retried_later(world_a):
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_fan_out_runs_per_tenant_in_a_worker(celery_worker, world_a, world_b):
+@pytest.mark.usefixtures("celery_worker")
+def test_fan_out_runs_per_tenant_in_a_worker(world_a, world_b):
     relationship_for(world_a)
     relationship_for(world_b)
     today = timezone.localdate()

@@ -2,7 +2,7 @@
 
 The relationship is looked up through the member's scoped queryset first (404 for other tenants and
 other customer accounts); only then is the right to rate checked (403), so a page never reveals that a
-relationship exists. What each member sees of a rating follows ``dashboards.rating_selectors``.
+relationship exists. What each member sees of a rating follows ``dashboards.ratings`` (``can_see``).
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from core import quarters
-from core.models import Membership
+from core.http import TenantRequest
 from core.views.base import TenantScopedViewMixin
-from dashboards import rating_selectors as selectors
+from dashboards import ratings
+from dashboards.forms.ratings import RatingForm
 from dashboards.models import ChampionRating, RatingStatus
-from dashboards.rating_forms import RatingForm
-from dashboards.rating_services import ensure_rating_dimensions, rating_save, side_for
 from partnering.models import Relationship
 
 HEAT_STRIP_QUARTERS = 8
@@ -32,11 +31,8 @@ HEAT_STRIP_QUARTERS = 8
 class RelationshipPage(TenantScopedViewMixin, View):
     model = Relationship
     required_action = "ratings.view"
+    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
     kwargs: dict[str, Any]
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
@@ -45,7 +41,7 @@ class RelationshipPage(TenantScopedViewMixin, View):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])  # type: ignore[no-any-return]
 
     def get_quarter(self) -> str:
-        quarter = self.kwargs["quarter"].upper()
+        quarter = str(self.kwargs["quarter"]).upper()
         try:
             quarters.parse(quarter)
         except ValidationError:
@@ -53,27 +49,27 @@ class RelationshipPage(TenantScopedViewMixin, View):
         return quarter
 
     def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(f"dashboards:{name}", kwargs={"tenant_slug": self.request.tenant.slug, **kwargs})  # type: ignore[attr-defined]
+        return reverse(f"dashboards:{name}", kwargs={"tenant_slug": self.slug, **kwargs})
 
     def base_context(self, relationship: Relationship) -> dict[str, Any]:
         return {
             "relationship": relationship,
             "active_nav": "relationships",
-            "my_side": side_for(self.member, relationship),
+            "my_side": ratings.side_for(self.member, relationship),
         }
 
 
 class RatingsOverviewView(RelationshipPage):
     """Heat strip of the last eight quarters (both sides) and where the current quarter stands."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.get_relationship()
-        strip = selectors.heat_strip(self.member, relationship, HEAT_STRIP_QUARTERS)
+        strip = ratings.heat_strip(self.member, relationship, HEAT_STRIP_QUARTERS)
         context = self.base_context(relationship)
         context.update(
             {
                 "strip": strip,
-                "status": selectors.current_status(self.member, relationship, strip),
+                "status": ratings.current_status(strip),
                 "history": list(reversed(strip)),
             }
         )
@@ -83,10 +79,10 @@ class RatingsOverviewView(RelationshipPage):
 class RatingCompareView(RelationshipPage):
     """Both champions' ratings of one quarter side by side, once both are in (or the quarter closed)."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship = self.get_relationship()
         quarter = self.get_quarter()
-        comparison = selectors.compare(self.member, relationship, quarter)
+        comparison = ratings.compare(self.member, relationship, quarter)
         context = self.base_context(relationship)
         context.update(
             {
@@ -105,7 +101,7 @@ class RatingEditView(RelationshipPage):
     def setup_page(self) -> tuple[Relationship, str, str]:
         relationship = self.get_relationship()
         quarter = self.get_quarter()
-        side = side_for(self.member, relationship)
+        side = ratings.side_for(self.member, relationship)
         if side is None:
             raise PermissionDenied(
                 "Only the two champions of this relationship (and admins, for our side) may rate it."
@@ -113,19 +109,15 @@ class RatingEditView(RelationshipPage):
         return relationship, quarter, side
 
     def existing(self, relationship: Relationship, quarter: str, side: str) -> ChampionRating | None:
-        return (
-            ChampionRating.objects.filter(relationship=relationship, quarter=quarter, side=side)
-            .prefetch_related("scores")
-            .first()
-        )
+        return ratings.own_rating(relationship=relationship, quarter=quarter, side=side)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship, quarter, side = self.setup_page()
         rating = self.existing(relationship, quarter, side)
         form = RatingForm(dimensions=self.dimensions(), rating=rating)
         return self.page(relationship, quarter, side, rating, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
+    def post(self, request: HttpRequest, quarter: str, **_kwargs: Any) -> HttpResponse:
         relationship, quarter, side = self.setup_page()
         form = RatingForm(request.POST, dimensions=self.dimensions())
         submit = request.POST.get("action") == "submit"
@@ -135,7 +127,7 @@ class RatingEditView(RelationshipPage):
                 form.add_error("confirm_submit", "Tick this box to confirm: a submitted rating cannot be changed.")
             else:
                 try:
-                    rating_save(
+                    ratings.rating_save(
                         actor=self.member,
                         relationship=relationship,
                         quarter=quarter,
@@ -158,7 +150,7 @@ class RatingEditView(RelationshipPage):
         return self.page(relationship, quarter, side, rating, form)
 
     def dimensions(self) -> list[Any]:
-        return [d for d in ensure_rating_dimensions() if d.active]
+        return [d for d in ratings.ensure_rating_dimensions() if d.active]
 
     def page(
         self, relationship: Relationship, quarter: str, side: str, rating: ChampionRating | None, form: RatingForm
@@ -170,7 +162,7 @@ class RatingEditView(RelationshipPage):
                 "form": form,
                 "quarter": quarter,
                 "side": side,
-                "side_label": selectors.SIDE_LABELS[side],
+                "side_label": ratings.SIDE_LABELS[side],
                 "rating": rating,
                 "locked": locked,
                 "future": quarters.parse(quarter) > quarters.parse(quarters.current()),
@@ -178,7 +170,7 @@ class RatingEditView(RelationshipPage):
             }
         )
         if locked:
-            context["comparison"] = selectors.compare(self.member, relationship, quarter)
+            context["comparison"] = ratings.compare(self.member, relationship, quarter)
         return render(self.request, "dashboards/ratings/form.html", context)
 
 

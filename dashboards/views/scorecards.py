@@ -1,14 +1,14 @@
-"""Pages: a relationship's scorecard (grid, charts, spotlight), its definitions and agreement, the
-results of one quarter, CSV import/export, and the tenant's metric templates (admins).
+"""Pages of the scorecards area: a relationship's scorecard (grid, charts, spotlight), its
+definitions and agreement, and the tenant's metric templates (admins).
 
 Every page looks the relationship up through the member's scoped queryset first (404 for other
 tenants and other customer accounts), then checks what the member may do; writes go through
-``dashboards.services`` (``ValidationError`` → form errors, ``PermissionDenied`` → 403).
+``dashboards.scorecards`` (``ValidationError`` → form errors, ``PermissionDenied`` → 403). The
+results pages (``dashboards.views.results``) share ``ScorecardPage``.
 """
 
 from __future__ import annotations
 
-import uuid
 from functools import cached_property
 from typing import Any
 
@@ -18,32 +18,28 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.text import slugify
 from django.views import View
 
 from core import quarters
 from core.forms.base import apply_service_errors
+from core.http import TenantRequest
+from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin, TenantScopedViewMixin
-from dashboards import csv_io, selectors, services
-from dashboards.forms import (
-    DEFINITION_ORDER,
-    MetricDefinitionForm,
-    MetricTemplateForm,
-    QuarterResultsForm,
-    ResultsImportForm,
-)
+from dashboards import results, scorecards
+from dashboards.forms.scorecards import DEFINITION_ORDER, TEMPLATE_ORDER, MetricDefinitionForm, MetricTemplateForm
 from dashboards.models import MetricTemplate, Scorecard, VersionStatus
 from partnering.models import Relationship
 
-TEMPLATE_DIR = "dashboards/scorecard"
+TEMPLATE_DIR = "dashboards/scorecards"
 
 
-class ScorecardPageMixin(PageMixin):
+class ScorecardPage(PageMixin, View):
     """The relationship named by ``<uuid:pk>`` (scoped lookup) and its scorecard."""
 
     model = Relationship
     required_action = "scorecards.view"
+    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
@@ -57,7 +53,7 @@ class ScorecardPageMixin(PageMixin):
 
     @cached_property
     def scorecard(self) -> Scorecard | None:
-        return selectors.scorecard_for(membership=self.member, relationship=self.relationship)
+        return scorecards.scorecard_for(membership=self.member, relationship=self.relationship)
 
     def rel_url(self, name: str, **kwargs: Any) -> str:
         return self.url(name, pk=self.relationship.pk, **kwargs)
@@ -68,10 +64,10 @@ class ScorecardPageMixin(PageMixin):
             "relationship": relationship,
             "scorecard": self.scorecard,
             "is_internal": self.member.is_internal,
-            "can_define": services.can_define(self.member, relationship),
-            "agree_side": services.agree_side(self.member, relationship),
-            "can_record": bool(services.result_fields_for(self.member)),
-            "can_import": can(self.member, "results.import") and bool(services.result_fields_for(self.member)),
+            "can_define": scorecards.can_define(self.member, relationship),
+            "agree_side": scorecards.agree_side(self.member, relationship),
+            "can_record": bool(results.result_fields_for(self.member)),
+            "can_import": can(self.member, "results.import") and bool(results.result_fields_for(self.member)),
             "current_quarter": quarters.current(),
             "active_nav": "relationships",
             **extra,
@@ -81,12 +77,12 @@ class ScorecardPageMixin(PageMixin):
 # --- The scorecard page -----------------------------------------------------------------------
 
 
-class ScorecardView(ScorecardPageMixin, View):
+class ScorecardView(ScorecardPage):
     """Metrics × the last eight quarters coloured by zone, charts, spotlight and discrepancies.
 
     POST creates the scorecard from the metric templates (our champion or an admin)."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.relationship
         ending = (request.GET.get("to") or "").strip().upper() or None
         if ending is not None:
@@ -94,22 +90,22 @@ class ScorecardView(ScorecardPageMixin, View):
                 quarters.parse(ending)
             except ValidationError:
                 ending = None
-        grid = selectors.scorecard_grid(membership=self.member, relationship=relationship, ending=ending)
+        grid = results.scorecard_grid(membership=self.member, relationship=relationship, ending=ending)
         context = self.base_context(
             grid=grid,
             latest=grid.latest_version,
             governing=grid.governing,
-            status_label=selectors.version_status_label(grid.latest_version),
+            status_label=scorecards.version_status_label(grid.latest_version),
             earlier=quarters.shift(grid.quarters[-1], -4),
             later=quarters.shift(grid.quarters[-1], 4) if grid.quarters[-1] < quarters.current() else None,
-            template_count=len(services.ensure_metric_templates()) if grid.scorecard is None else 0,
+            template_count=len(scorecards.ensure_metric_templates()) if grid.scorecard is None else 0,
         )
         return render(request, f"{TEMPLATE_DIR}/page.html", context)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         relationship = self.relationship
         try:
-            services.scorecard_create(actor=self.member, relationship=relationship)
+            scorecards.scorecard_create(actor=self.member, relationship=relationship)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.rel_url("scorecard"))
@@ -120,7 +116,7 @@ class ScorecardView(ScorecardPageMixin, View):
 # --- Definitions and agreement ----------------------------------------------------------------
 
 
-class DefinitionsView(ScorecardPageMixin, View):
+class DefinitionsView(ScorecardPage):
     """The metric definitions of each version; our champion tailors the newest one here.
 
     ``?edit=<key>`` opens one metric's form, ``?add=1`` the form for a new metric, ``?version=N``
@@ -129,8 +125,8 @@ class DefinitionsView(ScorecardPageMixin, View):
     def context(self, **extra: Any) -> dict[str, Any]:
         scorecard = self.scorecard
         assert scorecard is not None
-        versions = selectors.versions_of(membership=self.member, scorecard=scorecard)
-        metrics = selectors.metrics_by_version(membership=self.member, scorecard=scorecard)
+        versions = scorecards.versions_of(membership=self.member, scorecard=scorecard)
+        metrics = scorecards.metrics_by_version(membership=self.member, scorecard=scorecard)
         latest = versions[0]
         shown = latest
         wanted = self.request.GET.get("version", "")
@@ -140,16 +136,16 @@ class DefinitionsView(ScorecardPageMixin, View):
             versions=versions,
             latest=latest,
             shown=shown,
-            shown_rows=selectors.definition_rows(metrics.get(shown.pk, [])),
+            shown_rows=scorecards.definition_rows(metrics.get(shown.pk, [])),
             latest_is_agreed=latest.status == VersionStatus.AGREED,
-            status_label=selectors.version_status_label(latest),
+            status_label=scorecards.version_status_label(latest),
             **extra,
         )
 
     def forms_for(self, data: Any = None) -> dict[str, Any]:
-        if not services.can_define(self.member, self.relationship):
+        if not scorecards.can_define(self.member, self.relationship):
             return {}
-        latest = services.latest_version(self.scorecard)  # type: ignore[arg-type]
+        latest = scorecards.latest_version(self.scorecard)  # type: ignore[arg-type]
         agreed = latest is not None and latest.status == VersionStatus.AGREED
         key = self.request.GET.get("edit") or (data.get("key") if data and data.get("op") == "update" else None)
         if key:
@@ -169,21 +165,21 @@ class DefinitionsView(ScorecardPageMixin, View):
             return {"add_form": form}
         return {}
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         if self.scorecard is None:
             return redirect(self.rel_url("scorecard"))
         return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**self.forms_for()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         scorecard = self.scorecard
         if scorecard is None:
             return redirect(self.rel_url("scorecard"))
-        if not services.can_define(self.member, self.relationship):
+        if not scorecards.can_define(self.member, self.relationship):
             raise PermissionDenied("Only our champion of this relationship, or an admin, tailors its scorecard.")
         op = request.POST.get("op")
         if op == "remove":
             try:
-                version = services.metric_remove(
+                version = scorecards.metric_remove(
                     actor=self.member, scorecard=scorecard, key=request.POST.get("key", "")
                 )
             except ValidationError as error:
@@ -200,7 +196,7 @@ class DefinitionsView(ScorecardPageMixin, View):
             extra = {"valid_from": data.get("valid_from") or None, "change_note": data.get("change_note", "")}
             try:
                 if "edit_form" in forms:
-                    metric = services.metric_update(
+                    metric = scorecards.metric_update(
                         actor=self.member,
                         scorecard=scorecard,
                         key=forms["edit_metric"].key,
@@ -208,7 +204,7 @@ class DefinitionsView(ScorecardPageMixin, View):
                         **form.definition(),
                     )
                 else:
-                    metric = services.metric_add(
+                    metric = scorecards.metric_add(
                         actor=self.member, scorecard=scorecard, key=data["key"], **extra, **form.definition()
                     )
             except ValidationError as error:
@@ -221,21 +217,21 @@ class DefinitionsView(ScorecardPageMixin, View):
         return render(request, f"{TEMPLATE_DIR}/definitions.html", self.context(**forms))
 
 
-class AgreeView(ScorecardPageMixin, View):
+class AgreeView(ScorecardPage):
     """POST: the champion signs the newest version for their side (the service checks which
     champion; others get 403). GET goes to the definitions page."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
         return redirect(self.rel_url("scorecard-definitions"))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         scorecard = self.scorecard
         if scorecard is None:
             return redirect(self.rel_url("scorecard"))
         self.require("scorecards.agree")
         try:
-            version = services.scorecard_agree(actor=self.member, scorecard=scorecard)
+            version = scorecards.scorecard_agree(actor=self.member, scorecard=scorecard)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -246,148 +242,6 @@ class AgreeView(ScorecardPageMixin, View):
         return redirect(self.rel_url("scorecard-definitions"))
 
 
-# --- Results of one quarter -------------------------------------------------------------------
-
-
-class ResultsView(ScorecardPageMixin, View):
-    """Enter the figures of every metric for one quarter; each member sees only the fields they
-    may edit. A stale save (someone saved in between) shows a conflict and keeps the input."""
-
-    required_action = "results.record"
-
-    def quarter(self) -> str:
-        quarter = self.kwargs["quarter"]
-        try:
-            quarters.parse(quarter)
-        except ValidationError as error:
-            raise Http404("Not a quarter.") from error
-        if quarter > quarters.current():
-            raise Http404("That quarter has not started.")
-        return quarter  # type: ignore[no-any-return]
-
-    def page(
-        self,
-        form: QuarterResultsForm,
-        quarter: str,
-        *,
-        row_errors: dict[str, list[str]] | None = None,
-        conflicts: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        previous = quarters.shift(quarter, -1)
-        following = quarters.shift(quarter, 1)
-        rows = form.rows()
-        for row in rows:
-            row["conflict"] = (conflicts or {}).get(row["key"])
-            row["errors"] = [m for m in (row_errors or {}).get(row["key"], []) if m != services.CONFLICT_MESSAGE]
-        context = self.base_context(
-            form=form,
-            rows=rows,
-            quarter=quarter,
-            previous_quarter=previous,
-            next_quarter=following if following <= quarters.current() else None,
-            editable=form.editable,
-        )
-        return render(self.request, f"{TEMPLATE_DIR}/results.html", context)
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
-        quarter = self.quarter()
-        scorecard = self.scorecard
-        if scorecard is None:
-            return redirect(self.rel_url("scorecard"))
-        cells = selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
-        return self.page(QuarterResultsForm(cells=cells, membership=self.member), quarter)
-
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, quarter: str) -> HttpResponse:
-        quarter = self.quarter()
-        scorecard = self.scorecard
-        if scorecard is None:
-            return redirect(self.rel_url("scorecard"))
-        cells = selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
-        form = QuarterResultsForm(request.POST, cells=cells, membership=self.member)
-        if not form.is_valid():
-            return self.page(form, quarter)
-        try:
-            services.results_record_many(actor=self.member, scorecard=scorecard, entries=form.entries(quarter))
-        except ValidationError as error:
-            return self.refused(form, quarter, error)
-        messages.success(request, f"Results for {quarter} saved.")
-        return redirect(self.rel_url("scorecard"))
-
-    def refused(self, form: QuarterResultsForm, quarter: str, error: ValidationError) -> HttpResponse:
-        """Show each metric's errors; for conflicts, the other person's figures and a fresh version."""
-        scorecard = self.scorecard
-        assert scorecard is not None
-        fresh = {
-            c.metric.key: c
-            for c in selectors.quarter_cells(membership=self.member, scorecard=scorecard, quarter=quarter)
-            if c.metric
-        }
-        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict
-        row_errors: dict[str, list[str]] = {}
-        conflicts: dict[str, Any] = {}
-        for index, messages_ in error.message_dict.items():
-            key = form.cells[int(index)].metric.key if index.isdigit() else ""  # type: ignore[union-attr]
-            row_errors[key] = messages_
-            if services.CONFLICT_MESSAGE in messages_ and key in fresh:
-                conflicts[key] = fresh[key]
-                data[f"{key}-row_version"] = str(fresh[key].row_version)
-        rebound = QuarterResultsForm(data, cells=form.cells, membership=self.member)
-        rebound.is_valid()
-        rebound.add_error(None, "Nothing was saved. Check the rows marked below.")
-        return self.page(rebound, quarter, row_errors=row_errors, conflicts=conflicts)
-
-
-# --- CSV --------------------------------------------------------------------------------------
-
-
-class ExportView(ScorecardPageMixin, View):
-    """Every result with zone and discrepancy flag as CSV (formula-safe)."""
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
-        relationship = self.relationship
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        name = slugify(str(relationship)) or "relationship"
-        response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.csv"'
-        cells = selectors.export_cells(membership=self.member, scorecard=self.scorecard) if self.scorecard else []
-        csv_io.write_export(response, cells)  # type: ignore[arg-type]
-        return response
-
-
-class ImportView(ScorecardPageMixin, View):
-    """Upload a CSV of results: every row error is listed and nothing is saved unless all rows are good."""
-
-    required_action = "results.import"
-
-    def page(self, form: ResultsImportForm, **extra: Any) -> HttpResponse:
-        context = self.base_context(
-            form=form,
-            columns=csv_io.IMPORT_COLUMNS,
-            max_rows=csv_io.MAX_ROWS,
-            editable=services.result_fields_for(self.member),
-            **extra,
-        )
-        return render(self.request, f"{TEMPLATE_DIR}/import.html", context)
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
-        self.relationship  # noqa: B018  (the scoped lookup: 404 for outsiders)
-        return self.page(ResultsImportForm())
-
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
-        scorecard = self.scorecard
-        if scorecard is None:
-            return redirect(self.rel_url("scorecard"))
-        form = ResultsImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.page(form)
-        upload = form.cleaned_data["file"]
-        data = upload.read(csv_io.MAX_BYTES + 1)
-        report = csv_io.import_results(actor=self.member, scorecard=scorecard, data=data, size=upload.size)
-        if report.ok:
-            messages.success(request, f"Imported {report.imported} result{'s' if report.imported != 1 else ''}.")
-            return redirect(self.rel_url("scorecard"))
-        return self.page(ResultsImportForm(), report=report)
-
-
 # --- Metric templates (admins) ----------------------------------------------------------------
 
 
@@ -396,13 +250,17 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
 
     model = MetricTemplate
     required_action = "templates.manage"
+    request: TenantRequest
 
     def forms_for(self, data: Any = None) -> dict[str, Any]:
         request = self.request
         template_id = request.GET.get("edit") or (data.get("id") if data else None)
         if template_id:
-            template = get_object_or_404(self.get_queryset(), pk=_uuid_or_404(template_id))
-            initial = {name: getattr(template, name) for name in [*DEFINITION_ORDER, "active"]}
+            template_pk = parse_uuid(template_id)
+            if template_pk is None:
+                raise Http404("No such template.")
+            template = get_object_or_404(self.get_queryset(), pk=template_pk)
+            initial = {name: getattr(template, name) for name in TEMPLATE_ORDER}
             return {"edit_form": MetricTemplateForm(data, initial=initial), "edit_template": template}
         if request.GET.get("add") or (data and data.get("op") == "add"):
             initial = {
@@ -416,14 +274,14 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
         return {}
 
     def page(self, **extra: Any) -> HttpResponse:
-        templates = services.ensure_metric_templates()
+        templates = scorecards.ensure_metric_templates()
         return render(
             self.request,
             f"{TEMPLATE_DIR}/templates.html",
             {"templates": templates, "active_count": sum(t.active for t in templates), **extra},
         )
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_kwargs: Any) -> HttpResponse:
         return self.page(**self.forms_for())
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
@@ -434,15 +292,15 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
         if form.is_valid():
             try:
                 if "edit_form" in forms:
-                    template = services.metric_template_update(
-                        actor=request.membership,  # type: ignore[attr-defined]
+                    template = scorecards.metric_template_update(
+                        actor=self.member,
                         template=forms["edit_template"],
                         **form.values(),
                     )
                 else:
                     values = form.values()
-                    template = services.metric_template_create(
-                        actor=request.membership,  # type: ignore[attr-defined]
+                    template = scorecards.metric_template_create(
+                        actor=self.member,
                         key=form.cleaned_data["key"],
                         name=values.pop("name"),
                         goal=values.pop("goal"),
@@ -456,19 +314,9 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
         return self.page(**forms)
 
 
-def _uuid_or_404(value: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as error:
-        raise Http404("No such template.") from error
-
-
 urlpatterns = [
     path("relationships/<uuid:pk>/scorecard/", ScorecardView.as_view(), name="scorecard"),
     path("relationships/<uuid:pk>/scorecard/definitions/", DefinitionsView.as_view(), name="scorecard-definitions"),
     path("relationships/<uuid:pk>/scorecard/agree/", AgreeView.as_view(), name="scorecard-agree"),
-    path("relationships/<uuid:pk>/scorecard/results/<str:quarter>/", ResultsView.as_view(), name="scorecard-results"),
-    path("relationships/<uuid:pk>/scorecard/import/", ImportView.as_view(), name="scorecard-import"),
-    path("relationships/<uuid:pk>/scorecard/export.csv", ExportView.as_view(), name="scorecard-export"),
     path("scorecards/templates/", MetricTemplatesView.as_view(), name="metric-templates"),
 ]

@@ -10,7 +10,7 @@
   relationship is looked up in the member's scope first (404 outside it), then the sponsor check
   answers 403, so the page never reveals that a relationship exists.
 
-Reads are in ``dashboards.sponsor_selectors`` (fixed query count).
+Reads are in ``dashboards.sponsor`` (fixed query count).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import TemplateView
 
-from core.models import Membership
+from core.http import TenantRequest
 from core.permissions import can
 from core.views.base import TenantScopedViewMixin
-from dashboards import sponsor_selectors
+from dashboards import sponsor
 from partnering.models import Relationship
 
 #: Rows of the "all relationships" table shown by default (``?all=1`` shows every one): the counts,
@@ -43,13 +43,10 @@ class SponsorDashboardView(TenantScopedViewMixin, TemplateView):
     model = Relationship
     required_action = "sponsor.view"
     template_name = "dashboards/sponsor/dashboard.html"
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return sponsor_selectors.sponsor_relationships(membership=self.member, queryset=queryset)
+        return sponsor.sponsor_relationships(membership=self.member, queryset=queryset)
 
     @cached_property
     def relationships(self) -> list[Relationship]:
@@ -67,7 +64,7 @@ class SponsorDashboardView(TenantScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         base = reverse("dashboards:sponsor", kwargs={"tenant_slug": self.kwargs["tenant_slug"]})
         prefix = base.removesuffix("dashboards/sponsor/") + "relationships/"
-        overview = sponsor_selectors.sponsor_overview(
+        overview = sponsor.sponsor_overview(
             membership=self.member,
             relationships=self.relationships,
             url_for=lambda rel: f"{prefix}{rel.pk}/dashboard/",
@@ -97,26 +94,21 @@ class RelationshipDashboardView(TenantScopedViewMixin, TemplateView):
     model = Relationship
     required_action = "relationships.view"
     template_name = "dashboards/sponsor/relationship.html"
-
-    @property
-    def member(self) -> Membership:
-        return self.request.membership  # type: ignore[attr-defined,no-any-return]
+    request: TenantRequest
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         relationship = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if self.member.is_customer and not sponsor_selectors.is_sponsor(
-            membership=self.member, relationship=relationship
-        ):
+        if self.member.is_customer and not sponsor.is_sponsor(membership=self.member, relationship=relationship):
             raise PermissionDenied("Only the relationship's sponsors see its dashboard.")
         self.relationship = relationship
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(sponsor_selectors.relationship_dashboard(membership=self.member, relationship=self.relationship))
+        context.update(sponsor.relationship_dashboard(membership=self.member, relationship=self.relationship))
         context.update(
             is_internal=self.member.is_internal,
             can_open_overview=can(self.member, "sponsor.view") and self.member.is_internal,

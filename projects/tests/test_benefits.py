@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core import members as core_services
 from core.models import Role, User
-from dashboards import services as dashboard_services
+from dashboards import scorecards as dashboard_scorecards
 from dashboards.models import Scorecard
 from dashboards.tests.isolation_scorecards import scorecard_relationship
 from partnering.tests.factories import relationship_for
@@ -117,8 +117,8 @@ def test_metric_link_must_be_the_projects_relationship_scorecard(world_a):
     assert project.relationship_id == relationship.pk
     other_rel = relationship_for(world_a, account=world_a.account_y)
     with world_a.context():
-        key = dashboard_services.ensure_metric_templates()[0].key
-        other = dashboard_services.scorecard_create(actor=world_a.admin, relationship=other_rel)
+        key = dashboard_scorecards.ensure_metric_templates()[0].key
+        other = dashboard_scorecards.scorecard_create(actor=world_a.admin, relationship=other_rel)
         own = Scorecard.objects.get(relationship=relationship)
     with pytest.raises(ValidationError) as error:
         record(world_a, project, scorecard=other, metric_key=key)

@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from core import quarters
-from dashboards import services
+from dashboards import results, scorecards
 from dashboards.models import ChampionRating, Color, QuarterlyResult, RatingStatus, Scorecard
-from dashboards.rating_services import ensure_rating_dimensions, rating_save
+from dashboards.ratings import ensure_rating_dimensions, rating_save
 from partnering import services as partnering_services
 from partnering.models import Level
 from partnering.tests import factories
@@ -322,13 +322,13 @@ def seed_scorecard(world: World, relationship: Any) -> tuple[Scorecard, list[str
     span = [quarters.shift(current, n) for n in (-4, -3, -2, -1)]
     customer = world.customer_x
     with world.context():
-        scorecard = services.scorecard_create(actor=world.admin, relationship=relationship, valid_from=span[0])
-        services.scorecard_agree(actor=world.member("champion"), scorecard=scorecard)
-        services.scorecard_agree(actor=customer, scorecard=scorecard)
+        scorecard = scorecards.scorecard_create(actor=world.admin, relationship=relationship, valid_from=span[0])
+        scorecards.scorecard_agree(actor=world.member("champion"), scorecard=scorecard)
+        scorecards.scorecard_agree(actor=customer, scorecard=scorecard)
         for key, figures in RESULTS.items():
             for quarter, (ours, theirs) in zip(span, figures, strict=True):
                 values = {"supplier_value": ours, "customer_value": theirs}
-                services.result_record(
+                results.result_record(
                     actor=world.admin,
                     scorecard=scorecard,
                     metric_key=key,
@@ -449,7 +449,7 @@ def test_executive_opens_sponsor_dashboard_drills_in_and_sees_scorecard_charts(
     expect(page.get_by_role("heading", level=1)).to_have_text("Scorecard")
     grid = page.get_by_test_id("scorecard-grid")
     with world_a.context():
-        metric_count = len(services.latest_version(scorecard).metrics.all())  # type: ignore[union-attr]
+        metric_count = len(scorecards.latest_version(scorecard).metrics.all())  # type: ignore[union-attr]
     assert metric_count == 14
     expect(grid.locator("tbody tr")).to_have_count(metric_count)
     headers = [text.strip() for text in grid.locator("thead th").all_inner_texts()]
