@@ -26,7 +26,6 @@ class ReviewPackView(TenantScopedViewMixin, View):
 
     model = Relationship
     required_action = "scorecards.view"
-    request: TenantRequest
     kwargs: dict[str, Any]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -18,7 +18,6 @@ from django.urls import URLPattern, path, reverse
 from django.views import View
 
 from core import quarters
-from core.http import TenantRequest
 from core.views.base import TenantScopedViewMixin
 from dashboards import ratings
 from dashboards.forms.ratings import RatingForm
@@ -31,7 +30,6 @@ HEAT_STRIP_QUARTERS = 8
 class RelationshipPage(TenantScopedViewMixin, View):
     model = Relationship
     required_action = "ratings.view"
-    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
     kwargs: dict[str, Any]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

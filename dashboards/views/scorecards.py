@@ -22,7 +22,6 @@ from django.views import View
 
 from core import quarters
 from core.forms.base import apply_service_errors
-from core.http import TenantRequest
 from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin, TenantScopedViewMixin
@@ -39,7 +38,6 @@ class ScorecardPage(PageMixin, View):
 
     model = Relationship
     required_action = "scorecards.view"
-    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
@@ -250,7 +248,6 @@ class MetricTemplatesView(TenantScopedViewMixin, View):
 
     model = MetricTemplate
     required_action = "templates.manage"
-    request: TenantRequest
 
     def forms_for(self, data: Any = None) -> dict[str, Any]:
         request = self.request

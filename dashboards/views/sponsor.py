@@ -25,7 +25,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.views.generic import TemplateView
 
-from core.http import TenantRequest
 from core.permissions import can
 from core.views.base import TenantScopedViewMixin
 from dashboards import sponsor
@@ -43,7 +42,6 @@ class SponsorDashboardView(TenantScopedViewMixin, TemplateView):
     model = Relationship
     required_action = "sponsor.view"
     template_name = "dashboards/sponsor/dashboard.html"
-    request: TenantRequest  # narrows View.request (TenantScopedViewMixin's type, restated for mypy)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return sponsor.sponsor_relationships(membership=self.member, queryset=queryset)
@@ -94,7 +92,6 @@ class RelationshipDashboardView(TenantScopedViewMixin, TemplateView):
     model = Relationship
     required_action = "relationships.view"
     template_name = "dashboards/sponsor/relationship.html"
-    request: TenantRequest
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("account", "supplier_champion__user", "customer_champion__user")
