@@ -272,6 +272,16 @@ def job_enqueue(
     return job
 
 
+def job_enqueue_in_every_tenant(*, kind: str, params: dict[str, Any] | None = None) -> int:
+    """One ``kind`` job per tenant (beat's fan-outs: the daily reminder runs). Enqueue once applies
+    per tenant, so a run still queued or going is not started twice. Returns the number of tenants."""
+    tenants = list(Tenant.objects.order_by("pk"))
+    for tenant in tenants:
+        with tenancy.tenant_context(tenant):
+            job_enqueue(kind=kind, params=params)
+    return len(tenants)
+
+
 def _send(*, job: Job, tenant: Tenant, handler: JobHandler) -> None:
     """Hand the job to its queue. If the broker is unreachable the job fails now, visibly, rather
     than waiting queued for a task that will never come."""

@@ -12,7 +12,8 @@
 Who is owed what comes from the areas (``ratings.ratings_due``, ``results.figures_owed``); this
 module groups it per person and sends. The e-mails are plain text: they never say what the other
 champion rated (ratings stay hidden until both are in) and carry no internal notes. Like
-``partnering.tasks``, the fan-out only enqueues; each e-mail is logged in
+``partnering.tasks``, the fan-out only enqueues — one job per tenant on the job runner
+(``dashboards/jobs.py``: enqueued once, its outcome kept on the job row); each e-mail is logged in
 ``partnering.models.ReminderLog`` in the same transaction it is sent in
 (``partnering.tasks._send_once``), so a re-run sends nothing twice and a failed send is retried.
 """
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from core import quarters
 from core.http import absolute_url
+from core.jobs import job_enqueue_in_every_tenant
 from core.models import Membership, Tenant
 from core.tasks import tenant_task
 from dashboards.models import DashboardsSettings
@@ -78,20 +80,14 @@ def _by_recipient(
 
 @shared_task(name="dashboards.send_rating_reminders")
 def send_rating_reminders() -> int:
-    """Daily: one ``rating_reminders_for_tenant`` per tenant. Returns the number enqueued."""
-    tenant_ids = [str(pk) for pk in Tenant.objects.values_list("pk", flat=True)]
-    for tenant_id in tenant_ids:
-        rating_reminders_for_tenant.delay(tenant_id)
-    return len(tenant_ids)
+    """Daily: one ``dashboards.rating_reminders`` job per tenant (``dashboards/jobs.py``). Returns the tenants."""
+    return job_enqueue_in_every_tenant(kind="dashboards.rating_reminders")
 
 
 @shared_task(name="dashboards.send_results_reminders")
 def send_results_reminders() -> int:
-    """Daily: one ``results_reminders_for_tenant`` per tenant. Returns the number enqueued."""
-    tenant_ids = [str(pk) for pk in Tenant.objects.values_list("pk", flat=True)]
-    for tenant_id in tenant_ids:
-        results_reminders_for_tenant.delay(tenant_id)
-    return len(tenant_ids)
+    """Daily: one ``dashboards.results_reminders`` job per tenant (``dashboards/jobs.py``). Returns the tenants."""
+    return job_enqueue_in_every_tenant(kind="dashboards.results_reminders")
 
 
 # --- Per tenant -------------------------------------------------------------------------------
