@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import quarters
+from core.http import absolute_url as _absolute
 from core.models import Membership, Tenant
 from core.tasks import tenant_task
 from dashboards.models import (
@@ -42,7 +43,7 @@ from dashboards.models import (
     VersionStatus,
 )
 from partnering.models import Relationship
-from partnering.tasks import _absolute, _send_once
+from partnering.work import reminder_send_once as _send_once
 
 RATING_REMINDER = "dashboards_rating_due"
 RESULTS_REMINDER = "dashboards_results_missing"

@@ -28,7 +28,7 @@ from core.views.base import TenantScopedViewMixin
 from dashboards import rating_selectors as rating_reads
 from dashboards import selectors as scorecard_reads
 from partnering.models import OPEN_ACTION_STATUSES, FutureTopic, Relationship, TopicStatus
-from partnering.selectors import actions_for
+from partnering.work import actions_for
 
 PACK_QUARTERS = 8
 MAX_ACTIONS = 50

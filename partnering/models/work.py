@@ -3,15 +3,21 @@ reminders' send-once log."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from core.tenancy import TenantScopedModel
 from partnering.models.accounts import Contact, Side
 from partnering.models.meetings import Meeting
 from partnering.models.relationships import Relationship
+
+if TYPE_CHECKING:
+    from core.models import Membership
 
 
 class TopicCategory(models.TextChoices):
@@ -136,6 +142,15 @@ class ActionItem(TenantScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES
+
+    @staticmethod
+    def visible_filter(membership: Membership, prefix: str = "") -> Q:
+        """Customers never see internal-only actions, on top of the account scope of ``visible_to``.
+
+        The one place of that rule: every read of actions (and every count of them reached from
+        another model with ``prefix``, e.g. ``"actions__"``) filters with it.
+        """
+        return Q(**{f"{prefix}internal_only": False}) if membership.is_customer else Q()
 
     @property
     def is_overdue(self) -> bool:

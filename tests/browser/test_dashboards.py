@@ -20,7 +20,7 @@ from core import quarters
 from dashboards import services
 from dashboards.models import ChampionRating, Color, QuarterlyResult, RatingStatus, Scorecard
 from dashboards.rating_services import ensure_rating_dimensions, rating_save
-from partnering import services as partnering_services
+from partnering import relationships as partnering_services
 from partnering.models import Level
 from partnering.tests import factories
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, DESKTOP, PHONE
