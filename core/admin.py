@@ -140,7 +140,6 @@ class JobAdmin(ReadOnlyAdmin):
     actions = ["cancel_selected"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        del request, obj  # nobody deletes a job: what ran, and how it ended, stays on record
         return False
 
     def has_cancel_permission(self, request: HttpRequest) -> bool:

@@ -19,7 +19,7 @@ from core import quarters
 from core.models import Membership
 from dashboards import ratings, results
 from partnering.models import OPEN_ACTION_STATUSES, FutureTopic, Relationship, TopicStatus
-from partnering.selectors import actions_for
+from partnering.work import actions_for
 
 PACK_QUARTERS = 8
 MAX_ACTIONS = 50

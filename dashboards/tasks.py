@@ -15,7 +15,7 @@ champion rated (ratings stay hidden until both are in) and carry no internal not
 ``partnering.tasks``, the fan-out only enqueues — one job per tenant on the job runner
 (``dashboards/jobs.py``: enqueued once, its outcome kept on the job row); each e-mail is logged in
 ``partnering.models.ReminderLog`` in the same transaction it is sent in
-(``partnering.tasks._send_once``), so a re-run sends nothing twice and a failed send is retried.
+(``partnering.work.reminder_send_once``), so a re-run sends nothing twice and a failed send is retried.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dashboards.models import DashboardsSettings
 from dashboards.ratings import ratings_due
 from dashboards.results import figures_owed
 from partnering.models import Relationship
-from partnering.tasks import _send_once
+from partnering.work import reminder_send_once
 
 RATING_REMINDER = "dashboards_rating_due"
 RESULTS_REMINDER = "dashboards_results_missing"
@@ -123,7 +123,7 @@ def rating_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> int
         subject = f"Your {quarter} relationship rating is due by {end:%d %b %Y}" + (
             f" ({count} relationships)" if count > 1 else f": {entry.items[0]['relationship']}"
         )
-        sent += _send_once(
+        sent += reminder_send_once(
             kind=RATING_REMINDER,
             key=quarter,
             recipient=entry.membership,
@@ -148,7 +148,7 @@ def results_reminders_for_tenant(tenant: Tenant, today: str | None = None) -> in
         total = sum(len(item["metrics"]) for item in entry.items)
         context = {"recipient": entry.membership, "quarter": quarter, "rows": entry.items, "tenant": tenant}
         subject = f"{total} {quarter} result{'s' if total != 1 else ''} still missing in {tenant.name}"
-        sent += _send_once(
+        sent += reminder_send_once(
             kind=RESULTS_REMINDER,
             key=quarter,
             recipient=entry.membership,

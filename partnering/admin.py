@@ -1,31 +1,39 @@
 """The program office's admin for the partnering module: rows of the active workspace only.
 
-Every model goes through ``core.admin.TenantScopedAdmin`` (scoped querysets, ``admin.access``
-permission, tenant-aware validation); inlines go through ``TenantScopedInline`` below, which does
-the same for the rows edited inside a parent. The admin bypasses ``partnering.services``, so its
-forms run the services' cross-row rules (``services.check_row_rules``): a meeting cannot get an
-attendee of another customer account, a customer participant cannot become a supplier champion.
+Every model goes through ``core.admin_base.TenantScopedAdmin`` (scoped querysets, ``admin.access``
+permission, tenant-aware validation). The admin writes through the same services as the pages
+and the API: each form runs its area's public rule function (``RuledForm``), so the admin cannot
+save what the pages would refuse (an attendee of another customer account, a customer
+participant as supplier champion), and new accounts, contacts, activities, relationships,
+sponsors, meetings and actions are created and changed by the services themselves (author,
+``created_by``, level history, completion date), with ``acting_member(request)`` as the actor.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import timezone
 
-from core.admin_base import ReadOnlyAdmin as ReadOnlyAdminBase
-from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
-from partnering import services
+from core.admin_base import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    RuledForm,
+    TenantScopedAdmin,
+    TenantScopedInline,
+    acting_member,
+)
+from core.models import Membership
+from partnering import accounts, meetings, relationships, work
+from partnering.accounts import side_of
 from partnering.models import (
-    DEFAULT_QUARTERLY_AGENDA,
     MAX_SPONSORS_PER_SIDE,
-    OPEN_ACTION_STATUSES,
     ActionItem,
-    ActionStatus,
     Attendee,
     Contact,
     ContactActivity,
@@ -34,39 +42,161 @@ from partnering.models import (
     HardQuestion,
     LevelChange,
     Meeting,
-    MeetingKind,
     PartneringSettings,
     Relationship,
     ReminderLog,
     RosterEntry,
-    Side,
     Sponsor,
     SteeringMember,
     TopicScore,
 )
 
-
-class PartneringRuledForm(RuledForm):
-    """Admin form applying ``partnering.services.check_row_rules``."""
-
-    rules = staticmethod(services.check_row_rules)
+#: The note of a level set or changed in the admin (the level history says where it came from).
+ADMIN_LEVEL_NOTE = "Set in the program-office admin."
 
 
-class SponsorForm(PartneringRuledForm):
-    """The side follows the person; at most three sponsors a side (counting the saved rows)."""
+def ruled(rules: Callable[[Any], None], *, prepare: Callable[[Any], None] | None = None) -> type[RuledForm]:
+    """An admin form that applies one of the services' public rule functions (after ``prepare``
+    derived the fields the form does not show)."""
+    namespace: dict[str, Any] = {"rules": staticmethod(rules)}
+    if prepare is not None:
+        namespace["prepare_instance"] = lambda form: prepare(form.instance)
+    return type(f"{rules.__name__.title().replace('_', '')}Form", (RuledForm,), namespace)
 
-    def prepare_instance(self) -> None:
-        sponsor = self.instance
-        sponsor.side = Side.CUSTOMER if sponsor.membership.is_customer else Side.SUPPLIER
-        others = Sponsor.objects.filter(relationship_id=sponsor.relationship_id, side=sponsor.side)
-        if others.exclude(pk=sponsor.pk).count() >= MAX_SPONSORS_PER_SIDE:
-            self.add_error(
-                "membership", f"A relationship has at most {MAX_SPONSORS_PER_SIDE} sponsors per side; remove one first."
-            )
+
+def adopt(obj: Model, saved: Model) -> None:
+    """The admin's unsaved instance becomes the row a service created (the inlines, the change
+    message and the redirect use it)."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def values_of(obj: Model, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+class ServiceAdmin(TenantScopedAdmin):
+    """``save_model`` through the area's services: ``service_create(actor, obj)`` for a new row,
+    ``service_update(actor, stored, changes)`` for a changed one (the stored row and the form's
+    changed fields, so the service sees what changes). ``create_only`` fields are read-only once
+    the row exists, like in the API."""
+
+    create_only: ClassVar[tuple[str, ...]] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *self.create_only) if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        actor = acting_member(request)
+        if not change:
+            adopt(obj, self.service_create(actor, obj))
+            return
+        stored = self.get_queryset(request).get(pk=obj.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            self.service_update(actor, stored, changes)
+
+    def service_create(self, actor: Membership, obj: Any) -> Model:
+        raise NotImplementedError
+
+    def service_update(self, actor: Membership, stored: Any, changes: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+# --- Accounts and contacts ----------------------------------------------------------------------
+
+
+@admin.register(CustomerAccount)
+class CustomerAccountAdmin(ServiceAdmin):
+    form = ruled(accounts.account_rules)
+    list_display = ("name", "industry", "region", "owner", "created_at")
+    list_filter = ("industry", "region")
+    search_fields = ("name", "description")
+    list_select_related = ("owner__user",)
+
+    def service_create(self, actor: Membership, obj: CustomerAccount) -> Model:
+        return accounts.account_create(actor=actor, **values_of(obj, accounts.ACCOUNT_FIELDS))
+
+    def service_update(self, actor: Membership, stored: CustomerAccount, changes: dict[str, Any]) -> None:
+        accounts.account_update(actor=actor, account=stored, **changes)
+
+
+class ContactActivityInline(TenantScopedInline):
+    model = ContactActivity
+    fields = ("occurred_on", "channel", "summary", "author")
+    readonly_fields = ("author",)
+
+
+def activity_add(actor: Membership, activity: ContactActivity) -> ContactActivity:
+    """Log an activity typed in the admin: its author is the program-office member."""
+    return accounts.contact_activity_add(
+        actor=actor, contact=activity.contact, **values_of(activity, accounts.ACTIVITY_FIELDS)
+    )
+
+
+@admin.register(Contact)
+class ContactAdmin(ServiceAdmin):
+    form = ruled(accounts.contact_rules)
+    list_display = ("full_name", "account", "title", "function", "geography", "email", "membership")
+    list_filter = ("function", "geography", "account")
+    search_fields = ("full_name", "email", "title", "account__name")
+    list_select_related = ("account", "membership__user")
+    inlines = (ContactActivityInline,)
+
+    def service_create(self, actor: Membership, obj: Contact) -> Model:
+        return accounts.contact_create(actor=actor, **values_of(obj, accounts.CONTACT_FIELDS))
+
+    def service_update(self, actor: Membership, stored: Contact, changes: dict[str, Any]) -> None:
+        accounts.contact_update(actor=actor, contact=stored, **changes)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Activities typed in here are logged through the service (the admin is their author)."""
+        if formset.model is not ContactActivity:
+            super().save_formset(request, form, formset, change)
+            return
+        actor = acting_member(request)
+        formset.save(commit=False)
+        for activity in formset.deleted_objects:
+            activity.delete()
+        for activity in formset.new_objects:
+            adopt(activity, activity_add(actor, activity))
+        for activity, names in formset.changed_objects:
+            stored = ContactActivity.objects.get(pk=activity.pk)
+            accounts.contact_activity_update(actor=actor, activity=stored, **values_of(activity, tuple(names)))
+
+
+@admin.register(ContactActivity)
+class ContactActivityAdmin(ServiceAdmin):
+    list_display = ("contact", "occurred_on", "channel", "author")
+    list_filter = ("channel",)
+    search_fields = ("summary", "contact__full_name")
+    list_select_related = ("contact", "author__user")
+    exclude = ("tenant", "author")  # type: ignore[assignment]
+    create_only = ("contact",)
+
+    def service_create(self, actor: Membership, obj: ContactActivity) -> Model:
+        return activity_add(actor, obj)
+
+    def service_update(self, actor: Membership, stored: ContactActivity, changes: dict[str, Any]) -> None:
+        accounts.contact_activity_update(actor=actor, activity=stored, **changes)
+
+
+# --- Relationships ------------------------------------------------------------------------------
+
+
+def _sponsor_side(sponsor: Sponsor) -> None:
+    sponsor.side = side_of(sponsor.membership)
+
+
+#: The side follows the person; at most three sponsors a side (counting the saved rows).
+SponsorForm = ruled(relationships.sponsor_rules, prepare=_sponsor_side)
 
 
 class SponsorFormSet(BaseInlineFormSet):
-    """At most three sponsors per side, counted over all rows of the inline."""
+    """At most three sponsors per side, counted over all rows of the inline (none saved yet)."""
 
     def clean(self) -> None:
         super().clean()
@@ -77,82 +207,13 @@ class SponsorFormSet(BaseInlineFormSet):
             membership = form.cleaned_data.get("membership")
             if membership is None:
                 continue
-            side = Side.CUSTOMER if membership.is_customer else Side.SUPPLIER
+            side = side_of(membership)
             per_side[side] = per_side.get(side, 0) + 1
         if any(count > MAX_SPONSORS_PER_SIDE for count in per_side.values()):
             raise ValidationError(f"A relationship has at most {MAX_SPONSORS_PER_SIDE} sponsors per side.")
 
 
-class PartneringInline(TenantScopedInline):
-    form = PartneringRuledForm
-
-
-class PartneringAdmin(TenantScopedAdmin):
-    form = PartneringRuledForm
-
-    @staticmethod
-    def acting(request: HttpRequest) -> Any:
-        return getattr(request, "membership", None)
-
-
-class ReadOnlyAdmin(ReadOnlyAdminBase):
-    """Rows written by the application (history, logs): the program office reads them only."""
-
-    form = PartneringRuledForm
-
-
-# --- Accounts and contacts ----------------------------------------------------------------------
-
-
-@admin.register(CustomerAccount)
-class CustomerAccountAdmin(PartneringAdmin):
-    list_display = ("name", "industry", "region", "owner", "created_at")
-    list_filter = ("industry", "region")
-    search_fields = ("name", "description")
-    list_select_related = ("owner__user",)
-
-
-class ContactActivityInline(PartneringInline):
-    model = ContactActivity
-    fields = ("occurred_on", "channel", "summary", "author")
-    readonly_fields = ("author",)
-
-
-@admin.register(Contact)
-class ContactAdmin(PartneringAdmin):
-    list_display = ("full_name", "account", "title", "function", "geography", "email", "membership")
-    list_filter = ("function", "geography", "account")
-    search_fields = ("full_name", "email", "title", "account__name")
-    list_select_related = ("account", "membership__user")
-    inlines = (ContactActivityInline,)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """New activities are logged by the person who types them in."""
-        for inline_form in formset.forms:
-            activity = inline_form.instance
-            if isinstance(activity, ContactActivity) and activity._state.adding and activity.author_id is None:
-                activity.author = self.acting(request)
-        super().save_formset(request, form, formset, change)
-
-
-@admin.register(ContactActivity)
-class ContactActivityAdmin(PartneringAdmin):
-    list_display = ("contact", "occurred_on", "channel", "author")
-    list_filter = ("channel",)
-    search_fields = ("summary", "contact__full_name")
-    list_select_related = ("contact", "author__user")
-    exclude = ("tenant", "author")  # type: ignore[assignment]
-
-    def save_model(self, request: HttpRequest, obj: ContactActivity, form: Any, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = self.acting(request)
-        super().save_model(request, obj, form, change)
-
-
-# --- Relationships ------------------------------------------------------------------------------
-
-
-class SponsorInline(PartneringInline):
+class SponsorInline(TenantScopedInline):
     model = Sponsor
     form = SponsorForm
     formset = SponsorFormSet
@@ -160,8 +221,9 @@ class SponsorInline(PartneringInline):
     readonly_fields = ("side",)
 
 
-class RosterInline(PartneringInline):
+class RosterInline(TenantScopedInline):
     model = RosterEntry
+    form = ruled(relationships.roster_rules)
     fields = ("contact", "role", "is_point_person")
 
 
@@ -172,24 +234,33 @@ class LevelChangeInline(ReadOnlyInline):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(PartneringAdmin):
+class RelationshipAdmin(ServiceAdmin):
+    """A level set or changed here is recorded in the dated history, like in the app."""
+
+    form = ruled(relationships.relationship_rules)
     list_display = ("__str__", "level", "supplier_champion", "customer_champion", "review_cadence_months", "updated_at")
     list_filter = ("level",)
     search_fields = ("account__name", "business_unit")
     list_select_related = ("account", "supplier_champion__user", "customer_champion__user")
     inlines = (SponsorInline, RosterInline, LevelChangeInline)
+    create_only = ("account",)
 
-    def save_model(self, request: HttpRequest, obj: Relationship, form: Any, change: bool) -> None:
-        """A level set or changed here is recorded in the dated history like in the app."""
-        previous = Relationship.objects.filter(pk=obj.pk).values_list("level", flat=True).first() if change else ""
-        super().save_model(request, obj, form, change)
-        if not change or previous != obj.level:
-            LevelChange.objects.create(
-                relationship=obj,
-                from_level=previous or "",
-                to_level=obj.level,
-                changed_by=self.acting(request),
-                note="Set in the program-office admin.",
+    def service_create(self, actor: Membership, obj: Relationship) -> Model:
+        return relationships.relationship_create(
+            actor=actor,
+            account=obj.account,
+            level=obj.level,
+            level_note=ADMIN_LEVEL_NOTE,
+            **values_of(obj, relationships.RELATIONSHIP_FIELDS),
+        )
+
+    def service_update(self, actor: Membership, stored: Relationship, changes: dict[str, Any]) -> None:
+        level = changes.pop("level", None)
+        if changes:
+            relationships.relationship_update(actor=actor, relationship=stored, **changes)
+        if level is not None:
+            relationships.relationship_change_level(
+                actor=actor, relationship=stored, level=level, note=ADMIN_LEVEL_NOTE
             )
 
 
@@ -202,56 +273,81 @@ class LevelChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Sponsor)
-class SponsorAdmin(PartneringAdmin):
+class SponsorAdmin(ServiceAdmin):
     form = SponsorForm
     fields = ("relationship", "membership")
     list_display = ("relationship", "membership", "side")
     list_filter = ("side",)
     search_fields = ("relationship__account__name", "membership__user__full_name", "membership__user__email")
     list_select_related = ("relationship__account", "membership__user")
+    create_only = ("relationship", "membership")  # another sponsor is another row (as in the API)
+
+    def service_create(self, actor: Membership, obj: Sponsor) -> Model:
+        return relationships.sponsor_add(actor=actor, relationship=obj.relationship, membership=obj.membership)
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(PartneringAdmin):
+class RosterEntryAdmin(ServiceAdmin):
+    form = ruled(relationships.roster_rules)
     list_display = ("relationship", "contact", "role", "is_point_person")
     list_filter = ("is_point_person",)
     search_fields = ("relationship__account__name", "contact__full_name", "role")
     list_select_related = ("relationship__account", "contact")
+    create_only = ("relationship", "contact")
+
+    def service_create(self, actor: Membership, obj: RosterEntry) -> Model:
+        return relationships.roster_add(
+            actor=actor,
+            relationship=obj.relationship,
+            contact=obj.contact,
+            **values_of(obj, relationships.ROSTER_FIELDS),
+        )
+
+    def service_update(self, actor: Membership, stored: RosterEntry, changes: dict[str, Any]) -> None:
+        relationships.roster_update(actor=actor, entry=stored, **changes)
 
 
 # --- Meetings -----------------------------------------------------------------------------------
 
 
-class AttendeeInline(PartneringInline):
+class AttendeeInline(TenantScopedInline):
     model = Attendee
+    form = ruled(meetings.attendee_rules)
     fields = ("contact", "attended")
     extra = 1
 
 
-class HardQuestionInline(PartneringInline):
+class HardQuestionInline(TenantScopedInline):
     model = HardQuestion
     fields = ("position", "question", "answer")
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PartneringAdmin):
+class MeetingAdmin(ServiceAdmin):
     list_display = ("title", "relationship", "kind", "starts_at", "status")
     list_filter = ("kind", "status")
     search_fields = ("title", "relationship__account__name", "minutes", "decisions")
     list_select_related = ("relationship__account",)
     inlines = (AttendeeInline, HardQuestionInline)
     exclude = ("tenant", "created_by")  # type: ignore[assignment]
+    create_only = ("relationship",)
 
-    def save_model(self, request: HttpRequest, obj: Meeting, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = self.acting(request)
-            if obj.kind == MeetingKind.QUARTERLY_REVIEW and not obj.agenda:
-                obj.agenda = DEFAULT_QUARTERLY_AGENDA
-        super().save_model(request, obj, form, change)
+    def service_create(self, actor: Membership, obj: Meeting) -> Model:
+        """A quarterly review starts from the default agenda; its questions are the inline's."""
+        return meetings.meeting_create(
+            actor=actor,
+            relationship=obj.relationship,
+            ask_hard_questions=False,
+            **values_of(obj, meetings.MEETING_FIELDS),
+        )
+
+    def service_update(self, actor: Membership, stored: Meeting, changes: dict[str, Any]) -> None:
+        meetings.meeting_update(actor=actor, meeting=stored, **changes)
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(PartneringAdmin):
+class AttendeeAdmin(TenantScopedAdmin):
+    form = ruled(meetings.attendee_rules)
     list_display = ("meeting", "contact", "attended")
     list_filter = ("attended",)
     search_fields = ("meeting__title", "contact__full_name")
@@ -259,7 +355,7 @@ class AttendeeAdmin(PartneringAdmin):
 
 
 @admin.register(HardQuestion)
-class HardQuestionAdmin(PartneringAdmin):
+class HardQuestionAdmin(TenantScopedAdmin):
     list_display = ("meeting", "position", "question")
     search_fields = ("question", "answer", "meeting__title")
     list_select_related = ("meeting",)
@@ -269,39 +365,41 @@ class HardQuestionAdmin(PartneringAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(PartneringAdmin):
+class ActionItemAdmin(ServiceAdmin):
+    form = ruled(work.action_rules)
     list_display = ("title", "relationship", "owner", "due_on", "status", "overdue", "internal_only")
     list_filter = ("status", "internal_only")
     search_fields = ("title", "description", "relationship__account__name", "owner__user__full_name")
     list_select_related = ("relationship__account", "owner__user")
     exclude = ("tenant", "created_by", "completed_at")  # type: ignore[assignment]
+    create_only = ("relationship",)
 
     @admin.display(boolean=True, description="Overdue")
     def overdue(self, obj: ActionItem) -> bool:
         return obj.is_overdue
 
-    def save_model(self, request: HttpRequest, obj: ActionItem, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = self.acting(request)
-        if obj.status == ActionStatus.DONE and obj.completed_at is None:
-            obj.completed_at = timezone.now()
-        elif obj.status in OPEN_ACTION_STATUSES:
-            obj.completed_at = None
-        super().save_model(request, obj, form, change)
+    def service_create(self, actor: Membership, obj: ActionItem) -> Model:
+        return work.action_create(actor=actor, relationship=obj.relationship, **values_of(obj, work.ACTION_FIELDS))
+
+    def service_update(self, actor: Membership, stored: ActionItem, changes: dict[str, Any]) -> None:
+        work.action_update(actor=actor, action=stored, **changes)
 
 
-class TopicScoreInline(PartneringInline):
+class TopicScoreInline(TenantScopedInline):
     model = TopicScore
+    form = ruled(work.score_rules)
     fields = ("side", "scored_by", "value_to_supplier", "value_to_customer", "feasibility")
 
 
-class SteeringMemberInline(PartneringInline):
+class SteeringMemberInline(TenantScopedInline):
     model = SteeringMember
+    form = ruled(work.steering_rules)
     fields = ("contact",)
 
 
 @admin.register(FutureTopic)
-class FutureTopicAdmin(PartneringAdmin):
+class FutureTopicAdmin(TenantScopedAdmin):
+    form = ruled(work.topic_rules)
     list_display = ("title", "relationship", "category", "proposed_by_side", "status", "priority")
     list_filter = ("status", "category", "proposed_by_side")
     search_fields = ("title", "description", "relationship__account__name")
@@ -310,7 +408,8 @@ class FutureTopicAdmin(PartneringAdmin):
 
 
 @admin.register(TopicScore)
-class TopicScoreAdmin(PartneringAdmin):
+class TopicScoreAdmin(TenantScopedAdmin):
+    form = ruled(work.score_rules)
     list_display = ("topic", "side", "scored_by", "value_to_supplier", "value_to_customer", "feasibility")
     list_filter = ("side",)
     search_fields = ("topic__title",)
@@ -318,7 +417,8 @@ class TopicScoreAdmin(PartneringAdmin):
 
 
 @admin.register(SteeringMember)
-class SteeringMemberAdmin(PartneringAdmin):
+class SteeringMemberAdmin(TenantScopedAdmin):
+    form = ruled(work.steering_rules)
     list_display = ("topic", "contact")
     search_fields = ("topic__title", "contact__full_name")
     list_select_related = ("topic", "contact")
@@ -328,13 +428,14 @@ class SteeringMemberAdmin(PartneringAdmin):
 
 
 @admin.register(PartneringSettings)
-class PartneringSettingsAdmin(PartneringAdmin):
+class PartneringSettingsAdmin(TenantScopedAdmin):
     list_display = ("short_list_limit", "review_reminder_days")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return super().has_add_permission(request) and not PartneringSettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Never: the one settings row of a tenant stays."""
         return False
 
 

@@ -2,7 +2,7 @@
 
 ``seed_tenant(slug)`` fills a demo tenant (rich for "aquenta", light for "kestrel") with accounts,
 a Rolodex, relationships at different levels with a year of meetings, actions and future topics.
-Rows go through ``partnering.services`` where that is practical (they validate); historical dates
+Rows go through the area services (``partnering.accounts`` …) where that is practical (they validate); historical dates
 are then set directly. ``seed_bench(count)`` bulk-creates a large tenant for the benchmarks.
 
 Both are idempotent: an account's content is built only when its relationship does not exist
@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.demo import BENCH_EMAIL, BENCH_SLUG, BenchOptions, DemoTenant
 from core.models import Membership, Tenant, User
 from core.tenancy import tenant_context
-from partnering import services
+from partnering import accounts, meetings, relationships, work
 from partnering.models import (
     HARD_QUESTIONS,
     ActionItem,
@@ -465,55 +465,53 @@ def seed_tenant(tenant_spec: DemoTenant) -> None:
     Runs first of the demo steps (``core.demo.seed``), inside the tenant's context: the other apps
     build on the accounts and people made here.
     """
-    accounts = {name: CustomerAccount.objects.get_or_create(name=name)[0] for name in tenant_spec.accounts}
+    by_name = {name: CustomerAccount.objects.get_or_create(name=name)[0] for name in tenant_spec.accounts}
     for person in tenant_spec.users:
         if person.account is not None:
             Membership.objects.update_or_create(
                 user=User.objects.get(email=person.email),
-                defaults={"role": person.role, "customer_account": accounts[person.account]},
+                defaults={"role": person.role, "customer_account": by_name[person.account]},
             )
     spec = TENANT_SPECS.get(tenant_spec.slug)
     if spec is None:
         return
     logins = {m.user.email: m for m in Membership.objects.select_related("user")}
     actor, owner = logins[spec.actor], logins[spec.owner]
-    services.settings_for_tenant()
+    work.settings_for_tenant()
     own = {p.name: _contact(actor, p, None, logins) for p in spec.own_people}
     for index, account_spec in enumerate(spec.accounts):
-        account = _account(account_spec, owner)
+        account = _account(account_spec, actor, owner)
         people = {p.name: _contact(actor, p, account, logins) for p in account_spec.contacts}
         if Relationship.objects.filter(account=account, business_unit="").exists():
             continue  # content built by an earlier run
         _relationship(account_spec, account, actor, owner, logins, own, people, seed=index)
 
 
-def _account(spec: AccountSpec, owner: Membership) -> CustomerAccount:
+def _account(spec: AccountSpec, actor: Membership, owner: Membership) -> CustomerAccount:
+    """The account (made by ``seed_tenant`` or an earlier run) with the spec's details (saved only
+    when something differs)."""
     account, _ = CustomerAccount.objects.get_or_create(name=spec.name)
-    wanted = {
-        "industry": spec.industry,
-        "region": spec.region,
-        "owner_id": owner.pk,
-        "description": spec.description,
-        "internal_notes": spec.internal_notes,
-    }
-    if any(getattr(account, key) != value for key, value in wanted.items()):
-        for key, value in wanted.items():
-            setattr(account, key, value)
-        account.full_clean()
-        account.save()
-    return account
+    return accounts.account_update(
+        actor=actor,
+        account=account,
+        industry=spec.industry,
+        region=spec.region,
+        owner=owner,
+        description=spec.description,
+        internal_notes=spec.internal_notes,
+    )
 
 
 def _contact(
     actor: Membership, person: Person, account: CustomerAccount | None, logins: dict[str, Membership]
 ) -> Contact:
-    existing = Contact.objects.filter(account=account, full_name=person.name).first()
+    existing: Contact | None = Contact.objects.filter(account=account, full_name=person.name).first()
     if existing is not None:
         return existing
     login = logins.get(person.email)
     if login is not None and (login.customer_account_id != (account.pk if account else None)):
         login = None  # e.g. a login of our company never links to a customer's contact
-    return services.contact_create(
+    return accounts.contact_create(
         actor=actor,
         full_name=person.name,
         account=account,
@@ -538,24 +536,48 @@ def _relationship(
     *,
     seed: int,
 ) -> Relationship:
-    first_level, first_days = spec.levels[0]
+    """The account's relationship with a year of history: levels, people, meetings, topics, actions."""
+    relationship = _relationship_started(spec, account, actor, logins)
+    _level_history(spec, relationship, actor)
+    _sponsors_and_roster(spec, relationship, actor, logins, {**own, **people})
+    supplier_champion = logins[spec.supplier_champion]
     customer_champion = logins.get(spec.customer_champion or "")
-    relationship = services.relationship_create(
+    ours = [c for c in own.values() if c.membership_id in (supplier_champion.pk, owner.pk)]
+    theirs = list(people.values())[:3]
+    held = _meetings(spec, relationship, actor, ours + theirs, seed=seed)
+    topics = _topics(spec, relationship, actor, supplier_champion, customer_champion, ours, theirs, seed=seed)
+    _actions(relationship, actor, owner, supplier_champion, customer_champion, held, topics)
+    _contact_activity(owner, theirs)
+    return relationship
+
+
+def _relationship_started(
+    spec: AccountSpec, account: CustomerAccount, actor: Membership, logins: dict[str, Membership]
+) -> Relationship:
+    """The relationship at its first level, dated back to when it started."""
+    first_level, first_days = spec.levels[0]
+    relationship = relationships.relationship_create(
         actor=actor,
         account=account,
         level=first_level,
         supplier_champion=logins[spec.supplier_champion],
-        customer_champion=customer_champion,
+        customer_champion=logins.get(spec.customer_champion or ""),
         plan_summary=spec.plan_summary,
         internal_notes=spec.relationship_notes,
     )
     started = timezone.localdate() - dt.timedelta(days=first_days)
     LevelChange.objects.filter(relationship=relationship).update(changed_on=started, note="Relationship started.")
     Relationship.objects.filter(pk=relationship.pk).update(created_at=_at(-first_days))
+    return relationship
+
+
+def _level_history(spec: AccountSpec, relationship: Relationship, actor: Membership) -> None:
+    """The dated level changes after the first level (up after reviews, down after a lost tender)."""
+    order = [str(x) for x in Level]
     for level, days in spec.levels[1:]:
-        moved_up = [str(x) for x in Level].index(level) > [str(x) for x in Level].index(relationship.level)
+        moved_up = order.index(level) > order.index(relationship.level)
         note = "Agreed at the quarterly review." if moved_up else "Downgraded after the lost tender."
-        services.relationship_change_level(
+        relationships.relationship_change_level(
             actor=actor,
             relationship=relationship,
             level=level,
@@ -565,12 +587,19 @@ def _relationship(
         relationship.level = level
     relationship.refresh_from_db()
 
+
+def _sponsors_and_roster(
+    spec: AccountSpec,
+    relationship: Relationship,
+    actor: Membership,
+    logins: dict[str, Membership],
+    everyone: dict[str, Contact],
+) -> None:
     for email in (*spec.supplier_sponsors, *spec.customer_sponsors):
         if email in logins:
-            services.sponsor_add(actor=actor, relationship=relationship, membership=logins[email])
-    everyone = {**own, **people}
+            relationships.sponsor_add(actor=actor, relationship=relationship, membership=logins[email])
     for name, role in spec.roles.items():
-        services.roster_add(
+        relationships.roster_add(
             actor=actor,
             relationship=relationship,
             contact=everyone[name],
@@ -578,22 +607,17 @@ def _relationship(
             is_point_person="point person" in role,
         )
 
-    customer_owner = customer_champion
-    supplier_champion = logins[spec.supplier_champion]
-    ours = [c for c in own.values() if c.membership_id in (supplier_champion.pk, owner.pk)]
-    theirs = list(people.values())[:3]
-    meetings = _meetings(spec, relationship, actor, ours + theirs, seed=seed)
-    topics = _topics(spec, relationship, actor, supplier_champion, customer_champion, ours, theirs, seed=seed)
-    _actions(relationship, actor, owner, supplier_champion, customer_owner, meetings, topics)
+
+def _contact_activity(owner: Membership, theirs: list[Contact]) -> None:
+    """Two recent calls or e-mails of the account owner with the customer's people."""
     for days, contact in ((40, theirs[0]), (15, theirs[-1])):
-        services.contact_activity_add(
+        accounts.contact_activity_add(
             actor=owner,
             contact=contact,
             summary=f"Call with {contact.full_name} about the next review and open actions.",
             channel="call" if days > 20 else "email",
             occurred_on=timezone.localdate() - dt.timedelta(days=days),
         )
-    return relationship
 
 
 def _meetings(
@@ -606,7 +630,7 @@ def _meetings(
         plan.append((spec.intro_meeting, MeetingKind.OTHER, "Relaunch conversation"))
     for number, (days, kind, title) in enumerate(sorted(plan, reverse=True)):
         variant = (seed + number) % len(MINUTES)
-        meeting = services.meeting_create(
+        meeting = meetings.meeting_create(
             actor=actor,
             relationship=relationship,
             starts_at=_at(-days),
@@ -624,7 +648,7 @@ def _meetings(
         for position, answer in enumerate(ANSWERS[: len(HARD_QUESTIONS)]):
             HardQuestion.objects.filter(meeting=meeting, position=position).update(answer=answer)
         held.append(meeting)
-    services.meeting_create(
+    meetings.meeting_create(
         actor=actor,
         relationship=relationship,
         starts_at=_at(spec.planned_review_in),
@@ -651,7 +675,7 @@ def _topics(
     for number in range(spec.topics):
         title, category, side = TOPIC_POOL[(seed * 3 + number) % len(TOPIC_POOL)]
         proposer = customer_champion if side == Side.CUSTOMER and customer_champion is not None else supplier_champion
-        topic = services.topic_create(
+        topic = work.topic_create(
             actor=proposer,
             relationship=relationship,
             title=title,
@@ -664,7 +688,7 @@ def _topics(
         if number % 4 == 1:
             FutureTopic.objects.filter(pk=topic.pk).update(internal_notes="Low margin for us; support, don't lead.")
         value = (number * 7 + seed) % 5
-        services.topic_score(
+        work.topic_score(
             actor=supplier_champion,
             topic=topic,
             value_to_supplier=5 - value % 3,
@@ -672,7 +696,7 @@ def _topics(
             feasibility=2 + value % 4,
         )
         if customer_champion is not None and number % 3 != 2:
-            services.topic_score(
+            work.topic_score(
                 actor=customer_champion,
                 topic=topic,
                 value_to_supplier=1 + (value + 1) % 5,
@@ -681,13 +705,13 @@ def _topics(
             )
         topics.append(topic)
     for priority, topic in enumerate(topics[: spec.short_list], start=1):
-        services.topic_set_status(actor=actor, topic=topic, status=TopicStatus.ACTIVE, priority=priority)
+        work.topic_set_status(actor=actor, topic=topic, status=TopicStatus.ACTIVE, priority=priority)
         for contact in (*ours[:1], *theirs[:1]):
-            services.steering_member_add(actor=actor, topic=topic, contact=contact)
+            work.steering_member_add(actor=actor, topic=topic, contact=contact)
     rest = topics[spec.short_list :]
     if len(rest) >= 6:
-        services.topic_set_status(actor=actor, topic=rest[-1], status=TopicStatus.DONE)
-        services.topic_set_status(actor=actor, topic=rest[-2], status=TopicStatus.DROPPED)
+        work.topic_set_status(actor=actor, topic=rest[-1], status=TopicStatus.DONE)
+        work.topic_set_status(actor=actor, topic=rest[-2], status=TopicStatus.DROPPED)
     return topics[: spec.short_list]
 
 
@@ -720,7 +744,7 @@ def _actions(
                 due = max(due, meeting_day)
             else:
                 due, status = today + dt.timedelta(days=14 + number), ActionStatus.IN_PROGRESS
-            action = services.action_create(
+            action = work.action_create(
                 actor=actor,
                 relationship=relationship,
                 title=title,
@@ -735,7 +759,7 @@ def _actions(
                     status=status, completed_at=_at(-(age - 20)) if status == ActionStatus.DONE else None
                 )
     for topic in active_topics:
-        services.action_create(
+        work.action_create(
             actor=actor,
             relationship=relationship,
             title=f"Draft the action plan: {topic.title}"[:200],
@@ -763,101 +787,146 @@ def _bench_name(index: int) -> str:
     return f"Bench Customer {index:04d}"
 
 
+BENCH_MODELS = (
+    CustomerAccount,
+    Contact,
+    Relationship,
+    LevelChange,
+    RosterEntry,
+    Meeting,
+    Attendee,
+    HardQuestion,
+    FutureTopic,
+    TopicScore,
+    ActionItem,
+)
+BENCH_REGIONS = ("Nordics", "North America", "Gulf Coast", "Central Europe", "Asia-Pacific")
+BENCH_INDUSTRIES = ("Pulp & paper", "Power generation", "Refining", "Food & beverage", "Steel", "Chemicals")
+
+
+@dataclass
+class BenchRows:
+    """The benchmark tenant's new rows, collected per model and bulk-created at the end."""
+
+    tenant_id: Any
+    member: Membership
+    now: dt.datetime = field(default_factory=timezone.now)
+    today: dt.date = field(default_factory=timezone.localdate)
+    rows: dict[Any, list[Any]] = field(default_factory=lambda: {model: [] for model in BENCH_MODELS})
+
+    @property
+    def t(self) -> dict[str, Any]:
+        return {"tenant_id": self.tenant_id}
+
+    def add(self, *objects: Any) -> None:
+        for obj in objects:
+            self.rows[type(obj)].append(obj)
+
+    def save(self) -> None:
+        for model, objects in self.rows.items():
+            model.objects.bulk_create(objects, batch_size=2000)
+
+
 def _bench_rows(tenant_id: Any, member: Membership, names: list[str]) -> dict[str, int]:
-    now = timezone.now()
-    today = timezone.localdate()
-    rows: dict[Any, list[Any]] = {
-        model: []
-        for model in (
-            CustomerAccount,
-            Contact,
-            Relationship,
-            LevelChange,
-            RosterEntry,
-            Meeting,
-            Attendee,
-            HardQuestion,
-            FutureTopic,
-            TopicScore,
-            ActionItem,
-        )
-    }
-    t = {"tenant_id": tenant_id}
-    regions = ("Nordics", "North America", "Gulf Coast", "Central Europe", "Asia-Pacific")
-    industries = ("Pulp & paper", "Power generation", "Refining", "Food & beverage", "Steel", "Chemicals")
-    levels = [str(x) for x in Level]
+    bench = BenchRows(tenant_id=tenant_id, member=member)
     for number, name in enumerate(names):
-        account = CustomerAccount(
+        _bench_account(bench, number, name)
+    bench.save()
+    return {"accounts_created": len(names)}
+
+
+def _bench_account(bench: BenchRows, number: int, name: str) -> None:
+    """One account with its contacts and relationship (level, roster, meetings, topics, actions)."""
+    t, member = bench.t, bench.member
+    account = CustomerAccount(
+        **t,
+        name=name,
+        industry=BENCH_INDUSTRIES[number % len(BENCH_INDUSTRIES)],
+        region=BENCH_REGIONS[number % len(BENCH_REGIONS)],
+        owner=member,
+        description="Benchmark account.",
+        internal_notes="Benchmark internal note.",
+    )
+    contacts = [
+        Contact(
             **t,
-            name=name,
-            industry=industries[number % len(industries)],
-            region=regions[number % len(regions)],
-            owner=member,
-            description="Benchmark account.",
-            internal_notes="Benchmark internal note.",
+            account=account,
+            full_name=f"Person {k:02d} of {name}",
+            title="Engineer",
+            function="Operations",
+            geography=account.region,
+            email=f"p{k}.{number}@bench.example",
         )
-        contacts = [
-            Contact(
-                **t,
-                account=account,
-                full_name=f"Person {k:02d} of {name}",
-                title="Engineer",
-                function="Operations",
-                geography=account.region,
-                email=f"p{k}.{number}@bench.example",
-            )
-            for k in range(BENCH_CONTACTS)
-        ]
-        level = levels[number % len(levels)]
-        relationship = Relationship(
-            **t, account=account, level=level, supplier_champion=member, created_at=now - dt.timedelta(days=730)
-        )
-        rows[CustomerAccount].append(account)
-        rows[Contact] += contacts
-        rows[Relationship].append(relationship)
-        rows[LevelChange].append(
-            LevelChange(**t, relationship=relationship, to_level=level, changed_on=today - dt.timedelta(days=700))
-        )
-        rows[RosterEntry] += [
+        for k in range(BENCH_CONTACTS)
+    ]
+    levels = [str(x) for x in Level]
+    level = levels[number % len(levels)]
+    relationship = Relationship(
+        **t, account=account, level=level, supplier_champion=member, created_at=bench.now - dt.timedelta(days=730)
+    )
+    bench.add(account, *contacts, relationship)
+    bench.add(
+        LevelChange(**t, relationship=relationship, to_level=level, changed_on=bench.today - dt.timedelta(days=700))
+    )
+    bench.add(
+        *[
             RosterEntry(**t, relationship=relationship, contact=c, role="Team", is_point_person=k == 0)
             for k, c in enumerate(contacts[:4])
         ]
-        meetings = []
-        for m in range(BENCH_MEETINGS):
-            days = 90 * (BENCH_MEETINGS - 1 - m) - 30  # the last one is 30 days ahead and planned
-            meeting = Meeting(
-                **t,
-                relationship=relationship,
-                kind=MeetingKind.QUARTERLY_REVIEW if m % 4 else MeetingKind.STEERING_TEAM,
-                title=f"Review {m + 1}",
-                starts_at=now - dt.timedelta(days=days),
-                status=MeetingStatus.HELD if days > 0 else MeetingStatus.PLANNED,
-                minutes="Minutes.",
-                internal_notes="Internal.",
-                created_by=member,
-            )
-            meetings.append(meeting)
-            rows[Attendee] += [Attendee(**t, meeting=meeting, contact=c, attended=days > 0) for c in contacts[:4]]
-            rows[HardQuestion] += [
+    )
+    held = _bench_meetings(bench, relationship, contacts[:4])
+    topics = _bench_topics(bench, relationship)
+    _bench_actions(bench, relationship, held, topics)
+
+
+def _bench_meetings(bench: BenchRows, relationship: Relationship, attendees: list[Contact]) -> list[Meeting]:
+    """A review every quarter for two years (every fourth a steering team); the last one planned."""
+    t = bench.t
+    created = []
+    for m in range(BENCH_MEETINGS):
+        days = 90 * (BENCH_MEETINGS - 1 - m) - 30  # the last one is 30 days ahead and planned
+        meeting = Meeting(
+            **t,
+            relationship=relationship,
+            kind=MeetingKind.QUARTERLY_REVIEW if m % 4 else MeetingKind.STEERING_TEAM,
+            title=f"Review {m + 1}",
+            starts_at=bench.now - dt.timedelta(days=days),
+            status=MeetingStatus.HELD if days > 0 else MeetingStatus.PLANNED,
+            minutes="Minutes.",
+            internal_notes="Internal.",
+            created_by=bench.member,
+        )
+        created.append(meeting)
+        bench.add(*[Attendee(**t, meeting=meeting, contact=c, attended=days > 0) for c in attendees])
+        bench.add(
+            *[
                 HardQuestion(**t, meeting=meeting, position=i, question=q, answer="Answer.")
                 for i, q in enumerate(HARD_QUESTIONS)
             ]
-        rows[Meeting] += meetings
-        topics = [
-            FutureTopic(
-                **t,
-                relationship=relationship,
-                title=f"Topic {k + 1}",
-                category=TopicCategory.OTHER,
-                proposed_by_side=Side.SUPPLIER if k % 2 else Side.CUSTOMER,
-                proposed_by=member,
-                status=TopicStatus.ACTIVE if k < 3 else TopicStatus.LONG_LIST,
-                priority=k + 1 if k < 3 else None,
-            )
-            for k in range(BENCH_TOPICS)
-        ]
-        rows[FutureTopic] += topics
-        rows[TopicScore] += [
+        )
+    bench.add(*created)
+    return created
+
+
+def _bench_topics(bench: BenchRows, relationship: Relationship) -> list[FutureTopic]:
+    """Three short-listed and three long-list topics, scored by both firms."""
+    t, member = bench.t, bench.member
+    topics = [
+        FutureTopic(
+            **t,
+            relationship=relationship,
+            title=f"Topic {k + 1}",
+            category=TopicCategory.OTHER,
+            proposed_by_side=Side.SUPPLIER if k % 2 else Side.CUSTOMER,
+            proposed_by=member,
+            status=TopicStatus.ACTIVE if k < 3 else TopicStatus.LONG_LIST,
+            priority=k + 1 if k < 3 else None,
+        )
+        for k in range(BENCH_TOPICS)
+    ]
+    bench.add(*topics)
+    bench.add(
+        *[
             TopicScore(
                 **t,
                 topic=topic,
@@ -870,21 +939,29 @@ def _bench_rows(tenant_id: Any, member: Membership, names: list[str]) -> dict[st
             for k, topic in enumerate(topics)
             for side in (Side.SUPPLIER, Side.CUSTOMER)
         ]
-        rows[ActionItem] += [
+    )
+    return topics
+
+
+def _bench_actions(
+    bench: BenchRows, relationship: Relationship, held: list[Meeting], topics: list[FutureTopic]
+) -> None:
+    """Ten actions from the meetings (four overdue, every fifth done, the first internal-only)."""
+    t, member = bench.t, bench.member
+    bench.add(
+        *[
             ActionItem(
                 **t,
                 relationship=relationship,
-                meeting=meetings[k % (BENCH_MEETINGS - 1)],
+                meeting=held[k % (BENCH_MEETINGS - 1)],
                 topic=topics[k % BENCH_TOPICS] if k % 3 == 0 else None,
                 title=f"Action {k + 1}",
                 owner=member,
                 created_by=member,
-                due_on=today + dt.timedelta(days=(k - 4) * 7),  # four overdue, the rest open ahead
+                due_on=bench.today + dt.timedelta(days=(k - 4) * 7),  # four overdue, the rest open ahead
                 status=ActionStatus.DONE if k % 5 == 4 else ActionStatus.OPEN,
                 internal_only=k == 0,
             )
             for k in range(BENCH_ACTIONS)
         ]
-    for model, objects in rows.items():
-        model.objects.bulk_create(objects, batch_size=2000)
-    return {"accounts_created": len(names)}
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from partnering.models import Meeting
@@ -69,3 +70,12 @@ def meetings_ics(meetings: Iterable[Meeting], *, calendar_name: str = "Partnerin
         ]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def ics_response(meetings: Iterable[Meeting], *, calendar_name: str, filename: str) -> HttpResponse:
+    """The meetings as an ``.ics`` download (pages and API alike)."""
+    response = HttpResponse(
+        meetings_ics(meetings, calendar_name=calendar_name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -118,7 +118,6 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedV
     def cancel(self, request: Request, **kwargs: Any) -> Response:
         """Cancel a queued job at once, or ask a running one to stop (``cancel_requested_at``; it ends
         ``cancelled`` at its next check). The job's creator or an admin only."""
-        del request, kwargs  # the job comes from the URL (get_object), the actor from the tenant check
         job = cast(Job, self.get_object())
         job = jobs.job_cancel(job=job, actor=self.membership)
         return Response(self.get_serializer(job).data)

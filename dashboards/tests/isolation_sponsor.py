@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnering import services
+from partnering import relationships as services
 from partnering.models import Sponsor
 from partnering.tests.factories import relationship_for
 

@@ -16,7 +16,7 @@ from core import quarters
 from dashboards.models import ChampionRating, QuarterlyResult, RatingScore, RatingStatus
 from dashboards.ratings import ensure_rating_dimensions
 from dashboards.tests.test_tasks import scorecard_for
-from partnering import services as partnering_services
+from partnering import work as partnering_services
 from partnering.models import Relationship, TopicStatus
 from partnering.tests.factories import action_for, relationship_for, topic_for
 

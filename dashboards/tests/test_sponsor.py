@@ -18,7 +18,7 @@ from dashboards.models import (
     ScorecardVersion,
     VersionStatus,
 )
-from partnering import services as partnering_services
+from partnering import relationships as partnering_services
 from partnering.models import Level, Relationship
 from partnering.tests.factories import relationship_for
 

@@ -1,8 +1,9 @@
 """Forms for customer accounts and the contact Rolodex.
 
-The forms only parse and offer choices scoped to the active tenant; the writes and the business
-rules live in ``partnering.services``, whose ``ValidationError`` messages are copied onto the form
-with ``add_service_errors`` so the page shows them next to the field.
+The forms only parse and offer choices scoped to the member (``partnering.accounts`` selectors);
+the writes and the business rules live in its services, whose ``ValidationError`` messages are
+copied onto the form with ``core.forms.base.apply_service_errors`` so the page shows them next to
+the field.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from core.forms.base import DateInput, MemberChoiceField, model_field, set_queryset
 from core.members import internal_members
 from core.models import Membership
+from partnering import accounts
+from partnering.accounts import SIDE_OURS
 from partnering.models import ActivityChannel, Contact, ContactActivity, CustomerAccount
 
 
@@ -37,20 +39,15 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, account: CustomerAccount | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.member = membership
         self.account = account
         set_queryset(self, "owner", internal_members())
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        duplicates = CustomerAccount.objects.filter(name__iexact=name)
-        if self.account is not None:
-            duplicates = duplicates.exclude(pk=self.account.pk)
-        if duplicates.exists():
+        if accounts.account_name_taken(name, account=self.account):
             raise ValidationError("A customer account with this name already exists.")
-        return name
-
-
-SIDE_OURS = "ours"
+        return str(name)
 
 
 class ContactFilterForm(forms.Form):
@@ -59,14 +56,14 @@ class ContactFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
     account = forms.ChoiceField(required=False, label="Company")
 
-    def __init__(self, *args: Any, accounts: list[CustomerAccount], **kwargs: Any):
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any):
         super().__init__(*args, **kwargs)
         account_field = self.fields["account"]
         assert isinstance(account_field, forms.ChoiceField)
         account_field.choices = [
             ("", "All companies"),
             (SIDE_OURS, "Our company"),
-            *[(str(a.pk), a.name) for a in accounts],
+            *[(str(a.pk), a.name) for a in accounts.account_choices(membership=membership)],
         ]
 
 
@@ -96,13 +93,8 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, contact: Contact | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        set_queryset(self, "account", CustomerAccount.objects.visible_to(membership).only("id", "name"))
-        logins = Membership.objects.select_related("user", "customer_account").filter(contact__isnull=True)
-        if contact is not None and contact.membership_id is not None:
-            logins = Membership.objects.select_related("user", "customer_account").filter(
-                Q(contact__isnull=True) | Q(pk=contact.membership_id)
-            )
-        set_queryset(self, "membership", logins.order_by("user__full_name", "user__email"))
+        set_queryset(self, "account", accounts.account_choices(membership=membership))
+        set_queryset(self, "membership", accounts.unlinked_logins(contact=contact))
 
 
 class ContactActivityForm(forms.Form):
@@ -122,4 +114,4 @@ class ContactActivityForm(forms.Form):
         summary = self.cleaned_data["summary"].strip()
         if not summary:
             raise ValidationError("Say what was discussed.")
-        return summary
+        return str(summary)

@@ -1,41 +1,37 @@
-"""Forms of the meeting pages. They only parse input; ``partnering.services`` validates and writes."""
+"""Forms of the meeting pages. They only parse input and offer the member's choices;
+``partnering.meetings`` validates and writes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from core.forms.base import DateTimeLocalInput
-from partnering.models import Contact, HardQuestion, Meeting, MeetingKind, MeetingStatus, Relationship
+from core.models import Membership
+from partnering.accounts import relationship_contacts
+from partnering.meetings import hard_questions_of
+from partnering.models import Contact, Meeting, MeetingKind, MeetingStatus, Relationship
 
 DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
-def meeting_contacts(relationship: Relationship) -> Any:
-    """Who can attend: people of our company and of this relationship's customer account."""
-    return (
-        Contact.objects.filter(Q(account__isnull=True) | Q(account_id=relationship.account_id))
-        .select_related("account")
-        .order_by("account_id", "full_name")
-    )
-
-
 class AttendeeGroupsMixin:
-    """Checkbox lists grouped "our company" / the customer, for the template."""
+    """Checkbox lists grouped "our company" / the customer, for the template. Who can attend:
+    people of our company and of this relationship's customer account."""
 
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+    def __init__(self, *args: Any, membership: Membership, relationship: Relationship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.relationship = relationship
-        self.contacts = list(meeting_contacts(relationship))
+        contacts = relationship_contacts(membership=membership, account_id=relationship.account_id)
+        self.contacts = list(contacts)
         for name in ("attendees", "attended"):
             if name in self.fields:
                 field = self.fields[name]
                 assert isinstance(field, forms.ModelMultipleChoiceField)
-                field.queryset = meeting_contacts(relationship)
+                field.queryset = contacts
 
     def attendee_groups(self, field_name: str = "attendees") -> list[tuple[str, list[dict[str, Any]]]]:
         bound = self[field_name]  # type: ignore[index]
@@ -112,10 +108,10 @@ class MeetingEditForm(AttendeeGroupsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Never shown to the customer."
     )
 
-    def __init__(self, *args: Any, meeting: Meeting, questions: list[HardQuestion], **kwargs: Any) -> None:
-        super().__init__(*args, relationship=meeting.relationship, **kwargs)
-        self.questions = questions
-        for question in questions:
+    def __init__(self, *args: Any, membership: Membership, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, membership=membership, relationship=meeting.relationship, **kwargs)
+        self.questions = hard_questions_of(meeting=meeting)
+        for question in self.questions:
             self.fields[f"answer_{question.pk}"] = forms.CharField(
                 label=question.question,
                 widget=forms.Textarea(attrs={"rows": 2}),

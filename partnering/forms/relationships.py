@@ -10,13 +10,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from core.forms.base import DateInput, MemberChoiceField, set_queryset
 from core.members import customer_participants, internal_members
-from core.models import Membership, Role
+from core.models import Membership
+from partnering.accounts import account_choices, relationship_contacts
 from partnering.models import Contact, CustomerAccount, Level, Relationship
+from partnering.relationships import relationship_exists, sponsor_choices
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -51,6 +52,7 @@ class RelationshipEditForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, account: CustomerAccount | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.member = membership
         set_queryset(self, "supplier_champion", internal_members())
         set_queryset(self, "customer_champion", customer_participants(account))
 
@@ -64,7 +66,7 @@ class RelationshipCreateForm(RelationshipEditForm):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any):
         super().__init__(*args, membership=membership, **kwargs)
-        set_queryset(self, "account", CustomerAccount.objects.visible_to(membership).only("id", "name"))
+        set_queryset(self, "account", account_choices(membership=membership))
         self.fields["customer_champion"].help_text = "A participant of the chosen customer account."
 
     def clean(self) -> dict[str, Any]:
@@ -72,7 +74,7 @@ class RelationshipCreateForm(RelationshipEditForm):
         account = cleaned.get("account")
         if account is not None and "business_unit" in cleaned:
             unit = cleaned["business_unit"]
-            if Relationship.objects.filter(account=account, business_unit=unit).exists():
+            if relationship_exists(account=account, business_unit=unit):
                 where = f"business unit '{unit}'" if unit else "the whole account"
                 self.add_error("business_unit", f"{account} already has a relationship for {where}.")
         return cleaned
@@ -87,6 +89,7 @@ class LevelChangeForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.member = membership
 
 
 class SponsorForm(forms.Form):
@@ -96,13 +99,8 @@ class SponsorForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, relationship: Relationship, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        set_queryset(
-            self,
-            "membership",
-            Membership.objects.filter(Q(customer_account_id=relationship.account_id) | ~Q(role=Role.CUSTOMER))
-            .select_related("user", "customer_account")
-            .order_by("role", "user__full_name", "user__email"),
-        )
+        self.member = membership
+        set_queryset(self, "membership", sponsor_choices(relationship=relationship))
 
 
 class RosterForm(forms.Form):
@@ -114,17 +112,10 @@ class RosterForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, relationship: Relationship, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        set_queryset(
-            self,
-            "contact",
-            Contact.objects.visible_to(membership)
-            .filter(Q(account__isnull=True) | Q(account_id=relationship.account_id))
-            .select_related("account")
-            .order_by("account__name", "full_name"),
-        )
+        set_queryset(self, "contact", relationship_contacts(membership=membership, account_id=relationship.account_id))
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"].strip()
         if not role:
             raise ValidationError("Say what this person does in the relationship.")
-        return role
+        return str(role)

@@ -1,16 +1,17 @@
-"""Forms of the action-item and future-topic pages. They parse input; ``partnering.services``
-validates (owner of this account, due date not before the meeting, the short-list limit) and writes."""
+"""Forms of the action-item and future-topic pages. They parse input and offer the member's
+choices; ``partnering.work`` validates (owner of this account, due date not before the meeting,
+the short-list limit) and writes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
-from core.forms.base import DateInput, MemberChoiceField
+from core.forms.base import DateInput, MemberChoiceField, set_queryset
 from core.models import Membership
-from partnering.forms.meetings import meeting_contacts
+from partnering.accounts import relationship_contacts
+from partnering.meetings import meetings_of
 from partnering.models import (
     ActionStatus,
     Contact,
@@ -20,6 +21,7 @@ from partnering.models import (
     TopicCategory,
     TopicStatus,
 )
+from partnering.work import action_owner_choices, topic_choices
 
 
 class ActionForm(forms.Form):
@@ -43,23 +45,13 @@ class ActionForm(forms.Form):
         required=False, label="Internal only", help_text="Never shown to the customer (cannot be owned by them)."
     )
 
-    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, membership: Membership, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.relationship = relationship
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ModelChoiceField)
         # Our company's people and the participants of this account; anyone else is "not a valid choice".
-        owner.queryset = (
-            Membership.objects.filter(Q(customer_account__isnull=True) | Q(customer_account_id=relationship.account_id))
-            .select_related("user", "customer_account")
-            .order_by("customer_account_id", "user__full_name")
-        )
-        meeting = self.fields["meeting"]
-        assert isinstance(meeting, forms.ModelChoiceField)
-        meeting.queryset = Meeting.objects.filter(relationship=relationship).order_by("-starts_at")
-        topic = self.fields["topic"]
-        assert isinstance(topic, forms.ModelChoiceField)
-        topic.queryset = FutureTopic.objects.filter(relationship=relationship).order_by("title")
+        set_queryset(self, "owner", action_owner_choices(relationship=relationship))
+        set_queryset(self, "meeting", meetings_of(membership=membership, relationship=relationship))
+        set_queryset(self, "topic", topic_choices(membership=membership, relationship=relationship))
 
 
 class ActionStatusForm(forms.Form):
@@ -105,8 +97,6 @@ class TopicStatusForm(forms.Form):
 class SteeringMemberForm(forms.Form):
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), empty_label="Choose a person")
 
-    def __init__(self, *args: Any, relationship: Relationship, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, membership: Membership, relationship: Relationship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contact = self.fields["contact"]
-        assert isinstance(contact, forms.ModelChoiceField)
-        contact.queryset = meeting_contacts(relationship)
+        set_queryset(self, "contact", relationship_contacts(membership=membership, account_id=relationship.account_id))

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import Role
-from partnering import services
+from partnering import accounts, relationships, work
 from partnering.models import (
     ActionItem,
     Attendee,
@@ -81,12 +81,12 @@ def fill(world: Any, tag: str) -> Rows:
     topic = topic_for(world, relationship=relationship, title=f"Topic {tag}")
     action = action_for(world, relationship=relationship, title=f"Action {tag}")
     with world.context():
-        services.sponsor_add(actor=world.admin, relationship=relationship, membership=world.member(Role.EXECUTIVE))
-        services.roster_add(actor=world.admin, relationship=relationship, contact=contact_x, role=f"Lead {tag}")
-        services.contact_activity_add(actor=world.rep, contact=contact_x, summary=f"Call {tag}")
-        services.topic_score(actor=world.admin, topic=topic, value_to_supplier=3, value_to_customer=4, feasibility=5)
-        services.steering_member_add(actor=world.admin, topic=topic, contact=own)
-        services.settings_for_tenant()
+        relationships.sponsor_add(actor=world.admin, relationship=relationship, membership=world.member(Role.EXECUTIVE))
+        relationships.roster_add(actor=world.admin, relationship=relationship, contact=contact_x, role=f"Lead {tag}")
+        accounts.contact_activity_add(actor=world.rep, contact=contact_x, summary=f"Call {tag}")
+        work.topic_score(actor=world.admin, topic=topic, value_to_supplier=3, value_to_customer=4, feasibility=5)
+        work.steering_member_add(actor=world.admin, topic=topic, contact=own)
+        work.settings_for_tenant()
         ReminderLog.objects.create(kind="review_due", key=f"key-{tag}", recipient=world.rep)
     return Rows(relationship, contact_x, contact_y, own, meeting, action, topic)
 
@@ -434,8 +434,8 @@ def test_short_list_limit_holds_in_the_admin(admin_a, world_a, rows_a):
     with world_a.context():
         limit = PartneringSettings.objects.get().short_list_limit
         for number in range(limit):
-            topic = services.topic_create(actor=world_a.admin, relationship=rows_a.relationship, title=f"T{number}")
-            services.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=1)
+            topic = work.topic_create(actor=world_a.admin, relationship=rows_a.relationship, title=f"T{number}")
+            work.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=1)
     page = admin_a.get(url(FutureTopic, f"{rows_a.topic.pk}/change/"))
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.models import Membership, Tenant, User
 from core.tenancy import tenant_context
-from partnering import demo, selectors
+from partnering import demo, work
 from partnering.models import (
     ActionItem,
     ActionStatus,
@@ -188,7 +188,7 @@ def test_actions_done_open_overdue_internal_and_customer_owned(seeded):
             if action.meeting is not None:
                 assert action.due_on >= action.meeting.starts_at.date(), action
         # The customer's "my actions" shows hers and never an internal one.
-        mine = list(selectors.my_actions(membership=ana))
+        mine = list(work.my_actions(membership=ana))
         assert mine and all(a.owner_id == ana.pk and not a.internal_only for a in mine)
 
 

@@ -13,16 +13,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from partnering import services
+from partnering import meetings, work
 from partnering.models import PartneringSettings, Relationship, ReminderLog
-from partnering.tasks import (
-    ACTION_DIGEST,
-    REVIEW_REMINDER,
-    action_digest_for_tenant,
-    review_reminders_for_tenant,
-    send_review_reminders,
-)
+from partnering.tasks import action_digest_for_tenant, review_reminders_for_tenant, send_review_reminders
 from partnering.tests.factories import action_for, meeting_for, relationship_for
+from partnering.work import ACTION_DIGEST, REVIEW_REMINDER
 
 TODAY = timezone.localdate
 
@@ -86,7 +81,7 @@ def test_overdue_review_is_reminded_and_the_window_comes_from_the_settings(world
 def test_a_held_review_moves_the_next_due_date(world_a, due_rel):
     with world_a.context():
         meeting = meeting_for(world_a, relationship=due_rel, starts_at=timezone.now() - dt.timedelta(days=5))
-        services.meeting_update(actor=world_a.admin, meeting=meeting, status="held")
+        meetings.meeting_update(actor=world_a.admin, meeting=meeting, status="held")
     assert review_reminders_for_tenant(str(world_a.tenant.pk)) == 0
 
 
@@ -99,7 +94,7 @@ def test_weekly_digest_lists_each_owners_overdue_actions(world_a, world_b):
     action_for(world_a, relationship=relationship, title="Share the plant data", due_on=late, owner=world_a.customer_x)
     done = action_for(world_a, relationship=relationship, title="Finished", due_on=late, owner=world_a.customer_x)
     with world_a.context():
-        services.action_update(actor=world_a.admin, action=done, status="done")
+        work.action_update(actor=world_a.admin, action=done, status="done")
     action_for(world_b, title="Other tenant's action", due_on=late)
 
     assert action_digest_for_tenant(str(world_a.tenant.pk)) == 2

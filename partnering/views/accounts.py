@@ -1,7 +1,7 @@
 """Pages: customer accounts and the contact Rolodex (see partnering/urls.py).
 
-Reads go through ``partnering.selectors`` (already scoped to the member), writes through
-``partnering.services``. A service's ``ValidationError`` becomes a form error (status 200, nothing
+Reads go through the selectors of ``partnering.accounts`` (already scoped to the member), writes
+through its services. A service's ``ValidationError`` becomes a form error (status 200, nothing
 saved); its ``PermissionDenied`` becomes a 403. Customer participants see their own account only,
 never ``internal_notes`` and never the Rolodex (contacts are internal).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -27,9 +27,9 @@ from core.parsing import parse_uuid
 from core.permissions import can
 from core.registry import ACCOUNT_CARDS
 from core.views.base import ObjectMixin, ServiceFormView, TenantScopedViewMixin, paginate, sortable_columns
-from partnering import selectors, services
-from partnering.forms.accounts import SIDE_OURS, AccountForm, ContactActivityForm, ContactFilterForm, ContactForm
-from partnering.models import Contact, ContactActivity, CustomerAccount, RosterEntry
+from partnering import accounts, relationships
+from partnering.forms.accounts import AccountForm, ContactActivityForm, ContactFilterForm, ContactForm
+from partnering.models import Contact, CustomerAccount
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def account_filters(request: HttpRequest) -> dict[str, str]:
         "industry": get.get("industry", "").strip(),
         "region": get.get("region", "").strip(),
         "owner": str(owner) if owner else "",
-        "ordering": sort if sort in selectors.ACCOUNT_ORDERINGS else "name",
+        "ordering": sort if sort in accounts.ACCOUNT_ORDERINGS else "name",
     }
 
 
@@ -65,13 +65,13 @@ class AccountListView(TenantScopedViewMixin, TemplateView):
     required_action = "accounts.view"
     template_name = "partnering/accounts/list.html"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
         # The selector starts from the same ``visible_to(membership)`` scope and adds the counts.
-        return selectors.account_list(membership=self.request.membership, **account_filters(self.request))  # type: ignore[attr-defined]
+        return accounts.account_list(membership=self.member, **account_filters(self.request))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        membership = self.request.membership  # type: ignore[attr-defined]
+        membership = self.member
         filters = account_filters(self.request)
         page = paginate(self.request, self.get_queryset())
         # The Rolodex is internal: customers do not see how many contacts we keep.
@@ -84,7 +84,7 @@ class AccountListView(TenantScopedViewMixin, TemplateView):
             columns=columns,
             filters=filters,
             filtered=filtered,
-            choices=selectors.account_filter_choices(membership=membership) if membership.is_internal else {},
+            choices=accounts.account_filter_choices(membership=membership) if membership.is_internal else {},
             owners=list(internal_members()) if membership.is_internal else [],
             can_manage=can(membership, "accounts.manage"),
         )
@@ -111,10 +111,10 @@ class AccountExportView(TenantScopedViewMixin, View):
     model = CustomerAccount
     required_action = "accounts.view"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return selectors.account_list(membership=self.request.membership, **account_filters(self.request))  # type: ignore[attr-defined]
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return accounts.account_list(membership=self.member, **account_filters(self.request))
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, tenant_slug: str) -> HttpResponse:
         internal = self.member.is_internal
         header = EXPORT_HEADER if internal else [h for h in EXPORT_HEADER if h != "Contacts"]
         return csv_response(f"{tenant_slug}-accounts.csv", header, self.rows(internal))
@@ -152,18 +152,18 @@ class AccountDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        membership = self.request.membership  # type: ignore[attr-defined]
+        membership = self.member
         account = self.object
         contacts: list[Contact] = []
         if can(membership, "contacts.view"):
             contacts = list(
-                selectors.contacts_for(membership=membership).filter(account=account)[: self.contact_limit + 1]
+                accounts.contacts_for(membership=membership).filter(account=account)[: self.contact_limit + 1]
             )
         context.update(
             account=account,
             contacts=contacts[: self.contact_limit],
             more_contacts=len(contacts) > self.contact_limit,
-            relationships=list(selectors.relationship_list(membership=membership).filter(account=account)),
+            relationships=list(relationships.relationship_list(membership=membership).filter(account=account)),
             show_internal=membership.is_internal,
             can_manage=can(membership, "accounts.manage"),
             can_view_contacts=can(membership, "contacts.view"),
@@ -183,7 +183,7 @@ class AccountCreateView(ServiceFormView):
     success_message = "Account {obj} created."
 
     def perform(self, form: AccountForm) -> CustomerAccount:
-        return services.account_create(actor=self.membership, **form.cleaned_data)
+        return accounts.account_create(actor=self.membership, **form.cleaned_data)
 
     def redirect_to(self, obj: CustomerAccount) -> str:
         return reverse("partnering:account-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
@@ -203,13 +203,13 @@ class AccountEditView(ObjectMixin, ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         account = self.object
-        return {name: getattr(account, name) for name in AccountForm.base_fields}
+        return {name: getattr(account, name) for name in accounts.ACCOUNT_FIELDS}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(account=self.object, **kwargs)
 
     def perform(self, form: AccountForm) -> CustomerAccount:
-        return services.account_update(actor=self.membership, account=self.working_copy(), **form.cleaned_data)
+        return accounts.account_update(actor=self.membership, account=self.object, **form.cleaned_data)
 
     def redirect_to(self, obj: CustomerAccount) -> str:
         return reverse("partnering:account-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
@@ -223,37 +223,18 @@ class ContactListView(TenantScopedViewMixin, TemplateView):
 
     model = Contact
     required_action = "contacts.view"
-    template_name = "partnering/contacts/list.html"
-
-    @cached_property
-    def accounts(self) -> list[CustomerAccount]:
-        return list(CustomerAccount.objects.visible_to(self.request.membership).only("id", "name"))  # type: ignore[attr-defined]
+    template_name = "partnering/accounts/contact_list.html"
 
     @cached_property
     def filter_form(self) -> ContactFilterForm:
-        form = ContactFilterForm(self.request.GET or None, accounts=self.accounts)
+        form = ContactFilterForm(self.request.GET or None, membership=self.member)
         form.is_valid()
         return form
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        queryset = selectors.contacts_for(membership=self.request.membership)  # type: ignore[attr-defined]
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
         data = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
         search = (data.get("q") or "").strip()
-        if search:
-            queryset = queryset.filter(
-                Q(full_name__icontains=search)
-                | Q(title__icontains=search)
-                | Q(function__icontains=search)
-                | Q(geography__icontains=search)
-                | Q(email__icontains=search)
-                | Q(account__name__icontains=search)
-            )
-        account = data.get("account")
-        if account == SIDE_OURS:
-            queryset = queryset.filter(account__isnull=True)
-        elif account:
-            queryset = queryset.filter(account_id=account)
-        return queryset.order_by("full_name", "pk")
+        return accounts.contact_list(membership=self.member, search=search, account=data.get("account") or "")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -264,7 +245,7 @@ class ContactListView(TenantScopedViewMixin, TemplateView):
             contacts=page.object_list,
             filter_form=self.filter_form,
             filtered=bool(data.get("q") or data.get("account")),
-            can_manage=can(self.request.membership, "contacts.manage"),  # type: ignore[attr-defined]
+            can_manage=can(self.member, "contacts.manage"),
         )
         return context
 
@@ -274,29 +255,20 @@ class ContactDetailView(TenantScopedViewMixin, ObjectMixin, TemplateView):
 
     model = Contact
     required_action = "contacts.view"
-    template_name = "partnering/contacts/detail.html"
+    template_name = "partnering/accounts/contact_detail.html"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account", "membership__user")
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return accounts.contacts_for(membership=self.member)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        membership = self.request.membership  # type: ignore[attr-defined]
+        membership = self.member
         contact = self.object
         context.setdefault("activity_form", ContactActivityForm())
         context.update(
             contact=contact,
-            activities=list(
-                ContactActivity.objects.visible_to(membership)
-                .filter(contact=contact)
-                .select_related("author__user")
-                .order_by("-occurred_on", "-created_at")
-            ),
-            roster=list(
-                RosterEntry.objects.visible_to(membership)
-                .filter(contact=contact)
-                .select_related("relationship__account")
-            ),
+            activities=list(accounts.contact_activities(membership=membership, contact=contact)),
+            roster=relationships.roster_of_contact(membership=membership, contact=contact),
             can_manage=can(membership, "contacts.manage"),
             can_log=can(membership, "contacts.log_activity"),
         )
@@ -313,15 +285,15 @@ class ContactActivityAddView(ContactDetailView):
             "partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": self.object.pk}
         )
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *_args: Any, **_kwargs: Any) -> HttpResponse:
         return redirect(self.contact_url() + "#log-activity")
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *_args: Any, **_kwargs: Any) -> HttpResponse:
         contact = self.object
         form = ContactActivityForm(request.POST)
         if form.is_valid():
             try:
-                services.contact_activity_add(actor=request.membership, contact=contact, **form.cleaned_data)  # type: ignore[attr-defined]
+                accounts.contact_activity_add(actor=self.member, contact=contact, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -334,7 +306,7 @@ class ContactCreateView(ServiceFormView):
     model = Contact
     required_action = "contacts.manage"
     form_class = ContactForm
-    template_name = "partnering/contacts/form.html"
+    template_name = "partnering/accounts/contact_form.html"
     success_message = "Contact {obj} added."
 
     def get_initial(self) -> dict[str, Any]:
@@ -342,7 +314,7 @@ class ContactCreateView(ServiceFormView):
         return {"account": account} if account else {}
 
     def perform(self, form: ContactForm) -> Contact:
-        return services.contact_create(actor=self.membership, **form.cleaned_data)
+        return accounts.contact_create(actor=self.membership, **form.cleaned_data)
 
     def redirect_to(self, obj: Contact) -> str:
         return reverse("partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})
@@ -352,7 +324,7 @@ class ContactEditView(ObjectMixin, ServiceFormView):
     model = Contact
     required_action = "contacts.manage"
     form_class = ContactForm
-    template_name = "partnering/contacts/form.html"
+    template_name = "partnering/accounts/contact_form.html"
     success_message = "Contact {obj} saved."
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -362,13 +334,13 @@ class ContactEditView(ObjectMixin, ServiceFormView):
 
     def get_initial(self) -> dict[str, Any]:
         contact = self.object
-        return {name: getattr(contact, name) for name in ContactForm.base_fields}
+        return {name: getattr(contact, name) for name in accounts.CONTACT_FIELDS}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(contact=self.object, **kwargs)
 
     def perform(self, form: ContactForm) -> Contact:
-        return services.contact_update(actor=self.membership, contact=self.working_copy(), **form.cleaned_data)
+        return accounts.contact_update(actor=self.membership, contact=self.object, **form.cleaned_data)
 
     def redirect_to(self, obj: Contact) -> str:
         return reverse("partnering:contact-detail", kwargs={"tenant_slug": self.kwargs["tenant_slug"], "pk": obj.pk})

@@ -1,8 +1,9 @@
-"""Pages: the relationship page (the hub a champion opens before a quarterly review) and meetings.
+"""Pages: meetings (plan, open, record what happened) and their ``.ics`` files.
 
-Every page looks its object up through the scoped queryset first (404 for other tenants and other
-customer accounts) and only then checks the write permission (403), so a page never reveals that
-an object exists to someone who may not see it.
+Reads go through ``partnering.meetings`` selectors, writes through its services. Every page looks
+its object up through the scoped queryset first (404 for other tenants and other customer
+accounts) and only then checks the write permission (403), so a page never reveals that an object
+exists to someone who may not see it.
 """
 
 from __future__ import annotations
@@ -17,83 +18,43 @@ from django.urls import path
 from django.utils.text import slugify
 from django.views import View
 
-from core import quarters
 from core.forms.base import apply_service_errors
 from core.permissions import can
 from core.views.base import PageMixin
-from partnering import selectors, services
+from partnering import meetings, work
 from partnering.forms.meetings import MeetingCreateForm, MeetingEditForm
-from partnering.ics import meetings_ics
-from partnering.models import ActionStatus, Attendee, Meeting, MeetingKind, Relationship
-
-# --- The relationship page --------------------------------------------------------------------
-
-
-class RelationshipDetailView(PageMixin, View):
-    """Level and history, champions, sponsors, roster, next meeting, actions, short list, activity."""
-
-    model = Relationship
-    required_action = "relationships.view"
-
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return selectors.relationship_page_queryset(membership=self.member, queryset=queryset)  # type: ignore[no-any-return]
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
-        relationship = self.get_object()
-        context = selectors.relationship_page(membership=self.member, relationship=relationship)
-        member = self.member
-        context.update(
-            {
-                "can_manage_relationship": can(member, "relationships.manage"),
-                "can_plan_meeting": can(member, "meetings.manage"),
-                "can_add_action": can(member, "actions.manage"),
-                "can_propose_topic": can(member, "topics.propose"),
-                "is_internal": member.is_internal,
-                "action_status_choices": ActionStatus.choices,
-                "review_quarter": quarters.shift(quarters.current(), -1),  # last closed quarter
-                "active_nav": "relationships",
-            }
-        )
-        return render(request, "partnering/relationships/detail.html", context)
-
+from partnering.ics import ics_response
+from partnering.models import ActionStatus, Meeting, MeetingKind, Relationship
+from partnering.views.relationships import RelationshipPageMixin
 
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-class MeetingCreateView(PageMixin, View):
+class MeetingCreateView(RelationshipPageMixin, View):
     """Plan a meeting; a quarterly review starts from the default agenda and the hard questions."""
 
-    model = Relationship
     required_action = "meetings.view"
     manage_action = "meetings.manage"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account")
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
         kind = request.GET.get("kind", MeetingKind.QUARTERLY_REVIEW)
         initial = {"kind": kind if kind in MeetingKind.values else MeetingKind.QUARTERLY_REVIEW, "duration_minutes": 90}
-        form = MeetingCreateForm(initial=initial, relationship=relationship)
+        form = MeetingCreateForm(initial=initial, membership=self.member, relationship=relationship)
         return self.page(relationship, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
-        form = MeetingCreateForm(request.POST, relationship=relationship)
+        form = MeetingCreateForm(request.POST, membership=self.member, relationship=relationship)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
             try:
-                meeting = services.meeting_create(
+                meeting = meetings.meeting_create(
                     actor=self.member,
                     relationship=relationship,
-                    starts_at=data["starts_at"],
-                    attendees=list(data["attendees"]),
-                    kind=data["kind"],
-                    title=data["title"],
-                    duration_minutes=data["duration_minutes"],
-                    location=data["location"],
-                    agenda=data["agenda"],
-                    internal_notes=data["internal_notes"],
+                    starts_at=data.pop("starts_at"),
+                    attendees=list(data.pop("attendees")),
+                    **data,
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -118,12 +79,10 @@ class MeetingDetailView(PageMixin, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("relationship__account", "created_by__user")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         meeting = self.get_object()
-        attendees = list(
-            Attendee.objects.visible_to(self.member).filter(meeting=meeting).select_related("contact__account")
-        )
-        actions = list(selectors.actions_for(membership=self.member).filter(meeting=meeting).order_by("due_on"))
+        attendees = meetings.attendees_of(membership=self.member, meeting=meeting)
+        actions = work.meeting_actions(membership=self.member, meeting=meeting)
         context = {
             "meeting": meeting,
             "relationship": meeting.relationship,
@@ -150,47 +109,31 @@ class MeetingEditView(PageMixin, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("relationship__account")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         meeting = self.get_object()
-        invited = list(meeting.attendees.values_list("contact_id", "attended"))
-        initial = {name: getattr(meeting, name) for name in sorted(services.MEETING_FIELDS)}
-        initial["attendees"] = [contact for contact, _ in invited]
-        initial["attended"] = [contact for contact, came in invited if came]
-        form = MeetingEditForm(initial=initial, meeting=meeting, questions=list(meeting.hard_questions.all()))
+        initial: dict[str, Any] = {name: getattr(meeting, name) for name in meetings.MEETING_FIELDS}
+        initial["attendees"], initial["attended"] = meetings.invitations(meeting)
+        form = MeetingEditForm(initial=initial, membership=self.member, meeting=meeting)
         return self.page(meeting, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         meeting = self.get_object()
-        form = MeetingEditForm(request.POST, meeting=meeting, questions=list(meeting.hard_questions.all()))
+        form = MeetingEditForm(request.POST, membership=self.member, meeting=meeting)
         if form.is_valid():
             data = form.cleaned_data
             attended = list(data["attended"])
             invited = list({c.pk: c for c in [*data["attendees"], *attended]}.values())  # who came was invited
             try:
-                services.meeting_update(
+                meetings.meeting_update(
                     actor=self.member,
                     meeting=meeting,
                     attendees=invited,
                     attended=attended,
                     answers=form.answers(),
-                    **{
-                        name: data[name]
-                        for name in (
-                            "kind",
-                            "title",
-                            "starts_at",
-                            "duration_minutes",
-                            "location",
-                            "status",
-                            "agenda",
-                            "minutes",
-                            "decisions",
-                            "internal_notes",
-                        )
-                    },
+                    **{name: data[name] for name in meetings.MEETING_FIELDS},
                 )
                 if data["new_question"].strip():
-                    services.hard_question_add(actor=self.member, meeting=meeting, question=data["new_question"])
+                    meetings.hard_question_add(actor=self.member, meeting=meeting, question=data["new_question"])
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -211,41 +154,30 @@ class MeetingEditView(PageMixin, View):
         )
 
 
-def ics_response(body: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class MeetingIcsView(PageMixin, View):
     """One meeting as an .ics invitation (no internal notes: it may be forwarded to the customer)."""
 
     model = Meeting
     required_action = "meetings.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         meeting = self.get_object()
-        return ics_response(meetings_ics([meeting], calendar_name=meeting.title), f"meeting-{meeting.pk}.ics")
+        return ics_response([meeting], calendar_name=meeting.title, filename=f"meeting-{meeting.pk}.ics")
 
 
-class RelationshipCalendarView(PageMixin, View):
+class RelationshipCalendarView(RelationshipPageMixin, View):
     """All meetings of a relationship as one calendar file."""
 
-    model = Relationship
     required_action = "meetings.view"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account")
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
-        meetings = Meeting.objects.visible_to(self.member).filter(relationship=relationship).order_by("starts_at")
+        calendar = meetings.relationship_calendar(membership=self.member, relationship=relationship)
         name = str(relationship)
-        return ics_response(meetings_ics(meetings, calendar_name=name), f"{slugify(name) or 'relationship'}.ics")
+        return ics_response(calendar, calendar_name=name, filename=f"{slugify(name) or 'relationship'}.ics")
 
 
 urlpatterns = [
-    path("relationships/<uuid:pk>/", RelationshipDetailView.as_view(), name="relationship-detail"),
     path("relationships/<uuid:pk>/meetings/new/", MeetingCreateView.as_view(), name="meeting-create"),
     path("relationships/<uuid:pk>/meetings.ics", RelationshipCalendarView.as_view(), name="relationship-calendar"),
     path("meetings/<uuid:pk>/", MeetingDetailView.as_view(), name="meeting-detail"),

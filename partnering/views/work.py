@@ -1,9 +1,10 @@
 """Pages: action items (all, mine, add, edit, status) and future topics (list, propose, score,
 short-list, steering team, action plan).
 
-Customers see their own account's rows only (the scoped queryset) and never internal-only
-actions (``_actions_visible``); they may propose and score topics and move the status of actions
-they own. Overdue open actions are flagged on every list.
+Reads go through ``partnering.work`` selectors, writes through its services. Customers see their
+own account's rows only and never internal-only actions (``work.actions_for``); they may propose
+and score topics and move the status of actions they own. Overdue open actions are flagged on
+every list.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,8 +23,9 @@ from django.views import View
 from core.forms.base import apply_service_errors
 from core.parsing import parse_uuid
 from core.permissions import can
-from core.views.base import PageMixin
-from partnering import selectors, services
+from core.views.base import PageMixin, paginate
+from partnering import work
+from partnering.accounts import side_of
 from partnering.forms.work import (
     ActionForm,
     ActionStatusForm,
@@ -33,24 +34,8 @@ from partnering.forms.work import (
     TopicScoreForm,
     TopicStatusForm,
 )
-from partnering.models import (
-    OPEN_ACTION_STATUSES,
-    ActionItem,
-    ActionStatus,
-    FutureTopic,
-    PartneringSettings,
-    Relationship,
-    Side,
-    SteeringMember,
-    TopicScore,
-    TopicStatus,
-)
-
-
-def _actions_visible(queryset: QuerySet[Any], membership: Any) -> QuerySet[Any]:
-    """Customers never see internal-only actions, not even by id."""
-    return queryset.filter(internal_only=False) if membership.is_customer else queryset
-
+from partnering.models import ActionItem, ActionStatus, FutureTopic, Relationship, Side, TopicStatus
+from partnering.views.relationships import RelationshipPageMixin
 
 # --- Action items -----------------------------------------------------------------------------
 
@@ -60,35 +45,33 @@ class ActionListView(PageMixin, View):
 
     model = ActionItem
     required_action = "actions.view"
-    template = "partnering/actions/list.html"
+    template = "partnering/work/action_list.html"
     title = "Actions"
+    mine = False
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return _actions_visible(queryset, self.member).select_related(
-            "owner__user", "relationship__account", "meeting", "topic"
+    @property
+    def show_all(self) -> bool:
+        return self.request.GET.get("status") == "all"
+
+    @property
+    def overdue_only(self) -> bool:
+        return self.request.GET.get("overdue") == "1"
+
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return work.action_list(
+            membership=self.member, mine=self.mine, overdue_only=self.overdue_only, show_all=self.show_all
         )
 
-    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset
-
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        today = timezone.localdate()
-        queryset = self.filtered(self.get_queryset())
-        show_all = request.GET.get("status") == "all"
-        overdue_only = request.GET.get("overdue") == "1"
-        if overdue_only:
-            queryset = queryset.filter(status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
-        elif not show_all:
-            queryset = queryset.filter(status__in=OPEN_ACTION_STATUSES)
-        page = Paginator(queryset.order_by("due_on", "title", "pk"), 50).get_page(request.GET.get("page"))
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        page = paginate(request, self.get_queryset(), per_page=50)
         context = {
             "page": page,
             "actions": list(page.object_list),
-            "today": today,
-            "overdue_only": overdue_only,
-            "show_all": show_all,
+            "today": timezone.localdate(),
+            "overdue_only": self.overdue_only,
+            "show_all": self.show_all,
             "title": self.title,
-            "mine": self.title != "Actions",
+            "mine": self.mine,
             "action_status_choices": ActionStatus.choices,
             "can_add_action": can(self.member, "actions.manage"),
             "member_pk": self.member.pk,
@@ -101,22 +84,16 @@ class MyActionsView(ActionListView):
     """Every user's own actions, overdue first."""
 
     title = "My actions"
-
-    def filtered(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(owner=self.member)
+    mine = True
 
 
-class ActionCreateView(PageMixin, View):
+class ActionCreateView(RelationshipPageMixin, View):
     """Add an action to a relationship, optionally linked to a meeting and/or topic (query params)."""
 
-    model = Relationship
     required_action = "actions.view"
     manage_action = "actions.manage"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account")
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
         meeting, topic = parse_uuid(request.GET.get("meeting")), parse_uuid(request.GET.get("topic"))
         initial = {
@@ -124,16 +101,16 @@ class ActionCreateView(PageMixin, View):
             "topic": str(topic) if topic else None,
             "owner": self.member.pk,
         }
-        form = ActionForm(initial=initial, relationship=relationship)
+        form = ActionForm(initial=initial, membership=self.member, relationship=relationship)
         return self.page(relationship, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
-        form = ActionForm(request.POST, relationship=relationship)
+        form = ActionForm(request.POST, membership=self.member, relationship=relationship)
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                action = services.action_create(
+                action = work.action_create(
                     actor=self.member,
                     relationship=relationship,
                     title=data.pop("title"),
@@ -151,7 +128,7 @@ class ActionCreateView(PageMixin, View):
     def page(self, relationship: Relationship, form: ActionForm, action: ActionItem | None = None) -> HttpResponse:
         return render(
             self.request,
-            "partnering/actions/form.html",
+            "partnering/work/action_form.html",
             {
                 "relationship": relationship,
                 "form": form,
@@ -167,21 +144,21 @@ class ActionEditView(ActionCreateView):
 
     model = ActionItem  # type: ignore[assignment]
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return _actions_visible(queryset, self.member).select_related("relationship__account", "meeting")
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return work.actions_for(membership=self.member)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         action = self.get_object()
-        initial = {name: getattr(action, name) for name in ActionForm.base_fields}
-        form = ActionForm(initial=initial, relationship=action.relationship)
+        initial = {name: getattr(action, name) for name in work.ACTION_FIELDS}
+        form = ActionForm(initial=initial, membership=self.member, relationship=action.relationship)
         return self.page(action.relationship, form, action)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         action = self.get_object()
-        form = ActionForm(request.POST, relationship=action.relationship)
+        form = ActionForm(request.POST, membership=self.member, relationship=action.relationship)
         if form.is_valid():
             try:
-                services.action_update(actor=self.member, action=action, **form.cleaned_data)
+                work.action_update(actor=self.member, action=action, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -196,14 +173,14 @@ class ActionStatusView(PageMixin, View):
     model = ActionItem
     required_action = "actions.update_own"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return _actions_visible(queryset, self.member).select_related("relationship", "meeting", "owner")
+    def safely_get_queryset(self, _queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return work.actions_for(membership=self.member)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         action = self.get_object()
         return redirect(self.url("relationship-detail", pk=action.relationship_id))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         action = self.get_object()
         default = self.url("relationship-detail", pk=action.relationship_id)
         if self.member.is_customer and action.owner_id != self.member.pk:
@@ -213,7 +190,7 @@ class ActionStatusView(PageMixin, View):
             messages.error(request, "Choose one of the listed statuses.")
             return redirect(self.next_url(default))
         try:
-            services.action_update(actor=self.member, action=action, status=form.cleaned_data["status"])
+            work.action_update(actor=self.member, action=action, status=form.cleaned_data["status"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -224,60 +201,45 @@ class ActionStatusView(PageMixin, View):
 # --- Future topics ----------------------------------------------------------------------------
 
 
-def _short_list_limit() -> int:
-    settings = PartneringSettings.objects.first()
-    return settings.short_list_limit if settings else 5
-
-
-class TopicListView(PageMixin, View):
+class TopicListView(RelationshipPageMixin, View):
     """The long list and the short list of a relationship, ranked by both firms' combined score."""
 
-    model = Relationship
     required_action = "topics.view"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account")
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
-        topics = selectors.topics_ranked(membership=self.member, relationship=relationship)
+        topics = work.topics_ranked(membership=self.member, relationship=relationship)
         context = {
             "relationship": relationship,
             "short_list": [t for t in topics if t.status == TopicStatus.ACTIVE],
             "long_list": [t for t in topics if t.status == TopicStatus.LONG_LIST],
             "closed": [t for t in topics if t.status in (TopicStatus.DONE, TopicStatus.DROPPED)],
-            "limit": _short_list_limit(),
+            "limit": work.short_list_limit(),
             "can_propose": can(self.member, "topics.propose"),
             "can_manage": can(self.member, "topics.manage"),
             "status_choices": TopicStatus.choices,
             "is_internal": self.member.is_internal,
             "active_nav": "relationships",
         }
-        return render(request, "partnering/topics/list.html", context)
+        return render(request, "partnering/work/topic_list.html", context)
 
 
-class TopicCreateView(PageMixin, View):
+class TopicCreateView(RelationshipPageMixin, View):
     """Propose a topic for the long list; customers may too (their side is recorded)."""
 
-    model = Relationship
     required_action = "topics.propose"
 
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("account")
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
         return self.page(relationship, TopicForm(internal=self.member.is_internal))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         relationship = self.get_object()
         form = TopicForm(request.POST, internal=self.member.is_internal)
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                topic = services.topic_create(
-                    actor=self.member, relationship=relationship, title=data.pop("title"), **data
-                )
+                topic = work.topic_create(actor=self.member, relationship=relationship, title=data.pop("title"), **data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -288,7 +250,7 @@ class TopicCreateView(PageMixin, View):
     def page(self, relationship: Relationship, form: TopicForm) -> HttpResponse:
         return render(
             self.request,
-            "partnering/topics/form.html",
+            "partnering/work/topic_form.html",
             {"relationship": relationship, "form": form, "active_nav": "relationships"},
         )
 
@@ -310,22 +272,15 @@ class TopicPageMixin(PageMixin):
         steering_form: SteeringMemberForm | None = None,
     ) -> HttpResponse:
         member = self.member
-        scores = {s.side: s for s in TopicScore.objects.visible_to(member).filter(topic=topic)}
-        steering = list(
-            SteeringMember.objects.visible_to(member)
-            .filter(topic=topic)
-            .select_related("contact__account")
-            .order_by("contact__full_name")
-        )
-        actions = list(selectors.actions_for(membership=member).filter(topic=topic).order_by("due_on", "title"))
+        scores = work.topic_scores(membership=member, topic=topic)
         can_manage = can(member, "topics.manage")
         context = {
             "topic": topic,
             "relationship": topic.relationship,
             "supplier_score": scores.get(Side.SUPPLIER),
             "customer_score": scores.get(Side.CUSTOMER),
-            "steering": steering,
-            "actions": actions,
+            "steering": work.steering_team(membership=member, topic=topic),
+            "actions": work.topic_actions(membership=member, topic=topic),
             "today": timezone.localdate(),
             "can_manage": can_manage,
             "can_score": can(member, "topics.score"),
@@ -334,15 +289,15 @@ class TopicPageMixin(PageMixin):
             "action_status_choices": ActionStatus.choices,
             "status_form": status_form or TopicStatusForm(initial={"status": topic.status, "priority": topic.priority}),
             "steering_form": steering_form
-            or (SteeringMemberForm(relationship=topic.relationship) if can_manage else None),
-            "limit": _short_list_limit(),
+            or (SteeringMemberForm(membership=member, relationship=topic.relationship) if can_manage else None),
+            "limit": work.short_list_limit(),
             "active_nav": "relationships",
         }
-        return render(self.request, "partnering/topics/detail.html", context)
+        return render(self.request, "partnering/work/topic_detail.html", context)
 
 
 class TopicDetailView(TopicPageMixin, View):
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.topic_page(self.get_object())
 
 
@@ -351,20 +306,20 @@ class TopicScoreView(TopicPageMixin, View):
 
     required_action = "topics.score"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         topic = self.get_object()
-        side = Side.CUSTOMER if self.member.is_customer else Side.SUPPLIER
-        current = TopicScore.objects.filter(topic=topic, side=side).first()
+        side = side_of(self.member)
+        current = work.topic_scores(membership=self.member, topic=topic).get(side)
         initial = {name: getattr(current, name) for name in TopicScoreForm.base_fields} if current is not None else {}
         return self.page(topic, TopicScoreForm(initial=initial), side)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         topic = self.get_object()
-        side = Side.CUSTOMER if self.member.is_customer else Side.SUPPLIER
+        side = side_of(self.member)
         form = TopicScoreForm(request.POST)
         if form.is_valid():
             try:
-                services.topic_score(actor=self.member, topic=topic, **form.cleaned_data)
+                work.topic_score(actor=self.member, topic=topic, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -375,7 +330,7 @@ class TopicScoreView(TopicPageMixin, View):
     def page(self, topic: FutureTopic, form: TopicScoreForm, side: str) -> HttpResponse:
         return render(
             self.request,
-            "partnering/topics/score.html",
+            "partnering/work/topic_score.html",
             {
                 "topic": topic,
                 "relationship": topic.relationship,
@@ -389,23 +344,22 @@ class TopicScoreView(TopicPageMixin, View):
 class TopicStatusView(TopicPageMixin, View):
     """POST: long list ↔ short list (with priority), done, dropped. The short-list limit is enforced."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.url("topic-detail", pk=self.get_object().pk))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         topic = self.get_object()
         self.require("topics.manage")
         form = TopicStatusForm(request.POST)
         if form.is_valid():
             try:
-                services.topic_set_status(
+                work.topic_set_status(
                     actor=self.member,
                     topic=topic,
                     status=form.cleaned_data["status"],
                     priority=form.cleaned_data["priority"],
                 )
             except ValidationError as error:
-                topic.refresh_from_db()  # the service may have touched the instance; show what is stored
                 apply_service_errors(form, error)
             else:
                 messages.success(request, f"“{topic.title}” is now: {topic.get_status_display().lower()}.")
@@ -416,16 +370,16 @@ class TopicStatusView(TopicPageMixin, View):
 class TopicSteeringAddView(TopicPageMixin, View):
     """POST: add a person of either firm to the topic's joint steering team."""
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.url("topic-detail", pk=self.get_object().pk))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         topic = self.get_object()
         self.require("topics.manage")
-        form = SteeringMemberForm(request.POST, relationship=topic.relationship)
+        form = SteeringMemberForm(request.POST, membership=self.member, relationship=topic.relationship)
         if form.is_valid():
             try:
-                services.steering_member_add(actor=self.member, topic=topic, contact=form.cleaned_data["contact"])
+                work.steering_member_add(actor=self.member, topic=topic, contact=form.cleaned_data["contact"])
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

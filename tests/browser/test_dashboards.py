@@ -20,7 +20,7 @@ from core import quarters
 from dashboards import results, scorecards
 from dashboards.models import ChampionRating, Color, QuarterlyResult, RatingStatus, Scorecard
 from dashboards.ratings import ensure_rating_dimensions, rating_save
-from partnering import services as partnering_services
+from partnering import relationships
 from partnering.models import Level
 from partnering.tests import factories
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, DESKTOP, PHONE
@@ -379,7 +379,7 @@ def test_executive_opens_sponsor_dashboard_drills_in_and_sees_scorecard_charts(
     relationship = factories.relationship_for(world_a)
     other = factories.relationship_for(world_a, account=world_a.account_y, level=Level.STRATEGIC)
     with world_a.context():
-        partnering_services.sponsor_add(actor=world_a.admin, relationship=relationship, membership=executive)
+        relationships.sponsor_add(actor=world_a.admin, relationship=relationship, membership=executive)
     scorecard, span = seed_scorecard(world_a, relationship)
     seed_red_ratings(world_a, relationship, span[-1])
     last = span[-1]

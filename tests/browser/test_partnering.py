@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from partnering import services
+from partnering import relationships, work
 from partnering.models import (
     HARD_QUESTIONS,
     ActionItem,
@@ -272,7 +272,7 @@ def test_short_list_refuses_a_sixth_active_topic(
     for position in range(1, 6):
         topic = factories.topic_for(world_a, relationship=relationship, title=f"Active topic {position}")
         with world_a.context():
-            services.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=position)
+            work.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=position)
     sixth = factories.topic_for(world_a, relationship=relationship, title="Sixth topic hoping to get in")
 
     sign_in(page, live_url, champion.user.email, PASSWORD)
@@ -323,7 +323,7 @@ def test_customer_relationship_page_on_phone_hides_internal_notes(
     notes = "Margin is thin; do not offer the volume discount."
     relationship = factories.relationship_for(world_a)
     with world_a.context():
-        services.relationship_update(actor=world_a.admin, relationship=relationship, internal_notes=notes)
+        relationships.relationship_update(actor=world_a.admin, relationship=relationship, internal_notes=notes)
     factories.meeting_for(world_a, relationship=relationship, internal_notes="Meeting note for us only.")
     factories.action_for(world_a, relationship=relationship, owner=customer, title="Share the boiler logs")
     factories.action_for(world_a, relationship=relationship, title="Price review before renewal", internal_only=True)

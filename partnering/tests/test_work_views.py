@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from partnering import services
+from partnering import work
 from partnering.models import ActionItem, ActionStatus, FutureTopic, Side, SteeringMember, TopicScore, TopicStatus
 from partnering.tests.factories import action_for, contact_for, meeting_for, relationship_for, topic_for
 
@@ -208,7 +208,7 @@ def test_action_list_filters_overdue_and_hides_internal_actions_from_customers(w
 def test_closed_actions_show_only_on_request(world_a, client_for, rel):
     action = action_for(world_a, relationship=rel, title="Finished")
     with world_a.context():
-        services.action_update(actor=world_a.admin, action=action, status=ActionStatus.DONE)
+        work.action_update(actor=world_a.admin, action=action, status=ActionStatus.DONE)
     client = client_for(world_a.rep)
     assert client.get(url(world_a, "actions/")).context["actions"] == []
     assert [a.title for a in client.get(url(world_a, "actions/?status=all")).context["actions"]] == ["Finished"]

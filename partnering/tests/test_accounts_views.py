@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import members as core_services
 from core.exports import csv_safe
 from core.models import User
-from partnering import services
+from partnering import accounts
 from partnering.models import (
     ActionItem,
     Contact,
@@ -51,11 +51,11 @@ def test_account_list_renders_for_every_internal_role(world_a, client_for, role)
 
 def _seed_accounts(world):
     with world.context():
-        north = services.account_create(
+        north = accounts.account_create(
             actor=world.admin, name="Aqua North", industry="Water", region="Nordics", owner=world.rep
         )
-        services.account_create(actor=world.admin, name="Beta Paints", industry="Coatings", region="Iberia")
-        services.account_create(
+        accounts.account_create(actor=world.admin, name="Beta Paints", industry="Coatings", region="Iberia")
+        accounts.account_create(
             actor=world.admin,
             name="Cobalt Pumps",
             industry="Water",
@@ -128,7 +128,8 @@ def test_overdue_actions_stand_out_and_internal_ones_are_not_counted_for_custome
     assert response.context["accounts"][0].overdue_count == 1
 
 
-def test_empty_states_say_what_to_do(db, world_a, client_for):
+@pytest.mark.usefixtures("db")
+def test_empty_states_say_what_to_do(world_a, client_for):
     response = client_for(world_a.rep).get(url(world_a, "accounts/?q=nothing-like-this"))
     html = response.content.decode()
     assert "No accounts match these filters" in html and "clear the filters" in html
@@ -206,7 +207,7 @@ def test_csv_safe_prefixes_every_formula_trigger():
 
 def test_export_escapes_formulas_follows_filters_and_never_has_internal_notes(world_a, client_for):
     with world_a.context():
-        services.account_create(
+        accounts.account_create(
             actor=world_a.admin,
             name='=HYPERLINK("http://evil.example","x")',
             industry="@SUM(1)",
@@ -233,7 +234,7 @@ def test_export_escapes_formulas_follows_filters_and_never_has_internal_notes(wo
 
 def test_customer_export_holds_only_their_account(world_a, client_for):
     with world_a.context():
-        services.account_update(actor=world_a.admin, account=world_a.account_x, internal_notes="SECRET-NOTE")
+        accounts.account_update(actor=world_a.admin, account=world_a.account_x, internal_notes="SECRET-NOTE")
     response = client_for(world_a.customer_x).get(url(world_a, "accounts/export.csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert [row[0] for row in rows[1:]] == [world_a.account_x.name]
@@ -246,7 +247,7 @@ def test_customer_export_holds_only_their_account(world_a, client_for):
 
 def test_account_page_shows_details_contacts_and_relationships(world_a, client_for):
     with world_a.context():
-        services.account_update(
+        accounts.account_update(
             actor=world_a.admin, account=world_a.account_x, industry="Water", internal_notes="Renewal at risk"
         )
     contact_for(world_a, account=world_a.account_x, full_name="Petra Buyer", title="Head of purchasing")
@@ -263,7 +264,7 @@ def test_account_page_shows_details_contacts_and_relationships(world_a, client_f
 
 def test_customer_sees_own_account_page_without_internal_notes_or_contacts(world_a, client_for):
     with world_a.context():
-        services.account_update(actor=world_a.admin, account=world_a.account_x, internal_notes="Renewal at risk")
+        accounts.account_update(actor=world_a.admin, account=world_a.account_x, internal_notes="Renewal at risk")
     contact_for(world_a, account=world_a.account_x, full_name="Petra Buyer")
     relationship_for(world_a)
     response = client_for(world_a.customer_x).get(url(world_a, f"accounts/{world_a.account_x.pk}/"))
@@ -375,7 +376,8 @@ def rolodex(world_a):
 
 
 @pytest.mark.parametrize("role", INTERNAL_ROLES)
-def test_rolodex_renders_for_every_internal_role(world_a, client_for, rolodex, role):
+@pytest.mark.usefixtures("rolodex")
+def test_rolodex_renders_for_every_internal_role(world_a, client_for, role):
     response = client_for(world_a.member(role)).get(url(world_a, "contacts/"))
     assert response.status_code == 200
     assert {c.full_name for c in response.context["contacts"]} == {"Petra Buyer", "Quentin Q", "Olga Ours"}
@@ -393,13 +395,15 @@ def test_rolodex_renders_for_every_internal_role(world_a, client_for, rolodex, r
         ("account=ours&q=petra", set()),
     ],
 )
-def test_rolodex_search_and_company_filter(world_a, client_for, rolodex, query, expected):
+@pytest.mark.usefixtures("rolodex")
+def test_rolodex_search_and_company_filter(world_a, client_for, query, expected):
     response = client_for(world_a.rep).get(url(world_a, "contacts/?" + query.format(x=world_a.account_x.pk)))
     assert {c.full_name for c in response.context["contacts"]} == expected
 
 
 @pytest.mark.parametrize("value", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
-def test_rolodex_with_a_malformed_or_unknown_company_shows_everyone_and_says_so(world_a, client_for, rolodex, value):
+@pytest.mark.usefixtures("rolodex")
+def test_rolodex_with_a_malformed_or_unknown_company_shows_everyone_and_says_so(world_a, client_for, value):
     response = client_for(world_a.rep).get(url(world_a, f"contacts/?account={value}"))
     assert response.status_code == 200
     assert len(response.context["contacts"]) == 3
@@ -421,10 +425,10 @@ def test_contact_page_shows_the_activity_log_newest_first(world_a, client_for, r
     contact = rolodex["buyer"]
     today = timezone.localdate()
     with world_a.context():
-        services.contact_activity_add(
+        accounts.contact_activity_add(
             actor=world_a.rep, contact=contact, summary="Older call", occurred_on=today - dt.timedelta(days=9)
         )
-        services.contact_activity_add(actor=world_a.member("coach"), contact=contact, summary="Newest visit")
+        accounts.contact_activity_add(actor=world_a.member("coach"), contact=contact, summary="Newest visit")
     response = client_for(world_a.member("executive")).get(url(world_a, f"contacts/{contact.pk}/"))
     assert response.status_code == 200
     assert [a.summary for a in response.context["activities"]] == ["Newest visit", "Older call"]
@@ -543,7 +547,7 @@ def test_contact_edit_updates_and_a_refused_edit_changes_nothing(world_a, client
 
 def test_a_login_already_linked_is_not_offered_again(world_a, client_for, rolodex):
     with world_a.context():
-        services.contact_update(actor=world_a.admin, contact=rolodex["ours"], membership=world_a.rep)
+        accounts.contact_update(actor=world_a.admin, contact=rolodex["ours"], membership=world_a.rep)
     new_form = client_for(world_a.rep).get(url(world_a, "contacts/new/")).context["form"]
     edit_form = client_for(world_a.rep).get(url(world_a, f"contacts/{rolodex['ours'].pk}/edit/")).context["form"]
     with world_a.context():

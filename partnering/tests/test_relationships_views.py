@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import members as core_services
 from core.models import Role, User
-from partnering import services
+from partnering import relationships
 from partnering.models import ActionItem, LevelChange, Relationship, RosterEntry, Sponsor
 from partnering.tests.factories import action_for, contact_for, relationship_for
 from tests.fixtures import INTERNAL_ROLES, PASSWORD
@@ -41,7 +41,7 @@ def fmt(data, **ids):
 def test_relationship_list_renders_for_every_internal_role(world_a, client_for, role):
     relationship = relationship_for(world_a)
     with world_a.context():
-        services.relationship_change_level(actor=world_a.admin, relationship=relationship, level="strategic")
+        relationships.relationship_change_level(actor=world_a.admin, relationship=relationship, level="strategic")
     action_for(world_a, relationship=relationship)
     overdue = action_for(world_a, relationship=relationship, title="Late")
     with world_a.context():
@@ -61,7 +61,7 @@ def test_relationship_list_filters_by_level(world_a, client_for):
     relationship_for(world_a)
     strategic = relationship_for(world_a, account=world_a.account_y)
     with world_a.context():
-        services.relationship_change_level(actor=world_a.admin, relationship=strategic, level="strategic")
+        relationships.relationship_change_level(actor=world_a.admin, relationship=strategic, level="strategic")
     client = client_for(world_a.rep)
     response = client.get(url(world_a, "relationships/?level=strategic"))
     assert [r.pk for r in response.context["relationships"]] == [strategic.pk]
@@ -284,7 +284,9 @@ def test_sponsor_add_and_the_seventh_sponsor_is_refused(world_a, client_for):
 def test_sponsor_add_refuses_bad_input(world_a, world_b, client_for, value, message):
     relationship = relationship_for(world_a)
     with world_a.context():
-        services.sponsor_add(actor=world_a.admin, relationship=relationship, membership=world_a.member("executive"))
+        relationships.sponsor_add(
+            actor=world_a.admin, relationship=relationship, membership=world_a.member("executive")
+        )
     value = value.format(
         customer_y=world_a.customer_y.pk, foreign=world_b.rep.pk, executive=world_a.member("executive").pk
     )
@@ -333,7 +335,7 @@ def test_roster_add_refuses_bad_input(world_a, world_b, client_for, data, messag
     other = contact_for(world_a, account=world_a.account_y, full_name="Not Theirs")
     foreign = contact_for(world_b, full_name="Foreign")
     with world_a.context():
-        services.roster_add(actor=world_a.admin, relationship=relationship, contact=listed, role="Coach")
+        relationships.roster_add(actor=world_a.admin, relationship=relationship, contact=listed, role="Coach")
     data = fmt(data, buyer=buyer.pk, listed=listed.pk, other=other.pk, foreign=foreign.pk)
     response = client_for(world_a.rep).post(url(world_a, f"relationships/{relationship.pk}/roster/new/"), data)
     assert_form_error(response, message)
