@@ -6,8 +6,9 @@
 * Weekly (``send_action_digests``): for every tenant, a tenant task e-mails each owner the list of
   their overdue open actions, once per ISO week. Customers never get internal-only actions.
 
-The fan-out tasks only enqueue; the work runs per tenant inside ``tenant_context`` (see
-``core.tasks.tenant_task``) and is done by ``partnering.work``, which records every e-mail in a
+The fan-out tasks only enqueue one job per tenant on the job runner (``partnering/jobs.py``:
+enqueued once, the outcome kept on the job row); the work runs per tenant inside ``tenant_context``
+and is done by ``partnering.work``, which records every e-mail in a
 ``ReminderLog`` row in the same transaction it is sent in (``work.reminder_send_once``), so a
 reminder goes out once even when a task runs twice, and a failed send is retried the next day.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from core.jobs import job_enqueue_in_every_tenant
 from core.models import Tenant
 from core.tasks import tenant_task
 from partnering import work
@@ -25,20 +27,14 @@ from partnering import work
 
 @shared_task(name="partnering.send_review_reminders")
 def send_review_reminders() -> int:
-    """Daily: one ``review_reminders_for_tenant`` per tenant. Returns the number enqueued."""
-    tenant_ids = [str(pk) for pk in Tenant.objects.values_list("pk", flat=True)]
-    for tenant_id in tenant_ids:
-        review_reminders_for_tenant.delay(tenant_id)
-    return len(tenant_ids)
+    """Daily: one ``partnering.review_reminders`` job per tenant (``partnering/jobs.py``). Returns the tenants."""
+    return job_enqueue_in_every_tenant(kind="partnering.review_reminders")
 
 
 @shared_task(name="partnering.send_action_digests")
 def send_action_digests() -> int:
-    """Weekly: one ``action_digest_for_tenant`` per tenant. Returns the number enqueued."""
-    tenant_ids = [str(pk) for pk in Tenant.objects.values_list("pk", flat=True)]
-    for tenant_id in tenant_ids:
-        action_digest_for_tenant.delay(tenant_id)
-    return len(tenant_ids)
+    """Weekly: one ``partnering.action_digests`` job per tenant (``partnering/jobs.py``). Returns the tenants."""
+    return job_enqueue_in_every_tenant(kind="partnering.action_digests")
 
 
 # --- Per tenant -------------------------------------------------------------------------------

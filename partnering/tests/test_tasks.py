@@ -141,3 +141,15 @@ def test_daily_fan_out_runs_per_tenant_in_a_real_worker(celery_worker, world_a, 
     assert count == 2
     with world_b.context():
         assert not ReminderLog.objects.exists()
+
+
+def test_the_fan_out_enqueues_one_reminder_job_per_tenant_and_never_two(world_a, world_b):
+    """Beat's fan-out runs on the job runner: a job per tenant, and a run still queued is not doubled."""
+    from core.models import Job
+
+    assert send_review_reminders() >= 2
+    assert send_review_reminders() >= 2  # beat firing twice, or a slow worker: still one job each
+    for world in (world_a, world_b):
+        with world.context():
+            jobs = list(Job.objects.filter(kind="partnering.review_reminders"))
+        assert len(jobs) == 1 and jobs[0].status == "queued" and jobs[0].customer_account_id is None
