@@ -3,7 +3,9 @@
 * ``TenantScopedAdmin`` / ``TenantScopedInline`` — rows of the active workspace only, permission
   from the role table (``admin.access``), tenant-aware validation (``TenantScopedForm``);
 * ``ReadOnlyAdmin`` / ``ReadOnlyInline`` — rows the application writes (history, logs): read only;
-* ``SuperuserOnlyAdmin`` — global models (users, tenants, tokens): platform superusers only.
+* ``SuperuserOnlyAdmin`` — global models (users, tenants, tokens): platform superusers only;
+* ``ServiceAdmin`` + ``ruled`` — an admin whose saves go through the app's services and whose form
+  runs the services' public rule function.
 
 The admin writes through the apps' services, never around them (``acting_member`` is the actor);
 a service's ``ValidationError`` lands on the form with ``core.forms.base.apply_service_errors``.
@@ -17,7 +19,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from core.forms.base import apply_service_errors
@@ -180,3 +182,54 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+def ruled(rules: Callable[[Any], None], *, prepare: Callable[[Any], None] | None = None) -> type[RuledForm]:
+    """An admin form that applies one of the services' public rule functions (after ``prepare``
+    derived the fields the form does not show)."""
+    namespace: dict[str, Any] = {"rules": staticmethod(rules)}
+    if prepare is not None:
+        namespace["prepare_instance"] = lambda form: prepare(form.instance)
+    return type(f"{rules.__name__.title().replace('_', '')}Form", (RuledForm,), namespace)
+
+
+def adopt(obj: Model, saved: Model) -> None:
+    """The admin's unsaved instance becomes the row a service created (the inlines, the change
+    message and the redirect use it)."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def values_of(obj: Model, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+class ServiceAdmin(TenantScopedAdmin):
+    """``save_model`` through the area's services: ``service_create(actor, obj)`` for a new row,
+    ``service_update(actor, stored, changes)`` for a changed one (the stored row and the form's
+    changed fields, so the service sees what changes). ``create_only`` fields are read-only once
+    the row exists, like in the API."""
+
+    create_only: ClassVar[tuple[str, ...]] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *self.create_only) if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        actor = acting_member(request)
+        if not change:
+            adopt(obj, self.service_create(actor, obj))
+            return
+        stored = self.get_queryset(request).get(pk=obj.pk)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            self.service_update(actor, stored, changes)
+
+    def service_create(self, actor: Membership, obj: Any) -> Model:
+        raise NotImplementedError
+
+    def service_update(self, actor: Membership, stored: Any, changes: dict[str, Any]) -> None:
+        raise NotImplementedError

@@ -11,8 +11,7 @@ sponsors, meetings and actions are created and changed by the services themselve
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -23,10 +22,13 @@ from django.http import HttpRequest
 from core.admin_base import (
     ReadOnlyAdmin,
     ReadOnlyInline,
-    RuledForm,
+    ServiceAdmin,
     TenantScopedAdmin,
     TenantScopedInline,
     acting_member,
+    adopt,
+    ruled,
+    values_of,
 )
 from core.models import Membership
 from partnering import accounts, meetings, relationships, work
@@ -53,57 +55,6 @@ from partnering.models import (
 
 #: The note of a level set or changed in the admin (the level history says where it came from).
 ADMIN_LEVEL_NOTE = "Set in the program-office admin."
-
-
-def ruled(rules: Callable[[Any], None], *, prepare: Callable[[Any], None] | None = None) -> type[RuledForm]:
-    """An admin form that applies one of the services' public rule functions (after ``prepare``
-    derived the fields the form does not show)."""
-    namespace: dict[str, Any] = {"rules": staticmethod(rules)}
-    if prepare is not None:
-        namespace["prepare_instance"] = lambda form: prepare(form.instance)
-    return type(f"{rules.__name__.title().replace('_', '')}Form", (RuledForm,), namespace)
-
-
-def adopt(obj: Model, saved: Model) -> None:
-    """The admin's unsaved instance becomes the row a service created (the inlines, the change
-    message and the redirect use it)."""
-    for field in obj._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
-    obj._state.adding = False
-    obj._state.db = saved._state.db
-
-
-def values_of(obj: Model, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
-
-class ServiceAdmin(TenantScopedAdmin):
-    """``save_model`` through the area's services: ``service_create(actor, obj)`` for a new row,
-    ``service_update(actor, stored, changes)`` for a changed one (the stored row and the form's
-    changed fields, so the service sees what changes). ``create_only`` fields are read-only once
-    the row exists, like in the API."""
-
-    create_only: ClassVar[tuple[str, ...]] = ()
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, *self.create_only) if obj is not None else fields
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actor = acting_member(request)
-        if not change:
-            adopt(obj, self.service_create(actor, obj))
-            return
-        stored = self.get_queryset(request).get(pk=obj.pk)
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changes:
-            self.service_update(actor, stored, changes)
-
-    def service_create(self, actor: Membership, obj: Any) -> Model:
-        raise NotImplementedError
-
-    def service_update(self, actor: Membership, stored: Any, changes: dict[str, Any]) -> None:
-        raise NotImplementedError
 
 
 # --- Accounts and contacts ----------------------------------------------------------------------
