@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from core.models import Membership
 from core.permissions import can
@@ -75,6 +76,17 @@ def model_update(
         auto_now = [f.name for f in fields if getattr(f, "auto_now", False) and f.name not in changed]
         instance.save(update_fields=[*changed, *auto_now])
     return instance, changed
+
+
+def delete_unless_referenced(obj: Any, what: str) -> None:
+    """Delete a row; a row still referenced elsewhere (PROTECT) is a 400, never a 500."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError:
+        raise ValidationError(
+            {"non_field_errors": f"This {what} is still referenced (e.g. by a participant's login) and stays."}
+        ) from None
 
 
 def check_same_tenant(obj: Any, field: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,7 +25,14 @@ from core.members import member_count, program_office_url
 from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
-from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
+from core.service_helpers import (
+    apply_fields,
+    check_same_tenant,
+    delete_unless_referenced,
+    model_update,
+    require,
+    save_validated,
+)
 from core.tenancy import current_tenant_id
 from partnering.models import (
     OPEN_ACTION_STATUSES,
@@ -62,17 +69,6 @@ def check_contact_of_account(contact: Contact, account_id: Any, field: str = "co
     check_same_tenant(contact, field)
     if contact.account_id is not None and contact.account_id != account_id:
         raise ValidationError({field: "That contact belongs to another customer account."})
-
-
-def delete_unless_referenced(obj: Any, what: str) -> None:
-    """Delete a row; a row still referenced elsewhere (PROTECT) is a 400, never a 500."""
-    try:
-        with transaction.atomic():
-            obj.delete()
-    except ProtectedError:
-        raise ValidationError(
-            {"non_field_errors": f"This {what} is still referenced (e.g. by a participant's login) and stays."}
-        ) from None
 
 
 # --- Accounts: writes -------------------------------------------------------------------------

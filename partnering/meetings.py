@@ -17,8 +17,15 @@ from django.db.models import Prefetch, QuerySet, Value
 from django.utils import timezone
 
 from core.models import Membership
-from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
-from partnering.accounts import check_contact_of_account, delete_unless_referenced
+from core.service_helpers import (
+    apply_fields,
+    check_same_tenant,
+    delete_unless_referenced,
+    model_update,
+    require,
+    save_validated,
+)
+from partnering.accounts import check_contact_of_account
 from partnering.models import (
     DEFAULT_QUARTERLY_AGENDA,
     HARD_QUESTIONS,

@@ -22,9 +22,16 @@ from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from core.models import Membership, Role, User
-from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
+from core.service_helpers import (
+    apply_fields,
+    check_same_tenant,
+    delete_unless_referenced,
+    model_update,
+    require,
+    save_validated,
+)
 from partnering import meetings, work
-from partnering.accounts import check_contact_of_account, check_person_of_account, delete_unless_referenced, side_of
+from partnering.accounts import check_contact_of_account, check_person_of_account, side_of
 from partnering.models import (
     MAX_SPONSORS_PER_SIDE,
     OPEN_ACTION_STATUSES,

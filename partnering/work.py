@@ -25,9 +25,16 @@ from django.utils import timezone
 from core.http import absolute_url
 from core.models import Membership, Tenant
 from core.registry import NEXT_ACTIONS
-from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
+from core.service_helpers import (
+    apply_fields,
+    check_same_tenant,
+    delete_unless_referenced,
+    model_update,
+    require,
+    save_validated,
+)
 from core.tenancy import current_tenant_id
-from partnering.accounts import check_contact_of_account, check_person_of_account, delete_unless_referenced, side_of
+from partnering.accounts import check_contact_of_account, check_person_of_account, side_of
 from partnering.meetings import next_review_due
 from partnering.models import (
     OPEN_ACTION_STATUSES,
