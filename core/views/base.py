@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +46,7 @@ class TenantScopedViewMixin:
 
     model: ClassVar[type[TenantScopedModel] | None] = None
     required_action: ClassVar[str] = "tenant.view"
-    request: TenantRequest
+    request: HttpRequest  # a ``TenantRequest`` once the middleware ran: read it through the properties below
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -63,21 +63,26 @@ class TenantScopedViewMixin:
         return response
 
     @property
+    def tenant_request(self) -> TenantRequest:
+        """The request, typed: the middleware has set ``tenant`` and ``membership`` on it."""
+        return cast(TenantRequest, self.request)
+
+    @property
     def member(self) -> Membership:
         """The caller's membership in this tenant."""
-        return self.request.membership
+        return self.tenant_request.membership
 
     @property
     def tenant(self) -> Tenant:
-        return self.request.tenant
+        return self.tenant_request.tenant
 
     @property
     def slug(self) -> str:
-        return self.request.tenant.slug
+        return self.tenant_request.tenant.slug
 
     def get_queryset(self) -> QuerySet[Any]:
         assert self.model is not None, f"{type(self).__name__}.model is not set"
-        queryset = self.model.objects.all().visible_to(self.request.membership)
+        queryset: QuerySet[Any] = self.model.objects.all().visible_to(self.member)
         return self.safely_get_queryset(queryset)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -113,7 +118,7 @@ class PageMixin(TenantScopedViewMixin):
         return safe_next_url(self.request, default)
 
 
-class ServiceFormView(TenantScopedViewMixin, FormView):  # type: ignore[type-arg]
+class ServiceFormView(TenantScopedViewMixin, FormView):
     """A form page whose valid input is handed to a service.
 
     ``perform(form)`` calls the service and returns the saved object; a ``ValidationError`` is
@@ -125,7 +130,7 @@ class ServiceFormView(TenantScopedViewMixin, FormView):  # type: ignore[type-arg
 
     @property
     def membership(self) -> Membership:
-        return self.request.membership
+        return self.member
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -166,7 +171,7 @@ class ObjectMixin:
         return copy.copy(self.object)
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
+def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
     """Page ``?page=`` of the queryset; a malformed or too large page number shows the nearest page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
