@@ -47,7 +47,8 @@ class TenantScopedForm(forms.ModelForm):
             self.instance.tenant_id = current_tenant_id()
 
     def _get_validation_exclusions(self) -> set[str]:
-        return super()._get_validation_exclusions() - {"tenant"}  # type: ignore[misc]
+        exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
+        return exclusions - {"tenant"}
 
 
 class RuledForm(TenantScopedForm):
@@ -58,7 +59,7 @@ class RuledForm(TenantScopedForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        if self._errors:
+        if self.errors:
             return  # required links may be missing; the field errors say so
         self.prepare_instance()
         rules = type(self).rules
@@ -85,7 +86,8 @@ class TenantScopedAdmin(admin.ModelAdmin):
     form = TenantScopedForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.all()
+        queryset: QuerySet[Any] = self.model.objects.all()
+        return queryset
 
     def _allowed(self, request: HttpRequest) -> bool:
         return can(getattr(request, "membership", None), "admin.access")
@@ -119,7 +121,8 @@ class TenantScopedInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.model.objects.all()
+        queryset: QuerySet[Any] = self.model.objects.all()
+        return queryset
 
     def _allowed(self, request: HttpRequest) -> bool:
         return can(getattr(request, "membership", None), "admin.access")

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
-from projects import belts, services
+from projects import belts
 from projects.models import (
     BeltCandidate,
     Benefit,
@@ -53,6 +53,7 @@ from projects.models import (
     TrainingModule,
     WaitingPeriod,
 )
+from projects.projects import check_internal, project_rules
 
 # --- Forms applying the services' rules ---------------------------------------------------------
 
@@ -60,18 +61,18 @@ from projects.models import (
 def check_rules(obj: Any) -> None:
     """The services' cross-row rules for a row edited in the admin (raises ``ValidationError``)."""
     if isinstance(obj, Project):
-        services._check_project_people(obj)
+        project_rules(obj)
     elif isinstance(obj, TeamMember):
         if obj.contact.account_id != obj.project.customer_account_id:
             raise ValidationError({"contact": "That contact is not a person of the project's customer account."})
     elif isinstance(obj, CoachExpertise):
-        belts.check_internal(obj.coach, "coach")
+        check_internal(obj.coach, "coach")
     elif isinstance(obj, Cohort):
         belts.check_cohort(obj)
     elif isinstance(obj, TrainingModule):
         belts.check_module(obj)
     elif isinstance(obj, BeltCandidate):
-        belts.check_internal(obj.member, "member")
+        check_internal(obj.member, "member")
     elif isinstance(obj, ModuleCompletion) and obj.module.belt_level != obj.candidate.target_belt:
         raise ValidationError({"module": "That module belongs to the other belt's curriculum."})
 

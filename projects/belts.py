@@ -54,24 +54,15 @@ from projects.models import (
     ProjectsSettings,
     TrainingModule,
 )
-from projects.services import activity_record, notify, settings_for_tenant
+from projects.projects import activity_record, check_internal, is_coach, settings_for_tenant
+from projects.workflow import notify
 
 # --- Cohorts ----------------------------------------------------------------------------------
 
 COHORT_FIELDS = frozenset({"name", "belt_level", "starts_on", "ends_on", "coach"})
 
 
-def check_internal(person: Membership | None, field_name: str) -> None:
-    if person is None:
-        return
-    check_same_tenant(person, field_name)
-    if person.is_customer:
-        raise ValidationError({field_name: "This must be someone of our company, not a customer participant."})
-
-
 def check_cohort(cohort: Cohort) -> None:
-    from projects.selectors import is_coach
-
     cohort.name = (cohort.name or "").strip()
     if not cohort.name:
         raise ValidationError({"name": "Give the cohort a name."})
@@ -473,8 +464,6 @@ def certify(
 ) -> Certification:
     """Sign off a belt. The signer is a coach or certified Black Belt, never the candidate; the
     candidate meets the tenant's rules. A Black Belt joins the coach pool."""
-    from projects.selectors import is_coach
-
     require(actor, "belts.certify")
     if actor.tenant_id != current_tenant_id() or actor.is_customer:
         raise PermissionDenied("Only our coaches can sign off a belt.")
@@ -561,6 +550,18 @@ def candidates_queryset() -> QuerySet[BeltCandidate]:
     )
 
 
+def cohorts() -> QuerySet[Cohort]:
+    """The tenant's cohorts, newest first (their coach joined)."""
+    rows: QuerySet[Cohort] = Cohort.objects.select_related("coach__user").order_by("-starts_on", "name")
+    return rows
+
+
+def training_modules() -> QuerySet[TrainingModule]:
+    """The tenant's curriculum (both belts)."""
+    rows: QuerySet[TrainingModule] = TrainingModule.objects.order_by("belt_level", "position", "name")
+    return rows
+
+
 @dataclass
 class Pipeline:
     """The belts page: cohorts with their candidates, certified counts and the funnel."""
@@ -585,7 +586,7 @@ class Pipeline:
 
 def pipeline(*, recent: int = 10) -> Pipeline:
     """Everything the belts page shows, in a fixed number of queries."""
-    cohorts = list(Cohort.objects.select_related("coach__user").order_by("-starts_on", "name"))
+    cohort_rows = list(cohorts())
     candidates = list(candidates_queryset())
     by_cohort: dict[Any, list[BeltCandidate]] = {}
     for candidate in candidates:
@@ -595,13 +596,13 @@ def pipeline(*, recent: int = 10) -> Pipeline:
     )
     green = {c.member_id for c in certifications if c.belt_level == BeltLevel.GREEN}
     results = eligibility_many(candidates, green_belts=green)
-    for cohort in cohorts:
+    for cohort in cohort_rows:
         cohort.candidate_list = by_cohort.get(cohort.pk, [])  # type: ignore[attr-defined]
         for candidate in cohort.candidate_list:  # type: ignore[attr-defined]
             candidate.eligibility = results[candidate.pk]
     training = [c for c in candidates if c.status == CandidateStatus.TRAINING]
     return Pipeline(
-        cohorts=cohorts,
+        cohorts=cohort_rows,
         eligibility=results,
         certified_green=len(green),
         certified_black=sum(1 for c in certifications if c.belt_level == BeltLevel.BLACK),

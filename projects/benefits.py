@@ -20,12 +20,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import check_same_tenant, require, save_validated
 from core.tenancy import current_tenant_id
-from projects import services
+from dashboards.models import Metric, Scorecard
+from dashboards.services import governing_version
 from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
+from projects.projects import activity_record
+from projects.workflow import announce, notify
 
 CURRENCY_CODES = frozenset(code for code, _ in CURRENCIES)
 #: Fields whose change sends a validated or disputed benefit back to the customer.
@@ -82,8 +86,6 @@ def _check_currency(value: Any) -> str:
 
 def relationship_scorecard(project: Project) -> Any:
     """The scorecard of the project's relationship, or None."""
-    from dashboards.models import Scorecard
-
     if project.relationship_id is None:
         return None
     return Scorecard.objects.filter(relationship_id=project.relationship_id).first()
@@ -92,10 +94,6 @@ def relationship_scorecard(project: Project) -> Any:
 def metric_choices(project: Project, scorecard: Any = None) -> list[tuple[str, str]]:
     """(key, name) of the metrics of the governing (current-quarter) version of the project's
     relationship scorecard; empty without a scorecard. Three queries at most."""
-    from core import quarters
-    from dashboards.models import Metric
-    from dashboards.services import governing_version
-
     scorecard = scorecard if scorecard is not None else relationship_scorecard(project)
     if scorecard is None:
         return []
@@ -207,14 +205,14 @@ def benefit_record(
     )
     _clean_values(benefit, project)
     save_validated(benefit)
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="benefit.recorded",
         summary=f"{actor.user.display_name} recorded a benefit: {benefit.description} "
         f"({_money(benefit.estimated_amount, benefit.currency)} estimated)",
     )
-    services.notify(
+    notify(
         recipients=[project.customer_sponsor],
         project=project,
         verb="benefit.validate",
@@ -258,7 +256,7 @@ def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Ben
             f"{actor.user.display_name} changed the {', '.join(n.replace('_', ' ') for n in changed)} of the benefit "
             f"“{benefit.description}”; it is estimated again and needs the customer sponsor's confirmation"
         )
-        services.notify(
+        notify(
             recipients=[project.customer_sponsor],
             project=project,
             verb="benefit.validate",
@@ -267,7 +265,7 @@ def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Ben
         )
     else:
         summary = f"{actor.user.display_name} updated the benefit “{benefit.description}”"
-    services.activity_record(project=project, actor=actor, verb="benefit.updated", summary=summary)
+    activity_record(project=project, actor=actor, verb="benefit.updated", summary=summary)
     return benefit
 
 
@@ -296,7 +294,7 @@ def benefit_validate(*, actor: Membership, benefit: Benefit, validated_amount: A
     benefit.validated_at = timezone.now()
     benefit.customer_comment = (comment or "").strip()
     save_validated(benefit)
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="benefit.validated",
@@ -321,7 +319,7 @@ def benefit_dispute(*, actor: Membership, benefit: Benefit, comment: str) -> Ben
     benefit.validated_at = timezone.now()
     benefit.customer_comment = comment
     save_validated(benefit)
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="benefit.disputed",
@@ -348,7 +346,7 @@ def benefit_delete(*, actor: Membership, benefit: Benefit) -> None:
         raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
     description = benefit.description
     benefit.delete()
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="benefit.deleted",

@@ -20,9 +20,9 @@ from core.models import Membership, Role
 from core.service_helpers import check_same_tenant, require
 from core.tenancy import current_tenant_id
 from knowledge.models import SolutionArea
-from projects import services
 from projects.models import OPEN_PHASES, BeltLevel, Certification, CoachExpertise, Phase, Project
-from projects.selectors import coach_pool, is_coach
+from projects.projects import coach_pool, is_coach
+from projects.workflow import announce
 
 MATCH_EXACT, MATCH_RELATED, MATCH_NONE = "exact", "related", "none"
 MATCH_RANK = {MATCH_EXACT: 0, MATCH_RELATED: 1, MATCH_NONE: 2}
@@ -192,7 +192,7 @@ def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> P
     project.coach = coach
     Project.objects.filter(pk=project.pk).update(coach=coach)
     name = coach.user.display_name
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="coach.assigned",

@@ -9,7 +9,7 @@ done, selection scores from both sides, benefits (estimated, validated, disputed
 some tied to a scorecard metric), waiting periods, comments (some internal-only), customer feedback,
 credit settled on most DMAIC projects.
 
-Projects are logged through ``services.project_log`` (it validates the people and creates the
+Projects are logged through ``project_log`` (it validates the people and creates the
 checklist); the history rows and the denormalised fields of ``Project`` are then written directly,
 kept consistent with the rows. Idempotent: a project whose title exists is left alone; cohorts,
 candidates, modules and certifications are matched by their natural keys.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pgtrigger
@@ -38,7 +38,6 @@ from dashboards.models import Metric, Scorecard
 from knowledge import demo as knowledge_demo
 from knowledge.models import SolutionArea
 from partnering.models import Contact, CustomerAccount, Relationship
-from projects import services
 from projects.defaults import DEFAULT_TRAINING_MODULES
 from projects.models import (
     DMAIC_PHASES,
@@ -73,6 +72,8 @@ from projects.models import (
     WaitingKind,
     WaitingPeriod,
 )
+from projects.projects import checklist_templates_ensure, project_log, settings_for_tenant
+from projects.selection import score_recompute
 
 BENCH_TITLE = "Bench project {:05d}"
 #: Models whose insert history is skipped for the benchmark bulk rows (as in ``dashboards.demo``).
@@ -782,38 +783,6 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment)
 
 
-def score_value(scores: list[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
-    """The project's selection score 0–100: weighted mean of every scorer's 1–5 scores (effort inverted
-    as 6 − effort), scaled so 1 → 0 and 5 → 100 (the formula of ``projects.selection``)."""
-    weights = {
-        "customer_value": settings.weight_customer_value,
-        "buy_in": settings.weight_buy_in,
-        "durability": settings.weight_durability,
-        "effort": settings.weight_effort,
-        "data_availability": settings.weight_data_availability,
-    }
-    total = sum(weights.values())
-    if not scores or not total:
-        return None
-    means = []
-    for row in scores:
-        values = {name: getattr(row, name) for name in weights}
-        values["effort"] = 6 - values["effort"]
-        means.append(sum(Decimal(weights[n]) * values[n] for n in weights) / Decimal(total))
-    mean = sum(means) / len(means)
-    return ((mean - 1) / 4 * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _selection_score(project: Project, scores: list[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
-    """The stored score, computed by ``projects.selection`` (the authority) when it offers the function."""
-    from projects import selection
-
-    recompute = getattr(selection, "score_recompute", None)
-    if scores and recompute is not None:
-        return recompute(project, settings)  # type: ignore[no-any-return]
-    return score_value(scores, settings)
-
-
 # --- Demo tenants -------------------------------------------------------------------------------
 
 
@@ -825,8 +794,8 @@ def seed_tenant(spec: DemoTenant) -> None:
         return
     areas = {a.name: a for a in knowledge_demo.seed_tenant(slug).values()}
     logins = {m.user.email: m for m in Membership.objects.select_related("user")}
-    settings = services.settings_for_tenant()
-    services.checklist_templates_ensure()
+    settings = settings_for_tenant()
+    checklist_templates_ensure()
     for email, names in EXPERTISE.get(slug, ()):
         for name in names:
             if email in logins and name in areas:
@@ -962,7 +931,7 @@ def _project(
     idle = spec.idle if spec.idle is not None else (spec.in_phase if final else min(spec.in_phase, 1 + number % 6))
     last_activity = now - dt.timedelta(days=idle, hours=1)
 
-    project = services.project_log(
+    project = project_log(
         actor=lead,
         customer_account=account,
         title=spec.title,
@@ -1284,7 +1253,7 @@ def _project(
         last_activity_at=max([last_activity, *(a.created_at for a in activity)]),
         waiting_kind=waiting_kind,
         tollgate_pending=spec.pending,
-        selection_score=_selection_score(project, scores, settings),
+        selection_score=score_recompute(project, settings) if scores else None,
         credit_owner=credit,
         credit_settled_by=(coach or lead) if settled_at else None,
         credit_settled_at=settled_at,
@@ -1353,8 +1322,8 @@ def seed_bench(options: BenchOptions) -> dict[str, int]:
             return {"projects_created": 0}
         knowledge_demo.ensure_tree(knowledge_demo.AQUENTA_TREE)
         areas = list(SolutionArea.objects.filter(depth__gte=1).order_by("path"))
-        services.settings_for_tenant()
-        templates = services.checklist_templates_ensure()
+        settings_for_tenant()
+        templates = checklist_templates_ensure()
         rows = _bench_rows(tenant.pk, wanted, accounts, leads, coaches, areas, templates)
         names = [f"projects.{model}:insert_insert" for model in HISTORY_TRACKED]
         with pgtrigger.ignore(*names):
@@ -1492,4 +1461,4 @@ def _bench_rows(
     return rows
 
 
-__all__ = ["BENCH_SLUG", "score_value", "seed_bench", "seed_tenant"]
+__all__ = ["BENCH_SLUG", "seed_bench", "seed_tenant"]

@@ -20,11 +20,12 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import require, save_validated
 from core.tenancy import current_tenant_id
-from projects import services
+from partnering.models import CustomerAccount
 from projects.models import (
     CustomerFeedback,
     Phase,
@@ -36,6 +37,8 @@ from projects.models import (
     ReviewDecision,
     TollgateReview,
 )
+from projects.projects import activity_record, settings_for_tenant
+from projects.workflow import announce
 
 # --- Attachments: what we accept ---------------------------------------------------------------
 
@@ -94,7 +97,7 @@ def content_matches(extension: str, head: bytes) -> bool:
 
 
 def max_upload_mb() -> int:
-    return int(services.settings_for_tenant().attachment_max_mb)
+    return int(settings_for_tenant().attachment_max_mb)
 
 
 def _upload_rules(limit_mb: int) -> str:
@@ -147,7 +150,7 @@ def comment_post(*, actor: Membership, project: Project, body: str, internal_onl
         raise ValidationError({"body": "Write a comment first."})
     internal_only = bool(internal_only) and actor.is_internal
     comment = save_validated(ProjectComment(project=project, author=actor, body=body, internal_only=internal_only))
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="comment.posted",
@@ -202,7 +205,7 @@ def attachment_upload(
     except ValidationError:
         attachment.file.storage.delete(stored_name)
         raise
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="attachment.uploaded",
@@ -230,7 +233,7 @@ def attachment_delete(*, actor: Membership, attachment: ProjectAttachment) -> No
     internal_only = attachment.internal_only
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="attachment.deleted",
@@ -317,7 +320,7 @@ def feedback_give(
         )
     )
     phase_label = Phase(phase).label
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="feedback.given",
@@ -357,8 +360,6 @@ SUMMARY_SORTS = {
 
 
 def _quarter_of(moment: Any) -> str:
-    from core import quarters
-
     return quarters.of(timezone.localtime(moment).date())
 
 
@@ -367,9 +368,6 @@ def feedback_summary(
 ) -> list[dict[str, Any]]:
     """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
     the latest comments. Three queries whatever the number of accounts."""
-    from core import quarters
-    from partnering.models import CustomerAccount
-
     base = CustomerFeedback.objects.visible_to(membership)
     rows = list(
         base.values("project__customer_account_id")

@@ -46,7 +46,6 @@ from django.utils import timezone
 from core import quarters
 from core.models import Membership, Role
 from partnering.models import CustomerAccount
-from projects import selectors
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -62,6 +61,7 @@ from projects.models import (
     SelectionScore,
     WaitingPeriod,
 )
+from projects.projects import coach_pool_q, flag_thresholds, long_running_q, query_value, stalled_q
 
 #: Quarters of the throughput chart (oldest first, ending with the current one).
 THROUGHPUT_QUARTERS = 8
@@ -94,13 +94,6 @@ class DateDiff(Func):
     output_field = IntegerField()
 
 
-def _get(params: Mapping[str, Any], key: str) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:200]
-
-
 def _round(value: Any, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)
 
@@ -120,7 +113,7 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
     """``(active, errors)``: the understood filters (``customer`` id, ``belt``) and what was ignored."""
     active: dict[str, str] = {}
     errors: list[str] = []
-    raw = _get(params, "customer")
+    raw = query_value(params, "customer")
     if raw:
         try:
             account_id = str(uuid.UUID(raw))
@@ -130,7 +123,7 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
             active["customer"] = account_id
         else:
             errors.append("The customer filter was not found and is ignored.")
-    raw = _get(params, "belt")
+    raw = query_value(params, "belt")
     if raw:
         if raw in BeltLevel.values:
             active["belt"] = raw
@@ -160,7 +153,7 @@ def _customer_scored() -> Exists:
 def _project_figures(projects: QuerySet[Project], today: dt.date) -> dict[str, Any]:
     """One aggregate over the projects: headline counts, phases now, throughput, durations,
     selection buy-in and pilots."""
-    thresholds = selectors.flag_thresholds()
+    thresholds = flag_thresholds()
     is_open = Q(phase__in=OPEN_PHASES)
     closed = Q(phase=Phase.CLOSED, closed_on__isnull=False)
     duration = DateDiff(F("closed_on"), F("started_on"))
@@ -172,8 +165,8 @@ def _project_figures(projects: QuerySet[Project], today: dt.date) -> dict[str, A
         "in_dmaic": Count("pk", filter=Q(phase__in=DMAIC_PHASES)),
         "closed_12m": Count("pk", filter=closed & Q(closed_on__gt=today - dt.timedelta(days=365))),
         "closed_total": Count("pk", filter=closed),
-        "stalled": Count("pk", filter=selectors.stalled_q(thresholds)),
-        "long_running": Count("pk", filter=selectors.long_running_q(thresholds)),
+        "stalled": Count("pk", filter=stalled_q(thresholds)),
+        "long_running": Count("pk", filter=long_running_q(thresholds)),
         "waiting": Count("pk", filter=is_open & ~Q(waiting_kind="")),
         "tollgates_pending": Count("pk", filter=is_open & Q(tollgate_pending=True)),
         "duration_median": Median(duration, filter=closed),
@@ -300,7 +293,7 @@ def _belts() -> dict[str, int]:
     return Membership.objects.aggregate(
         green_belts=Count("pk", filter=Q(green)),
         black_belts=Count("pk", filter=Q(black)),
-        coaches=Count("pk", filter=selectors.coach_pool_q()),
+        coaches=Count("pk", filter=coach_pool_q()),
     )
 
 

@@ -11,6 +11,7 @@ criterion the mean over all scorers is taken, the criteria are combined with the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,8 +23,8 @@ from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import require, save_validated
 from core.tenancy import current_tenant_id
-from projects import services
 from projects.models import CURRENCIES, OPEN_PHASES, Criterion, Phase, Project, ProjectsSettings, SelectionScore
+from projects.projects import activity_record, projects_for, settings_for_tenant
 
 CRITERIA: list[str] = [c.value for c in Criterion]
 WEIGHT_FIELDS: dict[str, str] = {c: f"weight_{c}" for c in CRITERIA}
@@ -67,6 +68,16 @@ def weighted_score(means: dict[str, Any], settings: ProjectsSettings) -> Decimal
     return _two((mean_score - 1) / 4 * 100)
 
 
+def score_of(scores: Iterable[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
+    """The score of one project from its score rows, without a query: the per-criterion means
+    weighted by ``weighted_score`` (what ``score_recompute`` stores). None without rows."""
+    rows = list(scores)
+    if not rows:
+        return None
+    means = {c: Decimal(sum(getattr(row, c) for row in rows)) / len(rows) for c in CRITERIA}
+    return weighted_score(means, settings)
+
+
 def _means_by_project(project_ids: list[Any]) -> dict[Any, dict[str, Any]]:
     rows = (
         SelectionScore.objects.filter(project_id__in=project_ids)
@@ -77,7 +88,7 @@ def _means_by_project(project_ids: list[Any]) -> dict[Any, dict[str, Any]]:
 
 
 def score_recompute(project: Project, settings: ProjectsSettings | None = None) -> Decimal | None:
-    settings = settings or services.settings_for_tenant()
+    settings = settings or settings_for_tenant()
     means = _means_by_project([project.pk]).get(project.pk, {})
     project.selection_score = weighted_score(means, settings)
     Project.objects.filter(pk=project.pk).update(selection_score=project.selection_score)
@@ -86,7 +97,7 @@ def score_recompute(project: Project, settings: ProjectsSettings | None = None) 
 
 def scores_recompute_all(settings: ProjectsSettings | None = None) -> int:
     """Recompute every scored project of the tenant (after the weights change). Two queries + one update."""
-    settings = settings or services.settings_for_tenant()
+    settings = settings or settings_for_tenant()
     projects = list(
         Project.objects.filter(Q(selection_score__isnull=False) | Q(selection_scores__isnull=False)).distinct()
     )
@@ -164,7 +175,7 @@ def score_submit(
     save_validated(score)
     score_recompute(project)
     side = "the customer" if actor.is_customer else "our side"
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="selection.scored",
@@ -232,8 +243,6 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
 
 def candidates_ranked(membership: Membership) -> QuerySet[Project]:
     """Open candidates the member may see, best score first (unscored last), with scorer counts."""
-    from projects.selectors import projects_for
-
     customer_scores = SelectionScore.objects.filter(project=OuterRef("pk"), scorer__role=Role.CUSTOMER)
     return (
         projects_for(membership)
@@ -255,7 +264,7 @@ def candidates_ranked(membership: Membership) -> QuerySet[Project]:
 
 def candidates_with_sides(membership: Membership) -> list[Project]:
     """``candidates_ranked`` with ``customer_score`` and ``supplier_score`` (0–100 each side) attached."""
-    settings = services.settings_for_tenant()
+    settings = settings_for_tenant()
     candidates = list(candidates_ranked(membership))
     ids = [p.pk for p in candidates]
     rows = (
@@ -285,7 +294,7 @@ def settings_update(*, actor: Membership, **fields: Any) -> ProjectsSettings:
     unknown = set(fields) - SETTINGS_FIELDS
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
-    settings = ProjectsSettings.objects.select_for_update().get(pk=services.settings_for_tenant().pk)
+    settings = ProjectsSettings.objects.select_for_update().get(pk=settings_for_tenant().pk)
     old_weights = [getattr(settings, f) for f in WEIGHT_FIELDS.values()]
     for name, value in fields.items():
         setattr(settings, name, value)

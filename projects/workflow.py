@@ -3,9 +3,9 @@ notifications — services (writes) and selectors (reads) of this area.
 
 Services are keyword-only, atomic and validated: bad input raises ``ValidationError`` with field
 messages, a refused *who* raises ``PermissionDenied``; nothing is written then. Every write that
-changes a project calls ``services.activity_record`` and, where somebody must act, ``services.notify``.
+changes a project calls ``activity_record`` and, where somebody must act, ``notify``.
 
-Only an approved tollgate moves a project forward (``services.phase_enter``), one phase at a time:
+Only an approved tollgate moves a project forward (``phase_enter``), one phase at a time:
 there is no "set phase" write anywhere, so a phase cannot be skipped.
 
 ``panel_context(project, membership)`` returns what the project page's ``panels/_workflow.html``
@@ -27,7 +27,8 @@ from django.utils import timezone
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import check_same_tenant, require, save_validated
-from projects import services
+from core.tasks import enqueue_on_commit
+from core.tenancy import current_tenant, current_tenant_id
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -45,6 +46,8 @@ from projects.models import (
     WaitingPeriod,
     next_phase,
 )
+from projects.projects import activity_record, checklist_templates_ensure
+from projects.tasks import send_notification_emails
 
 APPROVE = "approve"
 RETURN = "return"
@@ -93,6 +96,118 @@ def _lead_coach_or_admin(actor: Membership, project: Project, what: str) -> None
         raise PermissionDenied(f"Only the project's lead, its coach or the program office can {what}.")
 
 
+# --- Phases ---------------------------------------------------------------------------------
+
+
+def phase_enter(*, project: Project, phase: str, actor: Membership | None) -> Project:
+    """Move ``project`` into ``phase``: closes the current phase visit, opens the next one.
+
+    Called only by this area's services (a tollgate approval, a cancellation); never directly from
+    a view, so a phase cannot be skipped.
+    """
+    now = timezone.now()
+    PhaseVisit.objects.filter(project=project, left_at__isnull=True).update(left_at=now)
+    PhaseVisit.objects.create(project=project, phase=phase, entered_at=now)
+    project.phase = phase
+    project.phase_entered_at = now
+    project.tollgate_pending = False
+    if phase in (Phase.CLOSED, Phase.CANCELLED):
+        project.closed_on = timezone.localdate()
+        project.waiting_kind = ""
+    project.save(
+        update_fields=["phase", "phase_entered_at", "tollgate_pending", "closed_on", "waiting_kind", "updated_at"]
+    )
+    return project
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    recipients: Iterable[Membership | None],
+    project: Project | None,
+    verb: str,
+    message: str,
+    actor: Membership | None = None,
+) -> list[Notification]:
+    """Tell people about something (home page + an e-mail sent by Celery after commit).
+
+    The actor is never notified of their own act; a customer participant only hears about projects
+    of their own account.
+    """
+    seen: set[Any] = set()
+    rows: list[Notification] = []
+    for person in recipients:
+        if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        if person.tenant_id != current_tenant_id():
+            continue
+        if person.is_customer and (project is None or person.customer_account_id != project.customer_account_id):
+            continue
+        seen.add(person.pk)
+        rows.append(
+            Notification(
+                tenant_id=current_tenant_id(), recipient=person, project=project, verb=verb, message=message[:300]
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    if rows:
+        enqueue_on_commit(send_notification_emails, current_tenant(), [str(n.pk) for n in rows])
+    return rows
+
+
+def announce(
+    *,
+    project: Project,
+    actor: Membership,
+    verb: str,
+    summary: str,
+    recipients: Iterable[Membership | None],
+    message: str,
+    internal_only: bool = False,
+) -> list[Notification]:
+    """The usual pair after a write: a line in the project's feed, and a notification to the people
+    who must act (never the actor). Returns the notifications created."""
+    activity_record(project=project, actor=actor, verb=verb, summary=summary, internal_only=internal_only)
+    return notify(recipients=recipients, project=project, verb=verb, message=message, actor=actor)
+
+
+@transaction.atomic
+def notifications_mark_read(
+    *, actor: Membership, ids: Iterable[Any] | None = None, project: Project | None = None
+) -> int:
+    """Mark the actor's notifications read: those with ``ids``, those about ``project``, or all. One query."""
+    queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    marked: int = queryset.update(read_at=timezone.now())
+    return marked
+
+
+def notifications_for(membership: Membership) -> QuerySet[Notification]:
+    """The member's own notifications, newest first (project joined)."""
+    rows: QuerySet[Notification] = (
+        Notification.objects.visible_to(membership)
+        .filter(recipient=membership)
+        .select_related("project")
+        .order_by("-created_at", "pk")
+    )
+    return rows
+
+
+def unread_notifications(membership: Membership, *, limit: int = 10) -> list[Notification]:
+    """The member's unread notifications, newest first (the home page's "For you"). One query."""
+    return list(notifications_for(membership).filter(read_at__isnull=True)[:limit])
+
+
+def home_for_you_context(membership: Membership) -> dict[str, Any]:
+    """Home widget "For you": the member's five newest unread notifications (the card hides when none). One query."""
+    return {"for_you": unread_notifications(membership, limit=5)}
+
+
 # --- Tollgates ------------------------------------------------------------------------------
 
 
@@ -131,7 +246,7 @@ def tollgate_submit(*, actor: Membership, project: Project, summary: str = "") -
     project.tollgate_pending = True
     project.save(update_fields=["tollgate_pending", "updated_at"])
     phase = _phase_label(review.phase)
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="tollgate.submitted",
@@ -162,10 +277,10 @@ def tollgate_withdraw(*, actor: Membership, review: TollgateReview) -> TollgateR
     project.tollgate_pending = False
     project.save(update_fields=["tollgate_pending", "updated_at"])
     phase = _phase_label(review.phase)
-    services.activity_record(
+    activity_record(
         project=project, actor=actor, verb="tollgate.withdrawn", summary=f"{_name(actor)} withdrew the {phase} tollgate"
     )
-    services.notify(
+    notify(
         recipients=[project.coach],
         project=project,
         verb="tollgate.withdrawn",
@@ -218,8 +333,8 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     phase = _phase_label(review.phase)
     if key == APPROVE:
         assert target is not None
-        services.phase_enter(project=project, phase=target, actor=actor)
-        services.announce(
+        phase_enter(project=project, phase=target, actor=actor)
+        announce(
             project=project,
             actor=actor,
             verb="tollgate.approved",
@@ -227,7 +342,7 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
             recipients=[project.lead],
             message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
         )
-        services.notify(
+        notify(
             recipients=[project.customer_sponsor],
             project=project,
             verb="feedback.asked",
@@ -237,7 +352,7 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     else:
         project.tollgate_pending = False
         project.save(update_fields=["tollgate_pending", "updated_at"])
-        services.announce(
+        announce(
             project=project,
             actor=actor,
             verb="tollgate.returned",
@@ -266,7 +381,7 @@ def checklist_toggle(*, actor: Membership, item: ChecklistItem, done: bool) -> C
     item.done_by = actor if done else None
     item.done_at = timezone.now() if done else None
     save_validated(item)
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="checklist.done" if done else "checklist.reopened",
@@ -287,7 +402,7 @@ def checklist_item_add(*, actor: Membership, project: Project, phase: str, title
     item = save_validated(
         ChecklistItem(project=project, phase=phase, title=(title or "").strip(), position=(last or 0) + 1)
     )
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="checklist.added",
@@ -300,7 +415,7 @@ def checklist_item_add(*, actor: Membership, project: Project, phase: str, title
 def checklist_template_add(*, actor: Membership, phase: str, title: str) -> ChecklistTemplateItem:
     """A new default deliverable for the tenant (copied onto projects logged from now on)."""
     require(actor, "checklists.manage")
-    services.checklist_templates_ensure()
+    checklist_templates_ensure()
     if phase not in DMAIC_PHASES:
         raise ValidationError({"phase": "Choose one of Define, Measure, Analyze, Improve or Control."})
     last = ChecklistTemplateItem.objects.filter(phase=phase).aggregate(m=Max("position"))["m"]
@@ -386,7 +501,7 @@ def waiting_start(
     )
     project.waiting_kind = kind
     project.save(update_fields=["waiting_kind", "updated_at"])
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="waiting.started",
@@ -419,7 +534,7 @@ def waiting_end(*, actor: Membership, period: WaitingPeriod, ended_on: dt.date |
     project.save(update_fields=["waiting_kind", "updated_at"])
     days = (ended_on - period.started_on).days
     plural = "" if days == 1 else "s"
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="waiting.ended",
@@ -449,11 +564,11 @@ def project_cancel(*, actor: Membership, project: Project, reason: str) -> Proje
     WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).update(ended_on=timezone.localdate())
     project.cancel_reason = reason
     project.save(update_fields=["cancel_reason", "updated_at"])
-    services.phase_enter(project=project, phase=Phase.CANCELLED, actor=actor)
-    services.activity_record(
+    phase_enter(project=project, phase=Phase.CANCELLED, actor=actor)
+    activity_record(
         project=project, actor=actor, verb="project.cancelled", summary=f"{_name(actor)} cancelled the project"
     )
-    services.notify(
+    notify(
         recipients=[project.lead, project.coach],
         project=project,
         verb="project.cancelled",
@@ -477,7 +592,7 @@ def credit_settle(*, actor: Membership, project: Project, owner: str, note: str 
     project.credit_settled_by = actor
     project.credit_settled_at = timezone.now()
     project.save(update_fields=["credit_owner", "credit_note", "credit_settled_by", "credit_settled_at", "updated_at"])
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="credit.settled",
@@ -486,17 +601,7 @@ def credit_settle(*, actor: Membership, project: Project, owner: str, note: str 
     return project
 
 
-# --- Notifications --------------------------------------------------------------------------
-
-
-def notifications_for(membership: Membership) -> QuerySet[Notification]:
-    """The member's own notifications, newest first (project joined)."""
-    return (
-        Notification.objects.visible_to(membership)
-        .filter(recipient=membership)
-        .select_related("project")
-        .order_by("-created_at", "pk")
-    )
+# --- Notification links ----------------------------------------------------------------------
 
 
 def notification_url(notification: Notification, slug: str, membership: Membership) -> str:

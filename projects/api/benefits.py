@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 import django_filters
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -151,8 +152,6 @@ class BenefitViewSet(
         data = dict(serializer.validated_data)
         project = data.pop("project", None)
         if project is not None and project.pk != benefit.project_id:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A benefit cannot move to another project."})
         area.benefit_update(actor=self.membership, benefit=benefit, **data)
         return self._out(benefit)

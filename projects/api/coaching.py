@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -18,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
+from core.parsing import parse_uuid
 from knowledge.models import SolutionArea
 from projects import coaching
 from projects.models import CoachExpertise, Project
@@ -52,14 +54,10 @@ class CoachViewSet(mixins.ListModelMixin, TenantScopedViewSet):
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         area = None
-        area_id = self.request.query_params.get("area")
-        if area_id:
-            import uuid
-
-            try:
-                area = SolutionArea.objects.filter(pk=uuid.UUID(area_id)).first()
-            except ValueError:
-                return queryset.none()
+        raw = self.request.query_params.get("area")
+        if raw:
+            area_id = parse_uuid(raw)
+            area = SolutionArea.objects.filter(pk=area_id).first() if area_id else None
             if area is None:
                 return queryset.none()
         return coaching.coaches_annotated(area=area).filter(pk__in=queryset.values("pk"))
@@ -106,17 +104,15 @@ class CoachExpertiseViewSet(
     }
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        import uuid
-
         queryset = queryset.select_related("coach__user", "area").order_by("coach__user__email", "area__path")
         if self.action == "list":
             for name in ("coach", "area"):
                 value = self.request.query_params.get(name)
                 if value:
-                    try:
-                        queryset = queryset.filter(**{f"{name}_id": uuid.UUID(value)})
-                    except ValueError:
+                    value_id = parse_uuid(value)
+                    if value_id is None:
                         return queryset.none()
+                    queryset = queryset.filter(**{f"{name}_id": value_id})
         return queryset
 
     def perform_create(self, serializer: Any) -> None:
@@ -187,8 +183,6 @@ class ProjectCoachingActions:
                 raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
             serializer = AssignCoachSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            from django.core.exceptions import ValidationError
-
             coach = serializer.validated_data["coach"]
             if coach is None:
                 raise ValidationError({"coach": "Choose a coach."})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -329,8 +330,6 @@ class FeedbackSummaryViewSet(ProjectsAreaViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         sort = request.query_params.get("sort") or "account"
         if sort.lstrip("-") not in area.SUMMARY_SORTS:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"sort": f"Sort by one of: {', '.join(area.SUMMARY_SORTS)} (prefix - to reverse)."})
         rows = area.feedback_summary(self.membership, sort=sort)
         return Response(FeedbackSummarySerializer(rows, many=True).data)

@@ -19,7 +19,6 @@ from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.service_helpers import require
-from projects import filters, selectors, services
 from projects.api.benefits import ProjectBenefitsActions
 from projects.api.coaching import ProjectCoachingActions
 from projects.api.discussion import ProjectDiscussionActions
@@ -27,6 +26,7 @@ from projects.api.selection import ProjectSelectionActions
 from projects.api.serializers import ProjectSerializer, TeamMemberSerializer, TeamSetSerializer
 from projects.api.workflow import ProjectWorkflowActions
 from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
+from projects.projects import SORTS, filter_projects, project_log, project_update, sort_projects, team_set, with_flags
 
 
 def _param(name: str, description: str, type_: Any = OpenApiTypes.STR, enum: list[str] | None = None) -> Any:
@@ -45,7 +45,7 @@ LIST_PARAMETERS = [
     _param("waiting", f"1: waiting of any kind; or one kind: {', '.join(WaitingKind.values)}."),
     _param("long_running", "1: long-running projects only."),
     _param("pilot", "1: pilot projects only."),
-    _param("sort", f"One of {', '.join(filters.SORTS)}; prefix `-` for descending. Default `-activity`."),
+    _param("sort", f"One of {', '.join(SORTS)}; prefix `-` for descending. Default `-activity`."),
 ]
 
 CORE_PERMISSIONS: dict[str, str] = {
@@ -89,7 +89,7 @@ class ProjectViewSet(
     }
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return selectors.with_flags(
+        return with_flags(
             queryset.select_related(
                 "customer_account",
                 "relationship",
@@ -101,8 +101,8 @@ class ProjectViewSet(
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset, _active = filters.filter_projects(self.get_queryset(), request.query_params, self.membership)
-        queryset, _sort = filters.sort_projects(queryset, request.query_params.get("sort"))
+        queryset, _active = filter_projects(self.get_queryset(), request.query_params)
+        queryset, _sort = sort_projects(queryset, request.query_params.get("sort"))
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
@@ -114,7 +114,7 @@ class ProjectViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        project = services.project_log(
+        project = project_log(
             actor=self.membership,
             customer_account=data.pop("customer_account"),
             title=data.pop("title"),
@@ -130,7 +130,7 @@ class ProjectViewSet(
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         working = Project.objects.get(pk=instance.pk)
-        services.project_update(actor=self.membership, project=working, **dict(serializer.validated_data))
+        project_update(actor=self.membership, project=working, **dict(serializer.validated_data))
         return Response(self.get_serializer(self._reread(working)).data)
 
     @extend_schema(methods=["GET"], summary="The project's customer team", responses=TeamMemberSerializer(many=True))
@@ -147,9 +147,7 @@ class ProjectViewSet(
             require(self.membership, "projects.edit")
             serializer = TeamSetSerializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            rows = services.team_set(
-                actor=self.membership, project=project, contacts=serializer.validated_data["contacts"]
-            )
+            rows = team_set(actor=self.membership, project=project, contacts=serializer.validated_data["contacts"])
         else:
             rows = list(
                 TeamMember.objects.filter(project=project).select_related("contact").order_by("contact__full_name")

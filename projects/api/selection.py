@@ -17,8 +17,10 @@ from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from projects import selection, services
+from core.parsing import parse_uuid
+from projects import selection
 from projects.models import CURRENCIES, Project, ProjectsSettings, SelectionScore
+from projects.projects import settings_for_tenant
 
 
 def _score_field(help_text: str) -> serializers.IntegerField:
@@ -94,12 +96,8 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         if self.action == "list":
             project = self.request.query_params.get("project")
             if project:
-                try:
-                    import uuid
-
-                    queryset = queryset.filter(project_id=uuid.UUID(project))
-                except ValueError:
-                    queryset = queryset.none()
+                project_id = parse_uuid(project)
+                queryset = queryset.filter(project_id=project_id) if project_id else queryset.none()
         return queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -147,11 +145,11 @@ class ProjectsSettingsViewSet(TenantScopedViewSet):
 
     @extend_schema(responses=ProjectsSettingsSerializer)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(services.settings_for_tenant()).data)
+        return Response(self.get_serializer(settings_for_tenant()).data)
 
     @extend_schema(request=ProjectsSettingsSerializer, responses=ProjectsSettingsSerializer)
     def update_singleton(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        current = services.settings_for_tenant()
+        current = settings_for_tenant()
         serializer = self.get_serializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         updated = selection.settings_update(actor=request.membership, **serializer.validated_data)  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from core.api.base import UUID_REGEX, TenantScopedViewSet
-from projects import services, workflow
+from projects import workflow
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -36,6 +36,7 @@ from projects.models import (
     WaitingKind,
     WaitingPeriod,
 )
+from projects.workflow import notifications_mark_read
 
 # --- Serializers ----------------------------------------------------------------------------
 
@@ -460,7 +461,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     @extend_schema(summary="Mark one notification read", request=None, responses={200: NotificationSerializer})
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         notification = cast(Notification, self.get_object())
-        services.notifications_mark_read(actor=self.membership, ids=[notification.pk])
+        notifications_mark_read(actor=self.membership, ids=[notification.pk])
         return Response(NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
 
     @extend_schema(summary="How many of my notifications are unread", responses={200: UnreadSerializer})
@@ -471,7 +472,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     @unread_count.mapping.post
     @extend_schema(summary="Mark all my notifications read", request=None, responses={200: ReadAllSerializer})
     def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"marked": services.notifications_mark_read(actor=self.membership)})
+        return Response({"marked": notifications_mark_read(actor=self.membership)})
 
 
 def register(router: SimpleRouter) -> None:

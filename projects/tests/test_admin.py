@@ -39,7 +39,7 @@ from projects.models import (
     TrainingModule,
     WaitingPeriod,
 )
-from projects.services import settings_for_tenant
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 
 ADMIN = "/admin/projects/"

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from projects import board as board_selectors
-from projects import services
 from projects.models import BOARD_COLUMNS, Phase, Project, WaitingKind
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 from tests.fixtures import INTERNAL_ROLES
 
@@ -334,7 +334,7 @@ def test_board_runs_a_fixed_number_of_queries(role, world_a, client_for, api_for
     api_client.get(f"/api/v1/t/{world_a.slug}/me/")  # the token's first use stamps it: not part of the budget
     area = area_for(world_a, "Water treatment")
     with world_a.context():  # the tenant's settings row is created once, on first use: not the budget
-        services.settings_for_tenant()
+        settings_for_tenant()
     counts: dict[int, list[tuple[int, int]]] = {}
     for size in (5, 60):
         _grow(world_a, size)

@@ -15,7 +15,6 @@ from django.core.management.base import CommandError
 from core.models import Membership, Tenant
 from core.tenancy import tenant_context
 from knowledge.models import SolutionArea
-from projects import demo
 from projects.models import (
     PHASE_ORDER,
     BeltCandidate,
@@ -39,7 +38,8 @@ from projects.models import (
     TollgateReview,
     WaitingPeriod,
 )
-from projects.selectors import coach_pool, with_flags
+from projects.projects import coach_pool, with_flags
+from projects.selection import score_of
 
 PASSWORD = "demo-passphrase-for-tests"
 MODELS = (
@@ -176,7 +176,7 @@ def test_internal_only_comments_and_selection_scores(aquenta):
     assert both_sides
     for project in candidates:
         rows = list(SelectionScore.objects.filter(project=project))
-        expected = demo.score_value(rows, ProjectsSettings.objects.get())
+        expected = score_of(rows, ProjectsSettings.objects.get())
         assert expected is not None and abs(project.selection_score - expected) <= Decimal("0.01")
         assert 0 <= project.selection_score <= 100
 

@@ -23,7 +23,7 @@ from projects.models import (
     ReviewDecision,
     TollgateReview,
 )
-from projects.services import settings_for_tenant
+from projects.projects import settings_for_tenant
 from projects.tests.factories import project_for
 
 SECRET = "SECRET-internal-do-not-show"

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from core import quarters
-from projects import services
 from projects.models import (
     Benefit,
     BenefitStatus,
@@ -25,6 +24,7 @@ from projects.models import (
     WaitingPeriod,
 )
 from projects.program import program_health
+from projects.projects import settings_for_tenant
 from projects.tests.factories import project_for
 
 MAX_QUERIES = 12
@@ -429,7 +429,7 @@ def test_fixed_number_of_queries_at_two_sizes(world_a, client_for, api_for, djan
     api_client = api_for(member)
     api_client.get(f"/api/v1/t/{world_a.slug}/me/")  # the token's first use stamps it: not the budget
     with world_a.context():
-        services.settings_for_tenant()  # created once on first use: not the budget
+        settings_for_tenant()  # created once on first use: not the budget
     counts: dict[int, list[tuple[int, int]]] = {}
     for size in (4, 40):
         _grow(world_a, size)
@@ -450,6 +450,6 @@ def test_fixed_number_of_queries_at_two_sizes(world_a, client_for, api_for, djan
 def test_the_selector_alone_runs_seven_queries_at_most(world_a, program, django_assert_max_num_queries):
     member = world_a.member("executive")
     with world_a.context():
-        services.settings_for_tenant()
+        settings_for_tenant()
         with django_assert_max_num_queries(7):
             program_health(member, {"belt": "green", "customer": str(world_a.account_x.pk)})

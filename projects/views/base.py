@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.views.base import PageMixin
-from projects import selectors
 from projects.models import Project
+from projects.projects import projects_for
 
 
 class ProjectPageMixin(PageMixin):
@@ -19,7 +19,7 @@ class ProjectPageMixin(PageMixin):
     url_namespace = "projects"
 
     def projects(self) -> QuerySet[Project]:
-        return selectors.projects_for(self.member)
+        return projects_for(self.member)
 
     def get_project(self) -> Project:
         """The project of the URL through the member's scoped queryset, then ``manage_action``."""

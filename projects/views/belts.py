@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -21,13 +20,13 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views import View
 
-from core.forms.base import DateInput, MemberChoiceField, apply_service_errors
-from core.members import internal_members
+from core.forms.base import apply_service_errors
 from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin
 from projects import belts
+from projects.forms.belts import CandidateForm, CertifyForm, CohortForm, ModuleForm, ModuleRenameForm
 from projects.models import (
     BeltCandidate,
     BeltLevel,
@@ -36,63 +35,7 @@ from projects.models import (
     ModuleCompletion,
     TrainingModule,
 )
-from projects.selectors import coach_pool, is_coach, projects_for
-
-
-class CohortForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="e.g. “Green Belt wave 3 — spring”.")
-    belt_level = forms.ChoiceField(choices=BeltLevel.choices, initial=BeltLevel.GREEN, label="Belt")
-    starts_on = forms.DateField(widget=DateInput(), label="Starts")
-    ends_on = forms.DateField(widget=DateInput(), label="Ends", required=False)
-    coach = MemberChoiceField(
-        show="role",
-        queryset=Membership.objects.none(),
-        required=False,
-        empty_label="No coach yet",
-        help_text="Coaches the cohort.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        coach = self.fields["coach"]
-        assert isinstance(coach, forms.ModelChoiceField)
-        coach.queryset = coach_pool()
-
-
-class CandidateForm(forms.Form):
-    member = MemberChoiceField(
-        show="role", queryset=Membership.objects.none(), label="Person", empty_label="Choose someone of our company"
-    )
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), empty_label="Choose a cohort")
-    target_belt = forms.ChoiceField(
-        choices=[("", "The cohort's belt"), *BeltLevel.choices], required=False, label="Working towards"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        member = self.fields["member"]
-        assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = internal_members()
-        cohort = self.fields["cohort"]
-        assert isinstance(cohort, forms.ModelChoiceField)
-        cohort.queryset = Cohort.objects.order_by("-starts_on", "name")
-
-
-class CertifyForm(forms.Form):
-    certified_on = forms.DateField(widget=DateInput(), label="Certified on")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Sign-off note")
-
-
-class ModuleForm(forms.Form):
-    belt_level = forms.ChoiceField(choices=BeltLevel.choices, label="Curriculum")
-    name = forms.CharField(max_length=150, label="Module")
-    is_required = forms.BooleanField(required=False, initial=True, label="Required for certification")
-
-
-class ModuleRenameForm(forms.Form):
-    module = forms.ModelChoiceField(queryset=TrainingModule.objects.all())
-    name = forms.CharField(max_length=150)
-    is_required = forms.BooleanField(required=False)
+from projects.projects import is_coach, projects_for
 
 
 class BeltsPage(PageMixin):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,9 @@ from django.views import View
 
 from core.forms.base import apply_service_errors
 from projects import benefits as area
-from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
+from projects.forms.benefits import BenefitForm, ValidateForm
+from projects.models import Benefit, BenefitKind, BenefitStatus, Project
+from projects.projects import settings_for_tenant
 from projects.views.base import ProjectPageMixin
 
 #: One picker sets both the scorecard and the metric: the scorecard's errors show on the picker.
@@ -30,36 +31,11 @@ class ProjectAreaPage(ProjectPageMixin, View):
     """Base of the benefits and discussion pages."""
 
 
-class BenefitForm(forms.Form):
-    kind = forms.ChoiceField(choices=BenefitKind.choices)
-    description = forms.CharField(max_length=300, help_text="What improves, e.g. “Less boiler blowdown water”.")
-    period_start = forms.CharField(label="Period from", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.CharField(label="Period to", widget=forms.DateInput(attrs={"type": "date"}))
-    currency = forms.CharField(max_length=8, widget=forms.Select(choices=CURRENCIES))
-    estimated_amount = forms.CharField(
-        label="Estimated amount",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text="A number ≥ 0, at most 2 decimals.",
-    )
-    metric_key = forms.CharField(
-        label="Scorecard metric it moves", required=False, widget=forms.Select(choices=[("", "— none —")])
-    )
-
-    def __init__(self, *args: Any, metric_choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["metric_key"].widget.choices = [("", "— none —"), *metric_choices]
-        if not metric_choices:
-            self.fields["metric_key"].help_text = "This project's relationship has no scorecard metrics to link."
-
-
 class BenefitCreateView(ProjectAreaPage):
     required_action = "benefits.record"
 
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         project = self.get_project()
-        from projects.services import settings_for_tenant
-
         form = BenefitForm(
             initial={"currency": settings_for_tenant().default_currency, "kind": BenefitKind.HARD_SAVINGS},
             metric_choices=area.metric_choices(project),
@@ -158,20 +134,6 @@ class BenefitDeleteView(BenefitEditView):
         area.benefit_delete(actor=self.member, benefit=benefit)
         messages.success(request, "Benefit deleted.")
         return redirect(self.detail_url(project, "benefits"))
-
-
-class ValidateForm(forms.Form):
-    validated_amount = forms.CharField(
-        label="Amount you confirm",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional when you confirm; required when you dispute (say what is wrong).",
-    )
 
 
 class BenefitValidateView(ProjectAreaPage):

@@ -17,7 +17,7 @@ from core.parsing import parse_uuid
 from core.permissions import can
 from knowledge.models import SolutionArea
 from projects import coaching
-from projects.selectors import coach_pool
+from projects.projects import coach_pool
 from projects.views.base import ProjectPageMixin
 
 

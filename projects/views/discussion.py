@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,15 +22,11 @@ from core.forms.base import apply_service_errors
 from core.http import attachment_response
 from core.views.base import TenantScopedViewMixin
 from projects import discussion as area
-from projects.models import Phase, Project, ProjectAttachment
+from projects.forms.discussion import AttachmentForm, CommentForm, FeedbackForm
+from projects.models import Project, ProjectAttachment
 from projects.views.benefits import ProjectAreaPage
 
 ACTIVITY_PAGE_SIZE = 25
-
-
-class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
-    internal_only = forms.BooleanField(label="Internal only (never shown to the customer)", required=False)
 
 
 class CommentCreateView(ProjectAreaPage):
@@ -58,11 +53,6 @@ class CommentCreateView(ProjectAreaPage):
         else:
             messages.success(request, "Comment posted.")
         return redirect(self.detail_url(project, "discussion"))
-
-
-class AttachmentForm(forms.Form):
-    file = forms.FileField(required=False)
-    internal_only = forms.BooleanField(label="Internal only (never shown to the customer)", required=False)
 
 
 class AttachmentUploadView(ProjectAreaPage):
@@ -139,26 +129,6 @@ class AttachmentDeleteView(AttachmentPage):
         area.attachment_delete(actor=self.member, attachment=attachment)
         messages.success(request, f"Deleted {attachment.original_name}.")
         return redirect(self.detail_url(project, "discussion"))
-
-
-SATISFACTION_CHOICES = [
-    (5, "5 · Very satisfied"),
-    (4, "4 · Satisfied"),
-    (3, "3 · Neutral"),
-    (2, "2 · Dissatisfied"),
-    (1, "1 · Very dissatisfied"),
-]
-
-
-class FeedbackForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you?", choices=SATISFACTION_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    what_worked = forms.CharField(label="What worked", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    what_to_change = forms.CharField(
-        label="What should we change", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    phase = forms.ChoiceField(label="Phase", choices=[(p.value, p.label) for p in Phase if p != Phase.CANCELLED])
 
 
 class FeedbackCreateView(ProjectAreaPage):

@@ -27,10 +27,20 @@ from core.registry import PROJECT_PANELS
 from core.views.base import paginate, sortable_columns
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
-from projects import filters, selectors, services
-from projects.forms import ProjectEditForm, QuickLogForm, TeamForm
+from projects.forms.projects import ProjectEditForm, QuickLogForm, TeamForm
 from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
+from projects.projects import (
+    ActiveFilters,
+    coach_pool_q,
+    filter_projects,
+    project_log,
+    project_update,
+    projects_for,
+    sort_projects,
+    team_set,
+)
 from projects.views.base import ProjectPageMixin
+from projects.workflow import notifications_mark_read
 
 PAGE_SIZE = 50
 
@@ -50,9 +60,9 @@ COLUMNS = [
 ]
 
 
-def list_queryset(membership: Membership, params: Any) -> tuple[QuerySet[Project], filters.ActiveFilters, str]:
-    queryset, active = filters.filter_projects(selectors.projects_for(membership), params, membership)
-    queryset, sort = filters.sort_projects(queryset, params.get("sort"))
+def list_queryset(membership: Membership, params: Any) -> tuple[QuerySet[Project], ActiveFilters, str]:
+    queryset, active = filter_projects(projects_for(membership), params)
+    queryset, sort = sort_projects(queryset, params.get("sort"))
     return queryset, active, sort
 
 
@@ -61,9 +71,7 @@ def people_choices(internal: bool) -> dict[str, list[Membership]]:
     if not internal:
         return {"leads": [], "coaches": []}
     people: list[Membership] = list(
-        internal_members().annotate(
-            in_pool=Exists(Membership.objects.filter(selectors.coach_pool_q(), pk=OuterRef("pk")))
-        )
+        internal_members().annotate(in_pool=Exists(Membership.objects.filter(coach_pool_q(), pk=OuterRef("pk"))))
     )
     return {"leads": people, "coaches": [p for p in people if getattr(p, "in_pool", False)]}
 
@@ -195,7 +203,7 @@ class QuickLogView(ProjectPageMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                project = services.project_log(
+                project = project_log(
                     actor=self.member,
                     customer_account=data["customer_account"],
                     title=data["title"],
@@ -245,7 +253,7 @@ class ProjectDetailView(ProjectPageMixin, View):
         panels = PROJECT_PANELS.fill(project=project, membership=member)  # each area's panel, a fixed number of queries
         context.update(panels.context, project_panels=panels.templates)
         # Opening the project is reading what it told you: its notifications leave "For you".
-        services.notifications_mark_read(actor=member, project=project)
+        notifications_mark_read(actor=member, project=project)
         return render(request, "projects/project_detail.html", context)
 
 
@@ -269,7 +277,7 @@ class ProjectEditView(ProjectPageMixin, View):
         if form.is_valid():
             working = Project.objects.get(pk=project.pk)  # a plain copy for the service to change
             try:
-                services.project_update(actor=self.member, project=working, **form.cleaned_data)
+                project_update(actor=self.member, project=working, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -301,7 +309,7 @@ class ProjectTeamView(ProjectPageMixin, View):
         form = TeamForm(request.POST, project=project)
         if form.is_valid():
             try:
-                services.team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
+                team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

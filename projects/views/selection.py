@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,46 +18,11 @@ from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.permissions import can
-from projects import selection, services
-from projects.models import CURRENCIES, Criterion, Project, ProjectsSettings
+from projects import selection
+from projects.forms.selection import ScoreForm, SettingsForm
+from projects.models import Project, ProjectsSettings
+from projects.projects import settings_for_tenant
 from projects.views.base import ProjectPageMixin
-
-SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
-CRITERION_HELP = {
-    Criterion.CUSTOMER_VALUE: "1 = little value for the customer, 5 = a lot.",
-    Criterion.BUY_IN: "1 = only one person wants it, 5 = every level of the customer backs it.",
-    Criterion.DURABILITY: "1 = likely swept away by the next reorganisation, 5 = will last.",
-    Criterion.EFFORT: "1 = little effort, 5 = a lot (counted inversely: less effort scores higher).",
-    Criterion.DATA_AVAILABILITY: "1 = no data yet, 5 = the data is at hand.",
-}
-
-
-class ScoreForm(forms.Form):
-    customer_value = forms.TypedChoiceField(
-        label=Criterion.CUSTOMER_VALUE.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    buy_in = forms.TypedChoiceField(
-        label=Criterion.BUY_IN.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    durability = forms.TypedChoiceField(
-        label=Criterion.DURABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    effort = forms.TypedChoiceField(
-        label=Criterion.EFFORT.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    data_availability = forms.TypedChoiceField(
-        label=Criterion.DATA_AVAILABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why these scores (optional)."
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for key, text in CRITERION_HELP.items():
-            self.fields[key].help_text = text
-            self.fields[key].error_messages["invalid_choice"] = "Choose a score from 1 to 5."
-            self.fields[key].error_messages["required"] = "Choose a score from 1 to 5."
 
 
 class CandidatesView(ProjectPageMixin, View):
@@ -119,30 +83,6 @@ class ScoreView(ProjectPageMixin, View):
         )
 
 
-class SettingsForm(forms.ModelForm):
-    default_currency = forms.ChoiceField(choices=CURRENCIES)
-
-    class Meta:
-        model = ProjectsSettings
-        fields = sorted(selection.SETTINGS_FIELDS)
-        labels = {
-            "weight_customer_value": "Customer value",
-            "weight_buy_in": "Customer buy-in at all levels",
-            "weight_durability": "Durability",
-            "weight_effort": "Effort (counted inversely)",
-            "weight_data_availability": "Data availability",
-            "stalled_after_days": "Stalled after (days without activity)",
-            "long_running_days": "Long-running after (days open)",
-            "attachment_max_mb": "Largest attachment (MB)",
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in selection.WEIGHT_FIELDS.values():
-            self.fields[name].widget.attrs.update({"min": 0, "max": 10, "inputmode": "numeric"})
-            self.fields[name].help_text = "0 (ignored) to 10."
-
-
 WEIGHT_NAMES = list(selection.WEIGHT_FIELDS.values())
 FLAG_NAMES = ["stalled_after_days", "long_running_days", "attachment_max_mb", "default_currency"]
 BELT_NAMES = [
@@ -159,10 +99,10 @@ class SettingsView(ProjectPageMixin, View):
     required_action = "projects.settings.manage"
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        return self.page(SettingsForm(instance=services.settings_for_tenant()))
+        return self.page(SettingsForm(instance=settings_for_tenant()))
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        current = services.settings_for_tenant()
+        current = settings_for_tenant()
         form = SettingsForm(request.POST, instance=ProjectsSettings.objects.get(pk=current.pk))
         if form.is_valid():
             try:

@@ -23,7 +23,8 @@ from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.views.base import PageMixin
-from projects import selectors, services, workflow
+from projects import workflow
+from projects.forms.workflow import CancelForm, ChecklistAddForm, CreditForm, DecideForm, SubmitForm, WaitingForm
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -32,65 +33,12 @@ from projects.models import (
     Phase,
     Project,
     TollgateReview,
-    WaitingKind,
     WaitingPeriod,
 )
+from projects.projects import checklist_templates_ensure, projects_for
+from projects.workflow import notifications_mark_read
 
 # --- Forms ----------------------------------------------------------------------------------
-
-
-class SubmitForm(forms.Form):
-    summary = forms.CharField(
-        label="What was delivered in this phase",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A few lines for the coach: deliverables, findings, decisions.",
-    )
-    submit_anyway = forms.BooleanField(label="Submit anyway, with the open deliverables listed above", required=False)
-
-
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            (workflow.APPROVE, "Approve: the project enters the next phase"),
-            (workflow.RETURN, "Return with comments"),
-        ],
-        widget=forms.RadioSelect,
-    )
-    comments = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when you return the tollgate: say what must change.",
-    )
-
-
-class WaitingForm(forms.Form):
-    kind = forms.ChoiceField(label="Waiting for", choices=WaitingKind.choices)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why, and on whom.")
-    expected_end_on = forms.DateField(
-        label="Expected end", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept on the project and shown to the team."
-    )
-    confirm = forms.BooleanField(label="Yes, cancel this project (this cannot be undone)")
-
-
-class CreditForm(forms.Form):
-    owner = forms.ChoiceField(
-        label="Who gets the belt credit",
-        choices=[c for c in CreditOwner.choices if c[0] != CreditOwner.UNSETTLED],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ChecklistAddForm(forms.Form):
-    phase = forms.ChoiceField(choices=[(p, Phase(p).label) for p in DMAIC_PHASES])
-    title = forms.CharField(label="Deliverable", max_length=200)
 
 
 # --- Base -----------------------------------------------------------------------------------
@@ -104,7 +52,7 @@ class ProjectPage(PageMixin, View):
     url_namespace = "projects"
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return selectors.projects_for(self.member)
+        return projects_for(self.member)
 
     def project_url(self, project: Project, anchor: str = "workflow") -> str:
         url = reverse("projects:detail", kwargs={"tenant_slug": self.slug, "pk": project.pk})
@@ -374,9 +322,8 @@ class ChecklistTemplatesView(PageMixin, View):
     template = "projects/checklist_templates.html"
 
     def page(self, add_form: forms.Form | None = None, status: int = 200) -> HttpResponse:
-        from projects import services
 
-        services.checklist_templates_ensure()
+        checklist_templates_ensure()
         rows = list(ChecklistTemplateItem.objects.order_by("phase", "position", "title"))
         phases = [
             {"phase": p, "label": Phase(p).label, "items": [r for r in rows if r.phase == p]} for p in DMAIC_PHASES
@@ -445,7 +392,7 @@ class NotificationsView(PageMixin, View):
 
     def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         if request.POST.get("all"):
-            count = services.notifications_mark_read(actor=self.member)
+            count = notifications_mark_read(actor=self.member)
             messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         else:
             try:
@@ -453,7 +400,7 @@ class NotificationsView(PageMixin, View):
             except ValueError:
                 messages.error(request, "Choose a notification.")
             else:
-                services.notifications_mark_read(actor=self.member, ids=[pk])
+                notifications_mark_read(actor=self.member, ids=[pk])
         return redirect(self.next_url(reverse("projects:notifications", kwargs={"tenant_slug": tenant_slug})))
 
 
