@@ -61,7 +61,7 @@ from projects.models import (
     SelectionScore,
     WaitingPeriod,
 )
-from projects.projects import coach_pool_q, flag_thresholds, long_running_q, query_value, stalled_q
+from projects.projects import coach_pool_q, flag_thresholds, long_running_q, projects_scoped, query_value, stalled_q
 
 #: Quarters of the throughput chart (oldest first, ending with the current one).
 THROUGHPUT_QUARTERS = 8
@@ -134,7 +134,7 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
 
 def scoped_projects(membership: Membership, active: Mapping[str, str]) -> QuerySet[Project]:
     """The member's projects narrowed by the cleaned filters (no joins, no ordering)."""
-    queryset = Project.objects.visible_to(membership).order_by()
+    queryset = projects_scoped(membership).order_by()
     if "customer" in active:
         queryset = queryset.filter(customer_account_id=active["customer"])
     if "belt" in active:

@@ -337,10 +337,17 @@ def long_running_q(thresholds: Thresholds) -> Q:
     return Q(phase__in=OPEN_PHASES, started_on__lt=thresholds[1])
 
 
+def projects_scoped(membership: Membership) -> QuerySet[Project]:
+    """Every project ``membership`` may see (the tenant's; a customer participant's: their account's),
+    nothing joined: the one place the customer-account scope of projects is applied."""
+    rows: QuerySet[Project] = Project.objects.visible_to(membership)
+    return rows
+
+
 def projects_for(membership: Membership, *, thresholds: Thresholds | None = None) -> QuerySet[Project]:
     """Every project ``membership`` may see, people joined and flags annotated."""
     return with_flags(
-        Project.objects.visible_to(membership).select_related(
+        projects_scoped(membership).select_related(
             "customer_account", "relationship", "lead__user", "coach__user", "customer_sponsor__user", "solution_area"
         ),
         thresholds,
@@ -433,7 +440,7 @@ def account_projects_summary(membership: Membership, account: Any, *, limit: int
         scoped.filter(phase__in=OPEN_PHASES).order_by("-is_stalled", "-last_activity_at")[:limit]  # type: ignore[misc]
     )
     counts = (
-        Project.objects.visible_to(membership)
+        projects_scoped(membership)
         .filter(customer_account=account)
         .aggregate(
             open=Count("id", filter=Q(phase__in=OPEN_PHASES)),

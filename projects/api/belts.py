@@ -19,10 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from projects import belts
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import (
     BeltCandidate,
     BeltLevel,
@@ -187,13 +187,6 @@ def _progress(candidate: BeltCandidate) -> list[dict[str, Any]]:
 # --- Viewsets -----------------------------------------------------------------------------------
 
 
-class BeltsViewSet(TenantScopedViewSet):
-    lookup_value_regex = UUID_REGEX
-
-    def _reread(self, obj: Any) -> Any:
-        return self.get_queryset().get(pk=obj.pk)
-
-
 def _crud(view: str, manage: str) -> dict[str, str]:
     return {"list": view, "retrieve": view, "create": manage, "update": manage, "partial_update": manage}
 
@@ -203,7 +196,7 @@ class CohortViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """Cohorts of belt candidates (internal people; coaches and admins manage)."""
 
@@ -221,7 +214,7 @@ class CohortViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cohort = belts.cohort_create(actor=self.membership, **serializer.validated_data)
-        return Response(self.get_serializer(self._reread(cohort)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(cohort)).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
@@ -229,14 +222,14 @@ class CohortViewSet(
         serializer = self.get_serializer(cohort, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         belts.cohort_update(actor=self.membership, cohort=cohort, **serializer.validated_data)
-        return Response(self.get_serializer(self._reread(cohort)).data)
+        return Response(self.get_serializer(self.reread(cohort)).data)
 
 
 class BeltCandidateViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """Belt candidates with their eligibility; tick modules and certify through the detail actions."""
 
@@ -277,7 +270,7 @@ class BeltCandidateViewSet(
             target_belt=data.get("target_belt"),
             joined_on=data.get("joined_on"),
         )
-        return Response(self.get_serializer(self._reread(candidate)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(candidate)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ModuleProgressSerializer(many=True))
     @action(
@@ -346,7 +339,7 @@ class TrainingModuleViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """The belt curriculum (seeded with the defaults the first time it is listed)."""
 
@@ -378,7 +371,7 @@ class TrainingModuleViewSet(
         return Response(self.get_serializer(module).data)
 
 
-class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BeltsViewSet):
+class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     """Certified Green and Black Belts with the date, signer and the projects that counted."""
 
     model = Certification

@@ -13,26 +13,18 @@ from typing import Any, ClassVar, cast
 
 import django_filters
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField, inline_choice
 from dashboards.models import Scorecard
 from projects import benefits as area
+from projects.api.base import ERROR, ProjectsAreaViewSet
 from projects.models import Benefit, BenefitKind, BenefitStatus, Project
-
-ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
-
-
-class ProjectsAreaViewSet(TenantScopedViewSet):
-    """Shared plumbing of this area's viewsets: UUID ids and the caller's membership."""
-
-    lookup_value_regex = UUID_REGEX
 
 
 class BenefitSerializer(serializers.ModelSerializer):
@@ -134,8 +126,7 @@ class BenefitViewSet(
         return queryset.select_related("validated_by__user", "project")
 
     def _out(self, benefit: Benefit, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=benefit.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+        return Response(self.get_serializer(self.reread(benefit)).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -200,7 +191,7 @@ def register(router: SimpleRouter) -> None:
     router.register("benefits", BenefitViewSet, basename="api-benefit")
 
 
-class ProjectBenefitsActions:
+class ProjectBenefitsActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). None: benefits have their own ``/benefits/`` endpoint."""
 

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
 from projects import board as board_selectors
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import BeltLevel, Phase, Project, WaitingKind
 
 
@@ -95,7 +95,7 @@ FILTER_PARAMETERS = [
 ]
 
 
-class ProjectBoardViewSet(TenantScopedViewSet):
+class ProjectBoardViewSet(ProjectsAreaViewSet):
     """The board: one column per phase (Candidate … Closed) with its count and at most 40 cards.
 
     Malformed filter values are ignored, never an error. Moving a card is a tollgate submission
@@ -113,7 +113,7 @@ class ProjectBoardViewSet(TenantScopedViewSet):
         responses=BoardSerializer,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        board = board_selectors.board_for(request.membership, request.query_params)  # type: ignore[attr-defined]
+        board = board_selectors.board_for(self.membership, request.query_params)  # type: ignore[attr-defined]
         return Response(BoardSerializer(board).data)
 
 

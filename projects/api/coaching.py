@@ -16,12 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from core.parsing import parse_uuid
 from knowledge.models import SolutionArea
 from projects import coaching
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import CoachExpertise, Project
 
 
@@ -45,7 +45,7 @@ class CoachSerializer(serializers.Serializer):
         return [{"id": r.area.pk, "name": r.area.name, "path": r.area.path} for r in obj.expertise_rows]  # type: ignore[attr-defined]
 
 
-class CoachViewSet(mixins.ListModelMixin, TenantScopedViewSet):
+class CoachViewSet(mixins.ListModelMixin, ProjectsAreaViewSet):
     """The coach pool: coaches and certified Black Belts, with their areas and current load."""
 
     model = Membership
@@ -89,13 +89,12 @@ class CoachExpertiseViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    TenantScopedViewSet,
+    ProjectsAreaViewSet,
 ):
     """A coach's areas: the coach edits their own, an admin anyone's."""
 
     model = CoachExpertise
     serializer_class = ExpertiseSerializer
-    lookup_value_regex = UUID_REGEX
     action_permissions = {
         "list": "coaches.view",
         "retrieve": "coaches.view",
@@ -118,14 +117,14 @@ class CoachExpertiseViewSet(
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = coaching.expertise_add(
-            actor=self.request.membership,  # type: ignore[attr-defined]
+            actor=self.membership,
             coach=data["coach"],
             area=data["area"],
             note=data.get("note", ""),
         )
 
     def perform_destroy(self, instance: Any) -> None:
-        coaching.expertise_remove(actor=self.request.membership, expertise=instance)  # type: ignore[attr-defined]
+        coaching.expertise_remove(actor=self.membership, expertise=instance)
 
 
 def register(router: SimpleRouter) -> None:
@@ -154,7 +153,7 @@ class CurrentCoachSerializer(serializers.Serializer):
     coach_name = serializers.CharField(allow_null=True)
 
 
-class ProjectCoachingActions:
+class ProjectCoachingActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet``)."""
 
     extra_action_permissions: dict[str, str] = {
@@ -165,7 +164,7 @@ class ProjectCoachingActions:
     @extend_schema(responses=SuggestionSerializer(many=True), description="Coaches ranked by area match, then load.")
     @action(detail=True, methods=["get"], url_path="coach-suggestions", url_name="coach-suggestions")
     def coach_suggestions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+        project: Project = self.get_object()
         return Response(SuggestionSerializer(coaching.coach_suggestions(project, limit=None), many=True).data)
 
     @extend_schema(methods=["GET"], responses=CurrentCoachSerializer, description="The project's current coach.")
@@ -177,17 +176,16 @@ class ProjectCoachingActions:
     )
     @action(detail=True, methods=["get", "post"], url_path="assign-coach", url_name="assign-coach")
     def assign_coach(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+        project: Project = self.get_object()
         if request.method == "POST":
-            if not coaching.can_assign(request.membership, project):  # type: ignore[attr-defined]
+            if not coaching.can_assign(self.membership, project):  # type: ignore[attr-defined]
                 raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
             serializer = AssignCoachSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             coach = serializer.validated_data["coach"]
             if coach is None:
                 raise ValidationError({"coach": "Choose a coach."})
-            coaching.coach_assign(actor=request.membership, project=project, coach=coach)  # type: ignore[attr-defined]
-            project.refresh_from_db(fields=["coach"])
+            coaching.coach_assign(actor=self.membership, project=project, coach=coach)  # type: ignore[attr-defined]
         coach = project.coach
         return Response(
             {"coach": coach.pk if coach else None, "coach_name": coach.user.display_name if coach else None},

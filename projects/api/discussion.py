@@ -24,7 +24,7 @@ from rest_framework.routers import SimpleRouter
 from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField, inline_choice
 from core.http import attachment_response
 from projects import discussion as area
-from projects.api.benefits import ERROR, ProjectsAreaViewSet
+from projects.api.base import ERROR, ProjectsAreaViewSet
 from projects.models import CustomerFeedback, Phase, Project, ProjectActivity, ProjectAttachment, ProjectComment
 
 
@@ -87,8 +87,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             body=data["body"],
             internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
         )
-        fresh = self.get_queryset().get(pk=comment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(comment)).data, status=status.HTTP_201_CREATED)
 
 
 # --- Attachments -------------------------------------------------------------------------------
@@ -166,8 +165,7 @@ class AttachmentViewSet(
             uploaded_file=data["file"],
             internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
         )
-        fresh = self.get_queryset().get(pk=attachment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(attachment)).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ProjectAttachment) -> None:
         area.attachment_delete(actor=self.membership, attachment=instance)
@@ -242,8 +240,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProjectsAr
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         feedback = area.feedback_give(actor=self.membership, **data)
-        fresh = self.get_queryset().get(pk=feedback.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(feedback)).data, status=status.HTTP_201_CREATED)
 
 
 # --- Activity ----------------------------------------------------------------------------------
@@ -344,7 +341,7 @@ def register(router: SimpleRouter) -> None:
     router.register("feedback-summary", FeedbackSummaryViewSet, basename="api-feedback-summary")
 
 
-class ProjectDiscussionActions:
+class ProjectDiscussionActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). None: the discussion has its own endpoints filtered by ``?project=``."""
 

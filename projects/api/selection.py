@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.parsing import parse_uuid
 from projects import selection
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import CURRENCIES, Project, ProjectsSettings, SelectionScore
 from projects.projects import settings_for_tenant
 
@@ -85,10 +85,9 @@ class SelectionSummarySerializer(serializers.Serializer):
     ),
     create=extend_schema(description="Create or update the caller's own score of a project (200 when updated)."),
 )
-class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = SelectionScore
     serializer_class = SelectionScoreSerializer
-    lookup_value_regex = UUID_REGEX
     action_permissions = {"list": "projects.view", "retrieve": "projects.view", "create": "projects.score"}
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -105,11 +104,11 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         project = data.pop("project")
-        existed = SelectionScore.objects.filter(project=project, scorer=request.membership).exists()  # type: ignore[attr-defined]
-        score = selection.score_submit(actor=request.membership, project=project, **data)  # type: ignore[attr-defined]
-        fresh = self.get_queryset().get(pk=score.pk)
+        existed = SelectionScore.objects.filter(project=project, scorer=self.membership).exists()  # type: ignore[attr-defined]
+        score = selection.score_submit(actor=self.membership, project=project, **data)  # type: ignore[attr-defined]
         return Response(
-            self.get_serializer(fresh).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            self.get_serializer(self.reread(score)).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
 
 
@@ -123,7 +122,7 @@ class ProjectsSettingsSerializer(serializers.ModelSerializer):
         fields = sorted(selection.SETTINGS_FIELDS)
 
 
-class ProjectsSettingsViewSet(TenantScopedViewSet):
+class ProjectsSettingsViewSet(ProjectsAreaViewSet):
     """``GET`` the tenant's projects settings (one object, not a list); ``PATCH`` (admins) changes them.
 
     New selection weights recompute every scored project's score."""
@@ -152,7 +151,7 @@ class ProjectsSettingsViewSet(TenantScopedViewSet):
         current = settings_for_tenant()
         serializer = self.get_serializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        updated = selection.settings_update(actor=request.membership, **serializer.validated_data)  # type: ignore[attr-defined]
+        updated = selection.settings_update(actor=self.membership, **serializer.validated_data)  # type: ignore[attr-defined]
         return Response(self.get_serializer(updated).data)
 
 
@@ -162,7 +161,7 @@ def register(router: SimpleRouter) -> None:
     router.register("projects-settings", ProjectsSettingsViewSet, basename="api-projects-settings")
 
 
-class ProjectSelectionActions:
+class ProjectSelectionActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet``)."""
 
     extra_action_permissions: dict[str, str] = {"score": "projects.score"}
@@ -178,10 +177,9 @@ class ProjectSelectionActions:
     )
     @action(detail=True, methods=["get", "post"], url_path="score", url_name="score")
     def score(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+        project: Project = self.get_object()
         if request.method == "POST":
             serializer = ScoreInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            selection.score_submit(actor=request.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
-            project.refresh_from_db(fields=["selection_score"])
+            selection.score_submit(actor=self.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
         return Response(SelectionSummarySerializer(selection.selection_summary(project)).data)

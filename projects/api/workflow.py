@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from projects import workflow
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -209,17 +209,6 @@ class ProjectChildFilter(django_filters.FilterSet):
     project = django_filters.UUIDFilter(field_name="project_id", help_text="Rows of this project.")
 
 
-class WorkflowViewSet(TenantScopedViewSet):
-    lookup_value_regex = UUID_REGEX
-
-    def project_from(self, pk: Any) -> Project:
-        """A project id from a body, re-scoped to what the member may see (else a 400)."""
-        project = Project.objects.visible_to(self.membership).filter(pk=pk).first()
-        if project is None:
-            raise ValidationError({"project": "Not found in this workspace."})
-        return project  # type: ignore[no-any-return]
-
-
 # --- Tollgate reviews -----------------------------------------------------------------------
 
 
@@ -240,7 +229,7 @@ class TollgateReviewFilter(ProjectChildFilter):
         responses={201: TollgateReviewSerializer},
     ),
 )
-class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = TollgateReview
     serializer_class = TollgateReviewSerializer
     filterset_class = TollgateReviewFilter
@@ -265,9 +254,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         review = workflow.tollgate_submit(
             actor=self.membership, project=project, summary=serializer.validated_data["summary"]
         )
-        return Response(
-            TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data, status=status.HTTP_201_CREATED
-        )
+        return Response(TollgateReviewSerializer(self.reread(review)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The review to decide", responses={200: TollgateReviewSerializer})
     @action(detail=True, methods=["get"], url_path="decide", url_name="decide", filter_backends=[])
@@ -285,7 +272,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         serializer = TollgateDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.tollgate_decide(actor=self.membership, review=review, **serializer.validated_data)
-        return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+        return Response(TollgateReviewSerializer(self.reread(review)).data)
 
     @extend_schema(
         summary="Withdraw a pending submission (the project's lead, or an admin)",
@@ -296,7 +283,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
     def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         review = cast(TollgateReview, self.get_object())
         workflow.tollgate_withdraw(actor=self.membership, review=review)
-        return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+        return Response(TollgateReviewSerializer(self.reread(review)).data)
 
 
 # --- Checklist items ------------------------------------------------------------------------
@@ -320,7 +307,7 @@ class ChecklistItemFilter(ProjectChildFilter):
         responses={201: ChecklistItemSerializer},
     ),
 )
-class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = ChecklistItem
     serializer_class = ChecklistItemSerializer
     filterset_class = ChecklistItemFilter
@@ -355,7 +342,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
         if "done" not in serializer.validated_data:
             raise ValidationError({"done": "This field is required."})
         item = workflow.checklist_toggle(actor=self.membership, item=item, done=serializer.validated_data["done"])
-        return Response(ChecklistItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+        return Response(ChecklistItemSerializer(self.reread(item)).data)
 
 
 # --- Waiting periods ------------------------------------------------------------------------
@@ -378,7 +365,7 @@ class WaitingPeriodFilter(ProjectChildFilter):
         responses={201: WaitingPeriodSerializer},
     ),
 )
-class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = WaitingPeriod
     serializer_class = WaitingPeriodSerializer
     filterset_class = WaitingPeriodFilter
@@ -434,7 +421,7 @@ UnreadSerializer = inline_serializer("NotificationsUnread", {"unread": serialize
     list=extend_schema(summary="My notifications (newest first)"),
     retrieve=extend_schema(summary="One of my notifications"),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = Notification
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
@@ -462,7 +449,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         notification = cast(Notification, self.get_object())
         notifications_mark_read(actor=self.membership, ids=[notification.pk])
-        return Response(NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
+        return Response(NotificationSerializer(self.reread(notification)).data)
 
     @extend_schema(summary="How many of my notifications are unread", responses={200: UnreadSerializer})
     @action(detail=False, methods=["get"], url_path="read-all", url_name="read-all", filter_backends=[])
@@ -483,7 +470,7 @@ def register(router: SimpleRouter) -> None:
     router.register("notifications", NotificationViewSet, basename="api-notification")
 
 
-class ProjectWorkflowActions:
+class ProjectWorkflowActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). Add ``@action(detail=True, …)`` methods here and name their
     permission in ``extra_action_permissions`` (action name → core.permissions action)."""
@@ -501,7 +488,7 @@ class ProjectWorkflowActions:
     )
     @action(detail=True, methods=["get"], url_path="cancel", url_name="cancel", filter_backends=[])
     def cancel_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(CreditResultSerializer(self.get_object()).data)  # type: ignore[attr-defined]
+        return Response(CreditResultSerializer(self.get_object()).data)
 
     @cancel_state.mapping.post
     @extend_schema(
@@ -510,11 +497,11 @@ class ProjectWorkflowActions:
         responses={200: CreditResultSerializer},
     )
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())  # type: ignore[attr-defined]
+        project = cast(Project, self.get_object())
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.project_cancel(
-            actor=request.membership,  # type: ignore[attr-defined]
+            actor=self.membership,
             project=project,
             reason=serializer.validated_data["reason"],
         )
@@ -523,7 +510,7 @@ class ProjectWorkflowActions:
     @extend_schema(summary="Belt credit of the project", responses={200: CreditResultSerializer})
     @action(detail=True, methods=["get"], url_path="credit", url_name="credit", filter_backends=[])
     def credit_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(CreditResultSerializer(self.get_object()).data)  # type: ignore[attr-defined]
+        return Response(CreditResultSerializer(self.get_object()).data)
 
     @credit_state.mapping.post
     @extend_schema(
@@ -532,8 +519,8 @@ class ProjectWorkflowActions:
         responses={200: CreditResultSerializer},
     )
     def credit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())  # type: ignore[attr-defined]
+        project = cast(Project, self.get_object())
         serializer = CreditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        workflow.credit_settle(actor=request.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
+        workflow.credit_settle(actor=self.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
         return Response(CreditResultSerializer(project).data)
