@@ -15,16 +15,16 @@ class ProjectsConfig(AppConfig):
         from projects.workflow import home_for_you_context
 
         PROJECT_PANELS.add(
-            "workflow", template="projects/panels/_workflow.html", context=workflow.panel_context, order=10
+            "workflow", template="projects/workflow/_project_panel.html", context=workflow.panel_context, order=10
         )
         PROJECT_PANELS.add(
-            "selection", template="projects/panels/_selection.html", context=selection.panel_context, order=20
+            "selection", template="projects/selection/_project_panel.html", context=selection.panel_context, order=20
         )
         PROJECT_PANELS.add(
-            "benefits", template="projects/panels/_benefits.html", context=benefits.panel_context, order=30
+            "benefits", template="projects/benefits/_project_panel.html", context=benefits.panel_context, order=30
         )
         PROJECT_PANELS.add(
-            "discussion", template="projects/panels/_discussion.html", context=discussion.panel_context, order=40
+            "discussion", template="projects/discussion/_project_panel.html", context=discussion.panel_context, order=40
         )
         HOME_WIDGETS.add(
             "projects.for_you",

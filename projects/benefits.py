@@ -5,7 +5,7 @@ project's customer sponsor (a customer participant of the account) confirms it w
 *disputed* when they do not agree. Nobody internal can validate, admins included. An internal edit
 of a validated (or disputed) benefit's amount, currency or period returns it to *estimated*.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_benefits.html``
+``panel_context(project, membership)`` returns what the project page's ``benefits/_project_panel.html``
 needs (a fixed number of queries, whatever the project's size).
 """
 

@@ -3,7 +3,7 @@
 Internal-only comments, attachments and activity lines never reach customer participants: every
 read here takes the reader's membership and drops them, and customers cannot write them.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_discussion.html``
+``panel_context(project, membership)`` returns what the project page's ``discussion/_project_panel.html``
 needs (a fixed number of queries, whatever the project's size).
 """
 

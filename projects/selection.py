@@ -6,7 +6,7 @@ criterion the mean over all scorers is taken, the criteria are combined with the
 (``ProjectsSettings.weight_*``) into a weighted mean ``m`` in 1…5, and scaled to 0–100 as
 ``(m − 1) / 4 × 100`` (all 1s → 0, all 5s → 100). All weights 0, or no scores → ``None``.
 
-``panel_context(project, membership)`` feeds ``panels/_selection.html`` with a fixed number of queries.
+``panel_context(project, membership)`` feeds ``selection/_project_panel.html`` with a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ def own_score(project: Project, membership: Membership) -> SelectionScore | None
 
 
 def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
-    """What ``panels/_selection.html`` needs: two queries."""
+    """What ``selection/_project_panel.html`` needs: two queries."""
     return {
         "selection_summary": selection_summary(project),
         "selection_own": own_score(project, membership),

@@ -8,7 +8,7 @@ changes a project calls ``activity_record`` and, where somebody must act, ``noti
 Only an approved tollgate moves a project forward (``phase_enter``), one phase at a time:
 there is no "set phase" write anywhere, so a phase cannot be skipped.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_workflow.html``
+``panel_context(project, membership)`` returns what the project page's ``workflow/_project_panel.html``
 needs in a fixed number of queries (four), whatever the project's size.
 """
 

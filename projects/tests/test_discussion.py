@@ -382,7 +382,7 @@ def test_panel_prompt_and_query_count(world_a, project, django_assert_max_num_qu
     with world_a.context(), django_assert_max_num_queries(8):
         context = discussion.panel_context(project, world_a.customer_x)
     html = render_to_string(
-        "projects/panels/_discussion.html",
+        "projects/discussion/_project_panel.html",
         {**context, "project": project, "membership": world_a.customer_x, "tenant": world_a.tenant},
     )
     assert "How did this phase go?" in html

@@ -64,7 +64,7 @@ class BeltsView(BeltsPage, View):
         data = belts.pipeline()
         context = self.base_context()
         context.update({"pipeline": data, "cohorts": data.cohorts})
-        return render(request, "projects/belts.html", context)
+        return render(request, "projects/belts/pipeline.html", context)
 
 
 # --- Cohorts ----------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ class CohortCreateView(BeltsPage, View):
     def page(self, form: CohortForm) -> HttpResponse:
         context = self.base_context()
         context["form"] = form
-        return render(self.request, "projects/cohort_form.html", context)
+        return render(self.request, "projects/belts/cohort_form.html", context)
 
 
 class CohortDetailView(BeltsPage, View):
@@ -130,7 +130,7 @@ class CohortDetailView(BeltsPage, View):
             candidate.eligibility = results[candidate.pk]  # type: ignore[attr-defined]
         context = self.base_context()
         context.update({"cohort": cohort, "candidates": candidates, "form": form})
-        return render(self.request, "projects/cohort_detail.html", context, status=status)
+        return render(self.request, "projects/belts/cohort_detail.html", context, status=status)
 
 
 # --- Candidates -------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ class CandidateCreateView(BeltsPage, View):
     def page(self, form: CandidateForm) -> HttpResponse:
         context = self.base_context()
         context["form"] = form
-        return render(self.request, "projects/candidate_form.html", context)
+        return render(self.request, "projects/belts/candidate_form.html", context)
 
 
 class CandidateDetailView(BeltsPage, View):
@@ -184,7 +184,7 @@ class CandidateDetailView(BeltsPage, View):
         candidate = self.get_object()
         context = self.base_context()
         context.update(candidate_context(candidate, self.member))
-        return render(request, "projects/candidate_detail.html", context)
+        return render(request, "projects/belts/candidate_detail.html", context)
 
     def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         candidate = self.get_object()
@@ -279,7 +279,7 @@ class CertifyView(BeltsPage, View):
         context = self.base_context()
         context.update(candidate_context(candidate, self.member))
         context["form"] = form
-        return render(self.request, "projects/candidate_certify.html", context)
+        return render(self.request, "projects/belts/candidate_certify.html", context)
 
 
 # --- The curriculum ---------------------------------------------------------------------------
@@ -333,7 +333,7 @@ class ModulesView(BeltsPage, View):
         ]
         context = self.base_context()
         context.update({"curricula": curricula, "form": form})
-        return render(self.request, "projects/modules.html", context)
+        return render(self.request, "projects/belts/modules.html", context)
 
 
 urlpatterns: list[URLPattern] = [

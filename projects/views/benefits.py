@@ -59,7 +59,7 @@ class BenefitCreateView(ProjectAreaPage):
     def page(self, project: Project, form: BenefitForm, benefit: Benefit | None = None) -> HttpResponse:
         return render(
             self.request,
-            "projects/benefit_form.html",
+            "projects/benefits/form.html",
             {
                 "project": project,
                 "form": form,
@@ -124,7 +124,7 @@ class BenefitDeleteView(BenefitEditView):
             raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
         return render(
             request,
-            "projects/benefit_confirm_delete.html",
+            "projects/benefits/confirm_delete.html",
             {"project": project, "benefit": benefit, "subnav": "", "active_nav": "projects"},
         )
 
@@ -185,7 +185,7 @@ class BenefitValidateView(ProjectAreaPage):
     def page(self, project: Project, benefit: Benefit, form: ValidateForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/benefit_validate.html",
+            "projects/benefits/validate.html",
             {
                 "project": project,
                 "benefit": benefit,

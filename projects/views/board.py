@@ -142,7 +142,7 @@ class BoardView(TenantScopedViewMixin, View):
             "people": options["person"],
             "areas": options["area"],
         }
-        return render(request, "projects/board.html", context)
+        return render(request, "projects/board/board.html", context)
 
 
 urlpatterns: list[URLPattern] = [

@@ -40,7 +40,7 @@ class CoachesView(ProjectPageMixin, View):
             "subnav": "coaches",
             "active_nav": "projects",
         }
-        return render(request, "projects/coaches.html", context)
+        return render(request, "projects/coaching/coaches.html", context)
 
 
 class CoachExpertiseView(ProjectPageMixin, View):
@@ -76,7 +76,7 @@ class CoachExpertiseView(ProjectPageMixin, View):
         areas = [a for a in SolutionArea.objects.order_by("path") if a.is_active or str(a.pk) in selected]
         return render(
             self.request,
-            "projects/coach_expertise.html",
+            "projects/coaching/coach_expertise.html",
             {
                 "coach": coach,
                 "areas": areas,
@@ -116,7 +116,7 @@ class CoachAssignView(ProjectPageMixin, View):
     def page(self, project: Any, errors: list[str]) -> HttpResponse:
         return render(
             self.request,
-            "projects/coach_assign.html",
+            "projects/coaching/coach_assign.html",
             {
                 "project": project,
                 "suggestions": coaching.coach_suggestions(project, limit=None),

@@ -82,7 +82,7 @@ class AttachmentUploadView(ProjectAreaPage):
     def page(self, project: Project, form: AttachmentForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/attachment_form.html",
+            "projects/discussion/attachment_form.html",
             {
                 "project": project,
                 "form": form,
@@ -119,7 +119,7 @@ class AttachmentDeleteView(AttachmentPage):
             raise PermissionDenied("Only the person who uploaded a file, or an admin, can delete it.")
         return render(
             request,
-            "projects/attachment_confirm_delete.html",
+            "projects/discussion/attachment_confirm_delete.html",
             {"project": project, "attachment": attachment, "subnav": "", "active_nav": "projects"},
         )
 
@@ -168,7 +168,7 @@ class FeedbackCreateView(ProjectAreaPage):
     def page(self, project: Project, form: FeedbackForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/feedback_form.html",
+            "projects/discussion/feedback_form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 
@@ -182,7 +182,7 @@ class ActivityView(ProjectAreaPage):
         page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
-            "projects/activity.html",
+            "projects/discussion/activity.html",
             {"project": project, "page_obj": page, "subnav": "", "active_nav": "projects"},
         )
 
@@ -209,7 +209,7 @@ class FeedbackSummaryView(TenantScopedViewMixin, View):
         ]
         return render(
             request,
-            "projects/feedback_summary.html",
+            "projects/discussion/feedback_summary.html",
             {"rows": rows, "columns": columns, "sort": sort, "subnav": "feedback", "active_nav": "projects"},
         )
 

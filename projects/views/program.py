@@ -59,7 +59,7 @@ class ProgramHealthView(TenantScopedViewMixin, View):
             },
         }
         context = {**health, "charts": charts, "subnav": "program"}
-        return render(request, "projects/program.html", context)
+        return render(request, "projects/program/program.html", context)
 
 
 urlpatterns: list[URLPattern] = [

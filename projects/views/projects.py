@@ -107,7 +107,7 @@ class ProjectListView(ProjectPageMixin, View):
             "can_log": can(member, "projects.log"),
             "can_export": can(member, "projects.export"),
         }
-        return render(request, "projects/project_list.html", context)
+        return render(request, "projects/projects/list.html", context)
 
 
 EXPORT_HEADER = [
@@ -224,7 +224,7 @@ class QuickLogView(ProjectPageMixin, View):
         more_open = any(form[name].errors or (form.is_bound and form.data.get(name)) for name in form.MORE)
         return render(
             self.request,
-            "projects/quick_log.html",
+            "projects/projects/quick_log.html",
             {"form": form, "subnav": "list", "active_nav": "projects", "more_open": more_open},
         )
 
@@ -254,7 +254,7 @@ class ProjectDetailView(ProjectPageMixin, View):
         context.update(panels.context, project_panels=panels.templates)
         # Opening the project is reading what it told you: its notifications leave "For you".
         notifications_mark_read(actor=member, project=project)
-        return render(request, "projects/project_detail.html", context)
+        return render(request, "projects/projects/detail.html", context)
 
 
 # --- Edit and team --------------------------------------------------------------------------
@@ -288,7 +288,7 @@ class ProjectEditView(ProjectPageMixin, View):
     def page(self, project: Project, form: ProjectEditForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/project_form.html",
+            "projects/projects/form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 
@@ -320,7 +320,7 @@ class ProjectTeamView(ProjectPageMixin, View):
     def page(self, project: Project, form: TeamForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/team_form.html",
+            "projects/projects/team_form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 

@@ -39,7 +39,7 @@ class CandidatesView(ProjectPageMixin, View):
             "can_log": can(self.member, "projects.log"),
             "can_manage_settings": can(self.member, "projects.settings.manage"),
         }
-        return render(request, "projects/candidates.html", context)
+        return render(request, "projects/selection/candidates.html", context)
 
 
 class ScoreView(ProjectPageMixin, View):
@@ -69,7 +69,7 @@ class ScoreView(ProjectPageMixin, View):
     def page(self, project: Project, form: ScoreForm, own: Any) -> HttpResponse:
         return render(
             self.request,
-            "projects/score_form.html",
+            "projects/selection/score_form.html",
             {
                 "project": project,
                 "form": form,
@@ -119,7 +119,7 @@ class SettingsView(ProjectPageMixin, View):
     def page(self, form: SettingsForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/settings_form.html",
+            "projects/selection/settings_form.html",
             {
                 "form": form,
                 "weight_fields": [form[n] for n in WEIGHT_NAMES],

@@ -67,7 +67,7 @@ class ProjectPage(PageMixin, View):
 
 class TollgateSubmitView(ProjectPage):
     manage_action = "tollgates.submit"
-    template = "projects/tollgate_submit.html"
+    template = "projects/workflow/tollgate_submit.html"
 
     def page(self, project: Project, form: forms.Form, status: int = 200) -> HttpResponse:
         open_items = workflow.open_checklist_items(project)
@@ -98,7 +98,7 @@ class TollgateSubmitView(ProjectPage):
 
 class TollgateDecideView(ProjectPage):
     manage_action = "tollgates.decide"
-    template = "projects/tollgate_decide.html"
+    template = "projects/workflow/tollgate_decide.html"
 
     def get_review(self, project: Project) -> TollgateReview:
         review = get_object_or_404(
@@ -214,7 +214,7 @@ class ChecklistAddView(ProjectPage):
 
 class WaitingStartView(ProjectPage):
     manage_action = "waiting.manage"
-    template = "projects/waiting_form.html"
+    template = "projects/workflow/waiting_form.html"
 
     def page(self, project: Project, form: forms.Form) -> HttpResponse:
         open_period = WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).first()
@@ -264,7 +264,7 @@ class WaitingEndView(ProjectPage):
 
 class CancelView(ProjectPage):
     manage_action = "projects.cancel"
-    template = "projects/cancel_form.html"
+    template = "projects/workflow/cancel_form.html"
 
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         project = self.get_object()
@@ -286,7 +286,7 @@ class CancelView(ProjectPage):
 
 class CreditView(ProjectPage):
     manage_action = "credit.settle"
-    template = "projects/credit_form.html"
+    template = "projects/workflow/credit_form.html"
 
     def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
         project = self.get_object()
@@ -319,7 +319,7 @@ class ChecklistTemplatesView(PageMixin, View):
 
     model = ChecklistTemplateItem
     required_action = "checklists.manage"
-    template = "projects/checklist_templates.html"
+    template = "projects/workflow/checklist_templates.html"
 
     def page(self, add_form: forms.Form | None = None, status: int = 200) -> HttpResponse:
 
@@ -382,7 +382,7 @@ class NotificationsView(PageMixin, View):
     url_namespace = "projects"
 
     required_action = "projects.view"
-    template = "projects/notifications.html"
+    template = "projects/workflow/notifications.html"
 
     def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
         rows = list(workflow.notifications_for(self.member)[:100])
