@@ -1,4 +1,4 @@
-"""The core project services: quick log, update, flags, notifications."""
+"""The projects area's services and selectors: quick log, update, people rules, flags."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from projects.models import ChecklistItem, Notification, Phase, PhaseVisit, Project
+from projects.models import ChecklistItem, Phase, PhaseVisit, Project
 from projects.projects import project_log, project_update, projects_for
 from projects.tests.factories import project_for
-from projects.workflow import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +62,3 @@ def test_flags_are_computed_in_sql(world_a):
         )
         row = projects_for(world_a.rep).get(pk=project.pk)
         assert row.is_stalled and row.is_long_running and not row.credit_unsettled
-
-
-def test_notify_skips_the_actor_and_other_accounts(world_a):
-    project = project_for(world_a)
-    with world_a.context():
-        rows = notify(
-            recipients=[world_a.rep, world_a.member("coach"), world_a.customer_y, world_a.customer_x],
-            project=project,
-            verb="test",
-            message="Hello",
-            actor=world_a.rep,
-        )
-        assert {n.recipient for n in rows} == {world_a.member("coach"), world_a.customer_x}
-        assert Notification.objects.filter(project=project).count() == 2

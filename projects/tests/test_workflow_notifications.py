@@ -134,3 +134,17 @@ def test_opening_the_project_reads_its_notifications_only(world_a, client_for):
     with world_a.context():
         unread = Notification.objects.filter(recipient=coach, read_at__isnull=True)
         assert list(unread.values_list("message", flat=True)) == ["About the other"]
+
+
+def test_notify_skips_the_actor_and_other_accounts(world_a):
+    project = project_for(world_a)
+    with world_a.context():
+        rows = notify(
+            recipients=[world_a.rep, world_a.member("coach"), world_a.customer_y, world_a.customer_x],
+            project=project,
+            verb="test",
+            message="Hello",
+            actor=world_a.rep,
+        )
+        assert {n.recipient for n in rows} == {world_a.member("coach"), world_a.customer_x}
+        assert Notification.objects.filter(project=project).count() == 2
