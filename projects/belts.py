@@ -31,11 +31,11 @@ from typing import Any
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from core.models import Membership
-from core.service_helpers import apply_fields, check_same_tenant, require, save_validated
+from core.service_helpers import check_same_tenant, model_update, require, save_validated
 from core.tenancy import current_tenant_id
 from projects.defaults import DEFAULT_TRAINING_MODULES
 from projects.models import (
@@ -54,12 +54,12 @@ from projects.models import (
     ProjectsSettings,
     TrainingModule,
 )
-from projects.projects import activity_record, check_internal, is_coach, settings_for_tenant
+from projects.projects import activity_record, check_internal, is_coach, projects_for, settings_for_tenant
 from projects.workflow import notify
 
 # --- Cohorts ----------------------------------------------------------------------------------
 
-COHORT_FIELDS = frozenset({"name", "belt_level", "starts_on", "ends_on", "coach"})
+COHORT_FIELDS = ("name", "belt_level", "starts_on", "ends_on", "coach")
 
 
 def check_cohort(cohort: Cohort) -> None:
@@ -104,21 +104,16 @@ def cohort_create(
 
 @transaction.atomic
 def cohort_update(*, actor: Membership, cohort: Cohort, **fields: Any) -> Cohort:
+    """Change a cohort; a refused change leaves ``cohort`` as it was (``model_update``)."""
     require(actor, "belts.manage")
     check_same_tenant(cohort, "cohort")
-    try:
-        apply_fields(cohort, fields, COHORT_FIELDS)
-        check_cohort(cohort)
-        save_validated(cohort)
-    except ValidationError:
-        cohort.refresh_from_db()
-        raise
+    model_update(instance=cohort, data=fields, allowed=COHORT_FIELDS, prepare=check_cohort)
     return cohort
 
 
 # --- The curriculum ---------------------------------------------------------------------------
 
-MODULE_FIELDS = frozenset({"name", "position", "is_required"})
+MODULE_FIELDS = ("name", "position", "is_required")
 
 
 def training_modules_ensure() -> list[TrainingModule]:
@@ -168,13 +163,7 @@ def module_update(*, actor: Membership, module: TrainingModule, **fields: Any) -
     """Rename, reorder or make optional. The belt of a module is fixed (completions hang off it)."""
     require(actor, "belts.manage")
     check_same_tenant(module, "module")
-    try:
-        apply_fields(module, fields, MODULE_FIELDS)
-        check_module(module)
-        save_validated(module)
-    except ValidationError:
-        module.refresh_from_db()
-        raise
+    model_update(instance=module, data=fields, allowed=MODULE_FIELDS, prepare=check_module)
     return module
 
 
@@ -612,12 +601,66 @@ def pipeline(*, recent: int = 10) -> Pipeline:
     )
 
 
+def certifications() -> QuerySet[Certification]:
+    """Certified belts with the person, the signer and the projects that counted."""
+    rows: QuerySet[Certification] = Certification.objects.select_related(
+        "member__user", "signed_off_by__user"
+    ).prefetch_related("projects")
+    return rows
+
+
 def certification_for(candidate: BeltCandidate) -> Certification | None:
     return (
         Certification.objects.filter(member_id=candidate.member_id, belt_level=candidate.target_belt)
         .select_related("signed_off_by__user")
         .first()
     )
+
+
+def module_progress(candidate: BeltCandidate) -> list[TrainingModule]:
+    """The curriculum of the candidate's target belt, in order, each module with ``completed_on``
+    (None: not yet). Two queries (the curriculum is seeded the first time)."""
+    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
+    modules = sorted(
+        (m for m in training_modules_ensure() if m.belt_level == candidate.target_belt),
+        key=lambda m: (m.position, m.name),
+    )
+    for module in modules:
+        module.completed_on = done.get(module.pk)  # type: ignore[attr-defined]
+    return modules
+
+
+def projects_led(
+    candidate: BeltCandidate, member: Membership, *, counted: Iterable[Any], limit: int = 50
+) -> list[Project]:
+    """The projects the candidate led (newest first) as ``member`` may see them, with their
+    validated benefits counted and ``counts`` set on those that count towards the belt."""
+    counting = set(counted)
+    led = list(
+        projects_for(member)
+        .filter(lead_id=candidate.member_id)
+        .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))
+        .order_by("-created_at")[:limit]
+    )
+    for project in led:
+        project.counts = project.pk in counting  # type: ignore[attr-defined]
+    return led
+
+
+def candidate_summary(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:
+    """What the candidate and certify pages show: modules, eligibility, projects led, the certification."""
+    modules = module_progress(candidate)
+    result = eligibility(candidate)
+    certification = certification_for(candidate)
+    return {
+        "projects_led": projects_led(candidate, member, counted=(p.pk for p in result.projects)),
+        "candidate": candidate,
+        "eligibility": result,
+        "modules": modules,
+        "certification": certification,
+        "is_self": candidate.member_id == member.pk,
+        "now_a_coach": certification is not None and certification.belt_level == BeltLevel.BLACK,
+    }
 
 
 __all__ = [

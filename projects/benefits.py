@@ -18,12 +18,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
-from core.service_helpers import check_same_tenant, require, save_validated
+from core.service_helpers import check_same_tenant, model_update, require, save_validated
 from core.tenancy import current_tenant_id
 from dashboards.models import Metric, Scorecard
 from dashboards.services import governing_version
@@ -226,32 +227,27 @@ def benefit_record(
 @transaction.atomic
 def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Benefit:
     """Change a benefit (our people). Changing the amount, currency or period of a validated or
-    disputed benefit returns it to *estimated* and clears the customer's validation."""
+    disputed benefit returns it to *estimated* and clears the customer's validation. A refused
+    change leaves ``benefit`` as it was (``model_update``)."""
     require(actor, "benefits.record")
     project = benefit.project
     _check_project(actor, project)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
     before = {name: getattr(benefit, name) for name in REVALIDATE_FIELDS}
-    try:
-        for name, value in fields.items():
-            setattr(benefit, name, value)
+    confirmed = benefit.status != BenefitStatus.ESTIMATED
+
+    def prepare(row: Benefit) -> None:
         if "scorecard" in fields and fields["scorecard"] is None and "metric_key" not in fields:
-            benefit.metric_key = ""
-        _clean_values(benefit, project)
-        changed = sorted(name for name in REVALIDATE_FIELDS if getattr(benefit, name) != before[name])
-        reopened = bool(changed) and benefit.status != BenefitStatus.ESTIMATED
-        if reopened:
-            benefit.status = BenefitStatus.ESTIMATED
-            benefit.validated_amount = None
-            benefit.validated_by = None
-            benefit.validated_at = None
-        save_validated(benefit)
-    except ValidationError:
-        benefit.refresh_from_db()
-        raise
-    if reopened:
+            row.metric_key = ""
+        _clean_values(row, project)
+        if confirmed and any(getattr(row, name) != before[name] for name in REVALIDATE_FIELDS):
+            row.status = BenefitStatus.ESTIMATED
+            row.validated_amount = None
+            row.validated_by = None
+            row.validated_at = None
+
+    model_update(instance=benefit, data=fields, allowed=EDITABLE_FIELDS, prepare=prepare)
+    changed = sorted(name for name in REVALIDATE_FIELDS if getattr(benefit, name) != before[name])
+    if confirmed and changed:
         summary = (
             f"{actor.user.display_name} changed the {', '.join(n.replace('_', ' ') for n in changed)} of the benefit "
             f"“{benefit.description}”; it is estimated again and needs the customer sponsor's confirmation"
@@ -283,17 +279,27 @@ def _check_sponsor(actor: Membership, benefit: Benefit) -> Project:
     return project
 
 
+#: What the customer sponsor's answer sets on a benefit.
+SPONSOR_FIELDS = ("status", "validated_amount", "validated_by", "validated_at", "customer_comment")
+
+
+def _sponsor_says(benefit: Benefit, **values: Any) -> None:
+    """Record the sponsor's answer (now); a refused one leaves ``benefit`` as it was."""
+    model_update(instance=benefit, data={**values, "validated_at": timezone.now()}, allowed=SPONSOR_FIELDS)
+
+
 @transaction.atomic
 def benefit_validate(*, actor: Membership, benefit: Benefit, validated_amount: Any, comment: str = "") -> Benefit:
     """The customer sponsor confirms a benefit with the amount they agree to."""
     project = _check_sponsor(actor, benefit)
     amount = parse_amount(validated_amount, "validated_amount")
-    benefit.validated_amount = amount
-    benefit.status = BenefitStatus.VALIDATED
-    benefit.validated_by = actor
-    benefit.validated_at = timezone.now()
-    benefit.customer_comment = (comment or "").strip()
-    save_validated(benefit)
+    _sponsor_says(
+        benefit,
+        status=BenefitStatus.VALIDATED,
+        validated_amount=amount,
+        validated_by=actor,
+        customer_comment=(comment or "").strip(),
+    )
     announce(
         project=project,
         actor=actor,
@@ -313,12 +319,9 @@ def benefit_dispute(*, actor: Membership, benefit: Benefit, comment: str) -> Ben
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what you do not agree with, so the team can correct it."})
-    benefit.status = BenefitStatus.DISPUTED
-    benefit.validated_amount = None
-    benefit.validated_by = actor
-    benefit.validated_at = timezone.now()
-    benefit.customer_comment = comment
-    save_validated(benefit)
+    _sponsor_says(
+        benefit, status=BenefitStatus.DISPUTED, validated_amount=None, validated_by=actor, customer_comment=comment
+    )
     announce(
         project=project,
         actor=actor,
@@ -355,6 +358,12 @@ def benefit_delete(*, actor: Membership, benefit: Benefit) -> None:
 
 
 # --- Selectors --------------------------------------------------------------------------------
+
+
+def benefits_for(membership: Membership) -> QuerySet[Benefit]:
+    """Benefits of the projects the member may see."""
+    rows: QuerySet[Benefit] = Benefit.objects.visible_to(membership)
+    return rows
 
 
 def benefits_of(project: Project) -> list[Benefit]:

@@ -25,11 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, CharField, Count, F, Func, QuerySet, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
-from core.models import Membership
+from core.models import Membership, Role
+from knowledge.models import SolutionArea
+from partnering.models import CustomerAccount
 from projects.models import BOARD_COLUMNS, OPEN_PHASES, Phase, Project, next_phase
 from projects.projects import FILTER_KEYS as FILTER_KEYS_ALL
 from projects.projects import filter_projects, flag_thresholds, projects_for, query_value
@@ -164,6 +166,38 @@ def board_for(membership: Membership, params: Mapping[str, Any], *, limit: int |
         errors=list(getattr(active, "errors", [])),
         total=sum(column.count for column in columns),
     )
+
+
+# --- The filter bar ---------------------------------------------------------------------------
+
+
+def _option_rows(queryset: QuerySet[Any], kind: str, label: Any) -> QuerySet[Any]:
+    return (
+        queryset.order_by()
+        .annotate(option_kind=Value(kind), option_id=Cast("pk", CharField()), option_label=label)
+        .values_list("option_kind", "option_id", "option_label")
+    )
+
+
+def filter_options(membership: Membership) -> dict[str, list[tuple[str, str]]]:
+    """Choices of the filter bar as ``(id, label)`` pairs: customers, our people (leads and coaches)
+    and solution areas, in **one** query (a UNION) so the board's query budget stays small.
+    Internal members only; customer participants filter by belt and flags."""
+    options: dict[str, list[tuple[str, str]]] = {"customer": [], "person": [], "area": []}
+    if not membership.is_internal:
+        return options
+    person_label = Coalesce(
+        NullIf(F("user__full_name"), Value("")),
+        Func(F("user__email"), Value("@"), Value(1), function="split_part", output_field=CharField()),
+    )
+    rows = _option_rows(CustomerAccount.objects.visible_to(membership), "customer", F("name")).union(
+        _option_rows(Membership.objects.exclude(role=Role.CUSTOMER), "person", person_label),
+        _option_rows(SolutionArea.objects.all(), "area", F("path")),
+        all=True,
+    )
+    for kind, option_id, label in rows.order_by("option_kind", "option_label"):
+        options[kind].append((option_id, label))
+    return options
 
 
 def days_in_phase(project: Project, now: dt.datetime | None = None) -> int:

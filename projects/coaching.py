@@ -53,6 +53,21 @@ def coaches_annotated(*, area: SolutionArea | None = None) -> QuerySet[Membershi
     )
 
 
+def areas_by_ids(ids: Iterable[Any]) -> list[SolutionArea]:
+    """The solution areas of this workspace among ``ids`` (a foreign id is simply not found)."""
+    return list(SolutionArea.objects.filter(pk__in=list(ids)))
+
+
+def expertise_choices(selected: set[str]) -> list[SolutionArea]:
+    """The areas offered on a coach's expertise form: the active ones and those already chosen."""
+    return [a for a in SolutionArea.objects.order_by("path") if a.is_active or str(a.pk) in selected]
+
+
+def expertise_area_ids(coach: Membership) -> set[str]:
+    """The ids (as text) of the areas ``coach`` knows."""
+    return {str(pk) for pk in CoachExpertise.objects.filter(coach=coach).values_list("area_id", flat=True)}
+
+
 def _is_related(a: SolutionArea, b: SolutionArea) -> bool:
     sep = " › "
     return a.path.startswith(b.path + sep) or b.path.startswith(a.path + sep)

@@ -46,6 +46,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.members import internal_members
 from core.models import Membership, Role
 from core.parsing import parse_uuid
 from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
@@ -376,6 +377,26 @@ def is_coach(membership: Membership) -> bool:
     if membership.role == Role.COACH:
         return True
     return bool(Certification.objects.filter(member=membership, belt_level=BeltLevel.BLACK).exists())
+
+
+def customer_accounts(membership: Membership) -> QuerySet[CustomerAccount]:
+    """The customer accounts the member may see, by name (the list filters' choices)."""
+    accounts: QuerySet[CustomerAccount] = CustomerAccount.objects.visible_to(membership).order_by("name")
+    return accounts
+
+
+def filter_people() -> dict[str, list[Membership]]:
+    """Leads (our people) and coaches (the coach pool) for the list's filter selects, in one query."""
+    people: list[Membership] = list(
+        internal_members().annotate(in_pool=Exists(Membership.objects.filter(coach_pool_q(), pk=OuterRef("pk"))))
+    )
+    return {"leads": people, "coaches": [p for p in people if getattr(p, "in_pool", False)]}
+
+
+def member_by_id(pk: Any) -> Membership | None:
+    """A member of this workspace by id (None for a malformed or foreign id); the services check the role."""
+    member_id = parse_uuid(pk)
+    return Membership.objects.filter(pk=member_id).first() if member_id else None
 
 
 def accounts_for(membership: Membership) -> QuerySet[CustomerAccount]:

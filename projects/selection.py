@@ -21,7 +21,7 @@ from django.db.models import Avg, BooleanField, Case, Count, Exists, F, OuterRef
 
 from core.models import Membership, Role
 from core.permissions import can
-from core.service_helpers import require, save_validated
+from core.service_helpers import model_update, require, save_validated
 from core.tenancy import current_tenant_id
 from projects.models import CURRENCIES, OPEN_PHASES, Criterion, Phase, Project, ProjectsSettings, SelectionScore
 from projects.projects import activity_record, projects_for, settings_for_tenant
@@ -287,22 +287,23 @@ def candidates_with_sides(membership: Membership) -> list[Project]:
 # --- Settings ---------------------------------------------------------------------------------
 
 
+def _check_currency(settings: ProjectsSettings) -> None:
+    settings.default_currency = (settings.default_currency or "").strip().upper()
+    if settings.default_currency not in dict(CURRENCIES):
+        raise ValidationError({"default_currency": "Choose one of the listed currencies."})
+
+
 @transaction.atomic
 def settings_update(*, actor: Membership, **fields: Any) -> ProjectsSettings:
     """Change the tenant's projects settings (admin). New weights recompute every scored project."""
     require(actor, "projects.settings.manage")
-    unknown = set(fields) - SETTINGS_FIELDS
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
     settings = ProjectsSettings.objects.select_for_update().get(pk=settings_for_tenant().pk)
-    old_weights = [getattr(settings, f) for f in WEIGHT_FIELDS.values()]
-    for name, value in fields.items():
-        setattr(settings, name, value)
-    if "default_currency" in fields:
-        settings.default_currency = (settings.default_currency or "").strip().upper()
-        if settings.default_currency not in dict(CURRENCIES):
-            raise ValidationError({"default_currency": "Choose one of the listed currencies."})
-    save_validated(settings)
-    if [getattr(settings, f) for f in WEIGHT_FIELDS.values()] != old_weights:
+    _, changed = model_update(
+        instance=settings,
+        data=fields,
+        allowed=SETTINGS_FIELDS,
+        prepare=_check_currency if "default_currency" in fields else None,
+    )
+    if set(changed) & set(WEIGHT_FIELDS.values()):
         scores_recompute_all(settings)
     return settings

@@ -291,30 +291,30 @@ def tollgate_withdraw(*, actor: Membership, review: TollgateReview) -> TollgateR
     return review
 
 
-@transaction.atomic
-def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str, comments: str = "") -> TollgateReview:
-    """The project's coach approves (the project enters the next phase) or returns (comments required)."""
-    require(actor, "tollgates.decide")
-    check_same_tenant(review, "review")
-    project = review.project
-    _in_tenant(actor, project)
-    _locked(project)
+def _check_decider(actor: Membership, project: Project) -> None:
+    """Only the project's coach decides its tollgates, never its lead."""
     if actor.pk == project.lead_id:
         raise PermissionDenied("The lead cannot decide their own tollgate.")
     if project.coach_id is None:
         raise ValidationError({"coach": "Assign a coach first: only the project's coach decides a tollgate."})
     if actor.pk != project.coach_id:
         raise PermissionDenied("Only the project's coach can decide this tollgate.")
-    review = TollgateReview.objects.select_for_update().get(pk=review.pk)
-    review.project = project
-    if review.decision != ReviewDecision.PENDING:
-        raise ValidationError({"decision": f"This review was already decided ({review.get_decision_display()})."})
-    key = DECISION_ALIASES.get((decision or "").strip().lower(), (decision or "").strip().lower())
+
+
+def _decision_key(decision: str, comments: str) -> str:
+    """``approve`` or ``return`` (also ``approved`` / ``returned``); a return needs comments."""
+    raw = (decision or "").strip().lower()
+    key = DECISION_ALIASES.get(raw, raw)
     if key not in DECISIONS:
         raise ValidationError({"decision": "Choose approve or return."})
-    comments = (comments or "").strip()
     if key == RETURN and not comments:
         raise ValidationError({"comments": "Say what must change: returning a tollgate needs comments."})
+    return key
+
+
+def _check_decidable(project: Project, review: TollgateReview, key: str) -> str | None:
+    """The review is about the current phase; an approval has a phase to go to (and, into Control,
+    the belt credit settled). Returns the phase an approval moves to."""
     if project.phase != review.phase:
         raise ValidationError({"decision": "The project is no longer in the phase this review is about."})
     target = next_phase(review.phase)
@@ -325,6 +325,59 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
             raise ValidationError(
                 {"credit_owner": "Settle who gets the belt credit (the credit form) before approving into Control."}
             )
+    return target
+
+
+def _approved(actor: Membership, project: Project, phase: str, target: str) -> None:
+    """The project enters ``target``; the lead is told and the customer sponsor asked for feedback."""
+    phase_enter(project=project, phase=target, actor=actor)
+    announce(
+        project=project,
+        actor=actor,
+        verb="tollgate.approved",
+        summary=f"{_name(actor)} approved the {phase} tollgate; the project is now in {_phase_label(target)}",
+        recipients=[project.lead],
+        message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
+    )
+    notify(
+        recipients=[project.customer_sponsor],
+        project=project,
+        verb="feedback.asked",
+        message=f"{project.title}: phase {phase} approved — tell us how it went",
+        actor=actor,
+    )
+
+
+def _returned(actor: Membership, project: Project, phase: str) -> None:
+    """The phase stays open; the lead is told to rework it."""
+    project.tollgate_pending = False
+    project.save(update_fields=["tollgate_pending", "updated_at"])
+    announce(
+        project=project,
+        actor=actor,
+        verb="tollgate.returned",
+        summary=f"{_name(actor)} returned the {phase} tollgate",
+        recipients=[project.lead],
+        message=f"{project.title}: the {phase} tollgate was returned with comments",
+    )
+
+
+@transaction.atomic
+def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str, comments: str = "") -> TollgateReview:
+    """The project's coach approves (the project enters the next phase) or returns (comments required)."""
+    require(actor, "tollgates.decide")
+    check_same_tenant(review, "review")
+    project = review.project
+    _in_tenant(actor, project)
+    _locked(project)
+    _check_decider(actor, project)
+    review = TollgateReview.objects.select_for_update().get(pk=review.pk)
+    review.project = project
+    comments = (comments or "").strip()
+    if review.decision != ReviewDecision.PENDING:
+        raise ValidationError({"decision": f"This review was already decided ({review.get_decision_display()})."})
+    key = _decision_key(decision, comments)
+    target = _check_decidable(project, review, key)
     review.decision = DECISIONS[key]
     review.decided_by = actor
     review.decided_at = timezone.now()
@@ -333,33 +386,9 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     phase = _phase_label(review.phase)
     if key == APPROVE:
         assert target is not None
-        phase_enter(project=project, phase=target, actor=actor)
-        announce(
-            project=project,
-            actor=actor,
-            verb="tollgate.approved",
-            summary=f"{_name(actor)} approved the {phase} tollgate; the project is now in {_phase_label(target)}",
-            recipients=[project.lead],
-            message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
-        )
-        notify(
-            recipients=[project.customer_sponsor],
-            project=project,
-            verb="feedback.asked",
-            message=f"{project.title}: phase {phase} approved — tell us how it went",
-            actor=actor,
-        )
+        _approved(actor, project, phase, target)
     else:
-        project.tollgate_pending = False
-        project.save(update_fields=["tollgate_pending", "updated_at"])
-        announce(
-            project=project,
-            actor=actor,
-            verb="tollgate.returned",
-            summary=f"{_name(actor)} returned the {phase} tollgate",
-            recipients=[project.lead],
-            message=f"{project.title}: the {phase} tollgate was returned with comments",
-        )
+        _returned(actor, project, phase)
     return review
 
 
@@ -619,6 +648,48 @@ def notification_url(notification: Notification, slug: str, membership: Membersh
     return reverse("projects:notifications", kwargs={"tenant_slug": slug})
 
 
+# --- Selectors ------------------------------------------------------------------------------
+
+
+def reviews_for(membership: Membership) -> QuerySet[TollgateReview]:
+    """Tollgate reviews the member may see (the submitter and decider joined)."""
+    rows: QuerySet[TollgateReview] = TollgateReview.objects.visible_to(membership).select_related(
+        "submitted_by__user", "decided_by__user"
+    )
+    return rows
+
+
+def checklist_items_for(membership: Membership) -> QuerySet[ChecklistItem]:
+    """Deliverables of the projects the member may see."""
+    rows: QuerySet[ChecklistItem] = ChecklistItem.objects.visible_to(membership)
+    return rows
+
+
+def waiting_periods_for(membership: Membership) -> QuerySet[WaitingPeriod]:
+    """Waiting periods of the projects the member may see."""
+    rows: QuerySet[WaitingPeriod] = WaitingPeriod.objects.visible_to(membership)
+    return rows
+
+
+def open_waiting_period(project: Project) -> WaitingPeriod | None:
+    """The project's waiting period still running, if any (at most one)."""
+    period: WaitingPeriod | None = WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).first()
+    return period
+
+
+def checklist_templates() -> QuerySet[ChecklistTemplateItem]:
+    """The tenant's default deliverables, by phase and position."""
+    rows: QuerySet[ChecklistTemplateItem] = ChecklistTemplateItem.objects.order_by("phase", "position", "title")
+    return rows
+
+
+def checklist_templates_by_phase() -> list[dict[str, Any]]:
+    """The default deliverables grouped per DMAIC phase (seeded the first time)."""
+    checklist_templates_ensure()
+    rows = list(checklist_templates())
+    return [{"phase": p, "label": Phase(p).label, "items": [r for r in rows if r.phase == p]} for p in DMAIC_PHASES]
+
+
 # --- Selectors: the project page's workflow panel -------------------------------------------
 
 
@@ -632,29 +703,11 @@ def phase_days(visits: Iterable[PhaseVisit], now: dt.datetime | None = None) -> 
     return {phase: int(total // 86400) for phase, total in seconds.items()}
 
 
-def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
-    """Reviews, checklists per phase, waiting periods, the phase stepper and what the member may do.
-
-    Four queries, whatever the number of reviews, deliverables, visits or waiting periods.
-    """
-    reviews = list(
-        TollgateReview.objects.visible_to(membership)
-        .filter(project=project)
-        .select_related("submitted_by__user", "decided_by__user")
-        .order_by("submitted_at")  # the history reads top-down, oldest first
-    )
-    items = list(
-        ChecklistItem.objects.visible_to(membership)
-        .filter(project=project)
-        .select_related("done_by__user")
-        .order_by("phase", "position", "title")
-    )
-    periods = list(WaitingPeriod.objects.visible_to(membership).filter(project=project).order_by("-started_on", "-pk"))
-    visits = list(PhaseVisit.objects.visible_to(membership).filter(project=project).order_by("entered_at"))
-
+def _stepper(project: Project, visits: list[PhaseVisit]) -> list[dict[str, Any]]:
+    """Candidate … Closed with the days spent in each, the current one and those passed."""
     days = phase_days(visits)
     current_index = PHASE_ORDER.index(project.phase) if project.phase in PHASE_ORDER else -1
-    stepper = [
+    return [
         {
             "phase": phase,
             "label": _phase_label(phase),
@@ -664,10 +717,14 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         }
         for index, phase in enumerate(PHASE_ORDER)
     ]
+
+
+def _checklists(project: Project, items: list[ChecklistItem]) -> list[dict[str, Any]]:
+    """The deliverables of each DMAIC phase with done/total counts."""
     by_phase: dict[str, list[ChecklistItem]] = {phase: [] for phase in DMAIC_PHASES}
     for item in items:
         by_phase.setdefault(item.phase, []).append(item)
-    checklists = [
+    return [
         {
             "phase": phase,
             "label": _phase_label(phase),
@@ -678,22 +735,15 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         }
         for phase in DMAIC_PHASES
     ]
-    today = timezone.localdate()
-    waited = sum(((p.ended_on or today) - p.started_on).days for p in periods)
-    pending = next((r for r in reviews if r.decision == ReviewDecision.PENDING), None)
+
+
+def _allowed(project: Project, membership: Membership, pending: TollgateReview | None) -> dict[str, bool]:
+    """What the member may do on the panel (the services check the same rules again)."""
     is_open = project.phase in OPEN_PHASES
     is_lead = membership.pk == project.lead_id
     is_coach = membership.pk == project.coach_id
     admin = _is_admin(membership)
     return {
-        "workflow_reviews": reviews,
-        "workflow_pending_review": pending,
-        "workflow_returns": sum(1 for r in reviews if r.decision == ReviewDecision.RETURNED),
-        "workflow_checklists": checklists,
-        "workflow_waiting": periods,
-        "workflow_waiting_open": next((p for p in periods if p.ended_on is None), None),
-        "workflow_waited_days": waited,
-        "workflow_stepper": stepper,
         "workflow_is_open": is_open,
         "workflow_can_submit": is_open
         and pending is None
@@ -705,6 +755,35 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         "workflow_can_wait": is_open and can(membership, "waiting.manage"),
         "workflow_can_cancel": is_open and can(membership, "projects.cancel") and (is_lead or is_coach or admin),
         "workflow_can_credit": can(membership, "credit.settle") and (is_lead or is_coach or admin),
+    }
+
+
+def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
+    """Reviews, checklists per phase, waiting periods, the phase stepper and what the member may do.
+
+    Four queries, whatever the number of reviews, deliverables, visits or waiting periods.
+    """
+    reviews = list(reviews_for(membership).filter(project=project).order_by("submitted_at"))  # oldest first
+    items = list(
+        checklist_items_for(membership)
+        .filter(project=project)
+        .select_related("done_by__user")
+        .order_by("phase", "position", "title")
+    )
+    periods = list(waiting_periods_for(membership).filter(project=project).order_by("-started_on", "-pk"))
+    visits = list(PhaseVisit.objects.visible_to(membership).filter(project=project).order_by("entered_at"))
+    today = timezone.localdate()
+    pending = next((r for r in reviews if r.decision == ReviewDecision.PENDING), None)
+    return {
+        "workflow_reviews": reviews,
+        "workflow_pending_review": pending,
+        "workflow_returns": sum(1 for r in reviews if r.decision == ReviewDecision.RETURNED),
+        "workflow_checklists": _checklists(project, items),
+        "workflow_waiting": periods,
+        "workflow_waiting_open": next((p for p in periods if p.ended_on is None), None),
+        "workflow_waited_days": sum(((p.ended_on or today) - p.started_on).days for p in periods),
+        "workflow_stepper": _stepper(project, visits),
+        **_allowed(project, membership, pending),
         "workflow_credit_unsettled": project.credit_owner == CreditOwner.UNSETTLED,
     }
 

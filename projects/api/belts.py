@@ -29,7 +29,6 @@ from projects.models import (
     CandidateStatus,
     Certification,
     Cohort,
-    ModuleCompletion,
     TrainingModule,
 )
 
@@ -62,7 +61,7 @@ class CohortSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cohort
-        fields = ["id", "name", "belt_level", "starts_on", "ends_on", "coach", "coach_name", "candidate_count"]
+        fields = ["id", *belts.COHORT_FIELDS, "coach_name", "candidate_count"]
         read_only_fields = ["id"]
         validators: list[Any] = []  # uniqueness is checked by the service (a field error)
 
@@ -140,7 +139,7 @@ class TrainingModuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingModule
-        fields = ["id", "belt_level", "name", "position", "is_required"]
+        fields = ["id", "belt_level", *belts.MODULE_FIELDS]
         read_only_fields = ["id"]
         validators: list[Any] = []
 
@@ -177,10 +176,9 @@ class CertificationSerializer(serializers.ModelSerializer):
 
 
 def _progress(candidate: BeltCandidate) -> list[dict[str, Any]]:
-    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
-    modules = TrainingModule.objects.filter(belt_level=candidate.target_belt).order_by("position", "name")
     return [
-        {"module": m.pk, "name": m.name, "is_required": m.is_required, "completed_on": done.get(m.pk)} for m in modules
+        {"module": m.pk, "name": m.name, "is_required": m.is_required, "completed_on": m.completed_on}  # type: ignore[attr-defined]
+        for m in belts.module_progress(candidate)
     ]
 
 
@@ -326,11 +324,7 @@ class BeltCandidateViewSet(
             certified_on=serializer.validated_data.get("certified_on"),
             note=serializer.validated_data.get("note", ""),
         )
-        certification = (
-            Certification.objects.select_related("member__user", "signed_off_by__user")
-            .prefetch_related("projects")
-            .get(pk=certification.pk)
-        )
+        certification = belts.certifications().get(pk=certification.pk)
         return Response(CertificationSerializer(certification).data, status=status.HTTP_201_CREATED)
 
 

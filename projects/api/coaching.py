@@ -57,7 +57,7 @@ class CoachViewSet(mixins.ListModelMixin, ProjectsAreaViewSet):
         raw = self.request.query_params.get("area")
         if raw:
             area_id = parse_uuid(raw)
-            area = SolutionArea.objects.filter(pk=area_id).first() if area_id else None
+            area = next(iter(coaching.areas_by_ids([area_id])), None) if area_id else None
             if area is None:
                 return queryset.none()
         return coaching.coaches_annotated(area=area).filter(pk__in=queryset.values("pk"))

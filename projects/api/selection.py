@@ -104,7 +104,7 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         project = data.pop("project")
-        existed = SelectionScore.objects.filter(project=project, scorer=self.membership).exists()  # type: ignore[attr-defined]
+        existed = selection.own_score(project, self.membership) is not None
         score = selection.score_submit(actor=self.membership, project=project, **data)  # type: ignore[attr-defined]
         return Response(
             self.get_serializer(self.reread(score)).data,

@@ -1,12 +1,17 @@
-"""Forms · benefits: record or edit a benefit (our people) and validate or dispute it (the sponsor)."""
+"""Forms · benefits: record or edit a benefit (our people) and validate or dispute it (the sponsor).
+
+``BenefitForm`` has the service's ``EDITABLE_FIELDS`` but ``scorecard`` (the metric picker sets both).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
-from projects.models import CURRENCIES, BenefitKind
+from projects.models import CURRENCIES, Benefit, BenefitKind
 
 
 class BenefitForm(forms.Form):
@@ -30,6 +35,19 @@ class BenefitForm(forms.Form):
         self.fields["metric_key"].widget.choices = [("", "— none —"), *metric_choices]
         if not metric_choices:
             self.fields["metric_key"].help_text = "This project's relationship has no scorecard metrics to link."
+
+    @classmethod
+    def initial_for(cls, benefit: Benefit) -> dict[str, str]:
+        """The benefit's editable fields as the form shows them (ISO dates, amounts with 2 decimals)."""
+        initial: dict[str, str] = {}
+        for name in cls.base_fields:
+            value = getattr(benefit, name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = f"{value:.2f}"
+            initial[name] = value
+        return initial
 
 
 class ValidateForm(forms.Form):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.views import View
 
 from core.forms.base import apply_service_errors
-from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
 from core.views.base import PageMixin
@@ -30,12 +29,10 @@ from projects.forms.belts import CandidateForm, CertifyForm, CohortForm, ModuleF
 from projects.models import (
     BeltCandidate,
     BeltLevel,
-    BenefitStatus,
     Cohort,
-    ModuleCompletion,
     TrainingModule,
 )
-from projects.projects import is_coach, projects_for
+from projects.projects import is_coach
 
 
 class BeltsPage(PageMixin):
@@ -60,7 +57,7 @@ class BeltsView(BeltsPage, View):
     model = Cohort
     required_action = "belts.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         data = belts.pipeline()
         context = self.base_context()
         context.update({"pipeline": data, "cohorts": data.cohorts})
@@ -74,10 +71,10 @@ class CohortCreateView(BeltsPage, View):
     model = Cohort
     required_action = "belts.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(CohortForm(initial={"starts_on": timezone.localdate()}))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         form = CohortForm(request.POST)
         if form.is_valid():
             try:
@@ -104,12 +101,12 @@ class CohortDetailView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("coach__user")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         cohort = self.get_object()
-        initial = {name: getattr(cohort, name) for name in ("name", "belt_level", "starts_on", "ends_on", "coach")}
+        initial = {name: getattr(cohort, name) for name in belts.COHORT_FIELDS}
         return self.page(cohort, CohortForm(initial=initial))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         cohort = self.get_object()
         self.require("belts.manage")
         form = CohortForm(request.POST)
@@ -140,14 +137,14 @@ class CandidateCreateView(BeltsPage, View):
     model = BeltCandidate
     required_action = "belts.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         initial: dict[str, Any] = {}
         cohort_id = parse_uuid(request.GET.get("cohort"))
         if cohort_id:
-            initial["cohort"] = Cohort.objects.filter(pk=cohort_id).first()
+            initial["cohort"] = belts.cohorts().filter(pk=cohort_id).first()
         return self.page(CandidateForm(initial=initial))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         form = CandidateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -180,17 +177,18 @@ class CandidateDetailView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("member__user", "cohort__coach__user")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         context = self.base_context()
-        context.update(candidate_context(candidate, self.member))
+        context.update(belts.candidate_summary(candidate, self.member))
         return render(request, "projects/belts/candidate_detail.html", context)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         self.require("belts.manage")
         default = self.url("candidate-detail", pk=candidate.pk)
-        module = TrainingModule.objects.filter(pk=parse_uuid(request.POST.get("module"))).first()
+        module_id = parse_uuid(request.POST.get("module"))
+        module = belts.training_modules().filter(pk=module_id).first() if module_id else None
         if module is None:
             messages.error(request, "Choose one of the listed modules.")
             return redirect(default)
@@ -204,36 +202,6 @@ class CandidateDetailView(BeltsPage, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(default)
-
-
-def candidate_context(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:
-    curriculum = belts.training_modules_ensure()
-    result = belts.eligibility(candidate)
-    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
-    modules = sorted(
-        (m for m in curriculum if m.belt_level == candidate.target_belt), key=lambda m: (m.position, m.name)
-    )
-    for module in modules:
-        module.completed_on = done.get(module.pk)  # type: ignore[attr-defined]
-    certification = belts.certification_for(candidate)
-    led = list(
-        projects_for(member)
-        .filter(lead_id=candidate.member_id)
-        .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))
-        .order_by("-created_at")[:50]
-    )
-    counted = {p.pk for p in result.projects}
-    for project in led:
-        project.counts = project.pk in counted  # type: ignore[attr-defined]
-    return {
-        "projects_led": led,
-        "candidate": candidate,
-        "eligibility": result,
-        "modules": modules,
-        "certification": certification,
-        "is_self": candidate.member_id == member.pk,
-        "now_a_coach": certification is not None and certification.belt_level == BeltLevel.BLACK,
-    }
 
 
 class CertifyView(BeltsPage, View):
@@ -252,11 +220,11 @@ class CertifyView(BeltsPage, View):
             raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
         return candidate
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         return self.page(candidate, CertifyForm(initial={"certified_on": timezone.localdate()}))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         form = CertifyForm(request.POST)
         if form.is_valid():
@@ -277,7 +245,7 @@ class CertifyView(BeltsPage, View):
 
     def page(self, candidate: BeltCandidate, form: CertifyForm) -> HttpResponse:
         context = self.base_context()
-        context.update(candidate_context(candidate, self.member))
+        context.update(belts.candidate_summary(candidate, self.member))
         context["form"] = form
         return render(self.request, "projects/belts/candidate_certify.html", context)
 
@@ -291,10 +259,10 @@ class ModulesView(BeltsPage, View):
     model = TrainingModule
     required_action = "belts.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(ModuleForm(initial={"is_required": True, "belt_level": request.GET.get("belt", "green")}))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         self.require("belts.manage")
         if request.POST.get("action") == "rename":
             rename = ModuleRenameForm(request.POST)

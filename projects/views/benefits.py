@@ -14,27 +14,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from projects import benefits as area
 from projects.forms.benefits import BenefitForm, ValidateForm
 from projects.models import Benefit, BenefitKind, BenefitStatus, Project
 from projects.projects import settings_for_tenant
-from projects.views.base import ProjectPageMixin
+from projects.views.base import ProjectPage
 
 #: One picker sets both the scorecard and the metric: the scorecard's errors show on the picker.
 BENEFIT_FIELD_MAP = {"scorecard": "metric_key"}
 
 
-class ProjectAreaPage(ProjectPageMixin, View):
-    """Base of the benefits and discussion pages."""
+class BenefitPage(ProjectPage):
+    """A page about one project's benefits; ``benefit_pk`` is looked up among that project's."""
+
+    def get_benefit(self, project: Project) -> Benefit:
+        benefit: Benefit = get_object_or_404(
+            area.benefits_for(self.member), project=project, pk=self.kwargs["benefit_pk"]
+        )
+        return benefit
 
 
-class BenefitCreateView(ProjectAreaPage):
+class BenefitCreateView(BenefitPage):
     required_action = "benefits.record"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = BenefitForm(
             initial={"currency": settings_for_tenant().default_currency, "kind": BenefitKind.HARD_SAVINGS},
@@ -42,7 +47,7 @@ class BenefitCreateView(ProjectAreaPage):
         )
         return self.page(project, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
         if form.is_valid():
@@ -72,25 +77,13 @@ class BenefitCreateView(ProjectAreaPage):
 
 
 class BenefitEditView(BenefitCreateView):
-    def get_benefit(self, project: Project) -> Benefit:
-        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
-        initial = {
-            "kind": benefit.kind,
-            "description": benefit.description,
-            "period_start": benefit.period_start.isoformat(),
-            "period_end": benefit.period_end.isoformat(),
-            "currency": benefit.currency,
-            "estimated_amount": f"{benefit.estimated_amount:.2f}",
-            "metric_key": benefit.metric_key,
-        }
-        form = BenefitForm(initial=initial, metric_choices=area.metric_choices(project))
+        form = BenefitForm(initial=BenefitForm.initial_for(benefit), metric_choices=area.metric_choices(project))
         return self.page(project, form, benefit)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
@@ -117,7 +110,7 @@ class BenefitEditView(BenefitCreateView):
 
 
 class BenefitDeleteView(BenefitEditView):
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.can_delete(self.member, benefit):
@@ -128,7 +121,7 @@ class BenefitDeleteView(BenefitEditView):
             {"project": project, "benefit": benefit, "subnav": "", "active_nav": "projects"},
         )
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         area.benefit_delete(actor=self.member, benefit=benefit)
@@ -136,16 +129,13 @@ class BenefitDeleteView(BenefitEditView):
         return redirect(self.detail_url(project, "benefits"))
 
 
-class BenefitValidateView(ProjectAreaPage):
+class BenefitValidateView(BenefitPage):
     """The customer sponsor confirms a benefit (amount prefilled with the estimate) or disputes it.
     Anyone else who opens the page is sent back with an explanation; a POST from them is refused."""
 
     required_action = "benefits.view"
 
-    def get_benefit(self, project: Project) -> Benefit:
-        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.is_sponsor(project, self.member):
@@ -155,7 +145,7 @@ class BenefitValidateView(ProjectAreaPage):
         form = ValidateForm(initial={"validated_amount": f"{amount:.2f}", "comment": benefit.customer_comment})
         return self.page(project, benefit, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.is_sponsor(project, self.member):
@@ -176,7 +166,6 @@ class BenefitValidateView(ProjectAreaPage):
                     )
                     messages.success(request, "Thank you: the benefit is validated.")
             except ValidationError as error:
-                benefit.refresh_from_db()
                 apply_service_errors(form, error, field_map=BENEFIT_FIELD_MAP)
             else:
                 return redirect(self.detail_url(project, "benefits"))

@@ -11,31 +11,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.http import attachment_response
-from core.views.base import TenantScopedViewMixin
+from core.views.base import paginate
 from projects import discussion as area
 from projects.forms.discussion import AttachmentForm, CommentForm, FeedbackForm
 from projects.models import Project, ProjectAttachment
-from projects.views.benefits import ProjectAreaPage
+from projects.views.base import ProjectPage, ProjectsPage
 
 ACTIVITY_PAGE_SIZE = 25
 
 
-class CommentCreateView(ProjectAreaPage):
+class CommentCreateView(ProjectPage):
     required_action = "comments.post"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.detail_url(self.get_project(), "discussion"))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = CommentForm(request.POST)
         if not form.is_valid():
@@ -55,13 +53,13 @@ class CommentCreateView(ProjectAreaPage):
         return redirect(self.detail_url(project, "discussion"))
 
 
-class AttachmentUploadView(ProjectAreaPage):
+class AttachmentUploadView(ProjectPage):
     required_action = "attachments.upload"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_project(), AttachmentForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -94,7 +92,7 @@ class AttachmentUploadView(ProjectAreaPage):
         )
 
 
-class AttachmentPage(ProjectAreaPage):
+class AttachmentPage(ProjectPage):
     def get_attachment(self, project: Project) -> ProjectAttachment:
         return get_object_or_404(area.attachments_for(self.member), project=project, pk=self.kwargs["attachment_pk"])
 
@@ -102,7 +100,7 @@ class AttachmentPage(ProjectAreaPage):
 class AttachmentDownloadView(AttachmentPage):
     required_action = "attachments.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponseBase:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponseBase:
         attachment = self.get_attachment(self.get_project())
         return attachment_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
@@ -112,7 +110,7 @@ class AttachmentDownloadView(AttachmentPage):
 class AttachmentDeleteView(AttachmentPage):
     required_action = "attachments.delete"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         attachment = self.get_attachment(project)
         if not area.can_delete_attachment(self.member, attachment):
@@ -123,7 +121,7 @@ class AttachmentDeleteView(AttachmentPage):
             {"project": project, "attachment": attachment, "subnav": "", "active_nav": "projects"},
         )
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         attachment = self.get_attachment(project)
         area.attachment_delete(actor=self.member, attachment=attachment)
@@ -131,7 +129,7 @@ class AttachmentDeleteView(AttachmentPage):
         return redirect(self.detail_url(project, "discussion"))
 
 
-class FeedbackCreateView(ProjectAreaPage):
+class FeedbackCreateView(ProjectPage):
     """A customer participant of the account says how a phase went. Others are sent back (GET) or
     refused (POST)."""
 
@@ -141,7 +139,7 @@ class FeedbackCreateView(ProjectAreaPage):
         member = self.member
         return member.is_customer and member.customer_account_id == project.customer_account_id
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         if not self.can_give(project):
             messages.error(request, "Feedback is given by the customer's participants.")
@@ -149,7 +147,7 @@ class FeedbackCreateView(ProjectAreaPage):
         default = area.default_feedback_phase(project, area.last_decided_review(project))
         return self.page(project, FeedbackForm(initial={"phase": request.GET.get("phase") or default}))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         if not self.can_give(project):
             raise PermissionDenied("Only customer participants of this account give feedback on the project.")
@@ -173,13 +171,12 @@ class FeedbackCreateView(ProjectAreaPage):
         )
 
 
-class ActivityView(ProjectAreaPage):
+class ActivityView(ProjectPage):
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
-        paginator = Paginator(area.activity_for(self.member).filter(project=project), ACTIVITY_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginate(request, area.activity_for(self.member).filter(project=project), ACTIVITY_PAGE_SIZE)
         return render(
             request,
             "projects/discussion/activity.html",
@@ -195,14 +192,14 @@ SUMMARY_COLUMNS = [
 ]
 
 
-class FeedbackSummaryView(TenantScopedViewMixin, View):
+class FeedbackSummaryView(ProjectsPage):
     required_action = "feedback.summary"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         sort = request.GET.get("sort") or "account"
         if sort.lstrip("-") not in area.SUMMARY_SORTS:
             sort = "account"
-        rows = area.feedback_summary(request.membership, sort=sort)  # type: ignore[attr-defined]
+        rows = area.feedback_summary(self.member, sort=sort)
         columns = [
             {"key": key, "label": label, "sort": f"-{key}" if sort == key else key, "active": sort.lstrip("-") == key}
             for key, label in SUMMARY_COLUMNS

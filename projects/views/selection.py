@@ -14,23 +14,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.permissions import can
 from projects import selection
 from projects.forms.selection import ScoreForm, SettingsForm
-from projects.models import Project, ProjectsSettings
+from projects.models import Project
 from projects.projects import settings_for_tenant
-from projects.views.base import ProjectPageMixin
+from projects.views.base import ProjectPage
 
 
-class CandidatesView(ProjectPageMixin, View):
+class CandidatesView(ProjectPage):
     """Open candidates ranked by selection score (unscored last), customer vs our score side by side."""
 
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidates = selection.candidates_with_sides(self.member)
         context = {
             "candidates": candidates,
@@ -42,18 +41,18 @@ class CandidatesView(ProjectPageMixin, View):
         return render(request, "projects/selection/candidates.html", context)
 
 
-class ScoreView(ProjectPageMixin, View):
+class ScoreView(ProjectPage):
     """The full score form of one project (GET shows it with the member's own scores, POST saves)."""
 
     required_action = "projects.score"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         own = selection.own_score(project, self.member)
         initial = {name: getattr(own, name) for name in ScoreForm.base_fields} if own else {}
         return self.page(project, ScoreForm(initial=initial), own)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = ScoreForm(request.POST)
         if form.is_valid():
@@ -93,17 +92,16 @@ BELT_NAMES = [
 ]
 
 
-class SettingsView(ProjectPageMixin, View):
+class SettingsView(ProjectPage):
     """The tenant's projects settings (admin): selection weights, flags, attachments, belt rules."""
 
     required_action = "projects.settings.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(SettingsForm(instance=settings_for_tenant()))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        current = settings_for_tenant()
-        form = SettingsForm(request.POST, instance=ProjectsSettings.objects.get(pk=current.pk))
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        form = SettingsForm(request.POST, instance=settings_for_tenant())
         if form.is_valid():
             try:
                 selection.settings_update(
