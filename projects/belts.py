@@ -322,6 +322,32 @@ def counted_projects_q(member_ids: Iterable[Any]) -> Q:
     return Q(lead_id__in=list(member_ids), phase=Phase.CLOSED) & ~Q(credit_owner=CreditOwner.CUSTOMER)
 
 
+def _check_rules(result: Eligibility, kind: str) -> None:
+    """Each of the tenant's rules as met or not (``rules``), and what is missing in plain words."""
+    modules_ok = not result.missing_modules
+    result.rules.append(Rule(f"All {_plural(result.modules_required, 'required module')} completed", modules_ok))
+    if not modules_ok:
+        result.missing.append(
+            f"Complete {_plural(len(result.missing_modules), 'more required module')}: "
+            + ", ".join(result.missing_modules)
+            + "."
+        )
+    projects_ok = result.closed_projects >= result.closed_required
+    result.rules.append(Rule(f"Led {_plural(result.closed_required, kind)}", projects_ok))
+    if not projects_ok:
+        more = result.closed_required - result.closed_projects
+        result.missing.append(f"Lead {more} more {kind}{'' if more == 1 else 's'} through to closing.")
+    if result.requires_validated:
+        validated_ok = result.validated_projects >= 1
+        result.rules.append(Rule("At least one of them has a benefit validated by the customer", validated_ok))
+        if not validated_ok:
+            result.missing.append("Get a benefit of a closed project validated by the customer sponsor.")
+    if result.requires_green_belt:
+        result.rules.append(Rule("Certified Green Belt first", result.has_green_belt))
+        if not result.has_green_belt:
+            result.missing.append("Get certified as a Green Belt first.")
+
+
 def _assess(
     candidate: BeltCandidate,
     *,
@@ -350,29 +376,7 @@ def _assess(
     result.projects = counted
     result.closed_projects = len(counted)
     result.validated_projects = sum(1 for p in counted if getattr(p, "has_validated_benefit", False))
-
-    modules_ok = not result.missing_modules
-    result.rules.append(Rule(f"All {_plural(result.modules_required, 'required module')} completed", modules_ok))
-    if not modules_ok:
-        result.missing.append(
-            f"Complete {_plural(len(result.missing_modules), 'more required module')}: "
-            + ", ".join(result.missing_modules)
-            + "."
-        )
-    projects_ok = result.closed_projects >= result.closed_required
-    result.rules.append(Rule(f"Led {_plural(result.closed_required, kind)}", projects_ok))
-    if not projects_ok:
-        more = result.closed_required - result.closed_projects
-        result.missing.append(f"Lead {more} more {kind}{'' if more == 1 else 's'} through to closing.")
-    if result.requires_validated:
-        validated_ok = result.validated_projects >= 1
-        result.rules.append(Rule("At least one of them has a benefit validated by the customer", validated_ok))
-        if not validated_ok:
-            result.missing.append("Get a benefit of a closed project validated by the customer sponsor.")
-    if result.requires_green_belt:
-        result.rules.append(Rule("Certified Green Belt first", has_green_belt))
-        if not has_green_belt:
-            result.missing.append("Get certified as a Green Belt first.")
+    _check_rules(result, kind)
     if candidate.status == CandidateStatus.CERTIFIED:
         result.missing = []
         result.eligible = False
@@ -442,6 +446,65 @@ def eligibility(candidate: BeltCandidate) -> Eligibility:
 # --- Certification ----------------------------------------------------------------------------
 
 
+def _check_signer(actor: Membership, candidate: BeltCandidate) -> None:
+    """A coach or certified Black Belt of our company signs off a belt, never their own."""
+    require(actor, "belts.certify")
+    if actor.tenant_id != current_tenant_id() or actor.is_customer:
+        raise PermissionDenied("Only our coaches can sign off a belt.")
+    check_same_tenant(candidate, "candidate")
+    if actor.pk == candidate.member_id:
+        raise PermissionDenied("You cannot sign off your own belt.")
+    if not is_coach(actor):
+        raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
+
+
+def _check_certifiable(candidate: BeltCandidate, certified_on: dt.date) -> None:
+    """The candidacy is open, the belt not held yet, the date neither in the future nor before joining."""
+    if candidate.status == CandidateStatus.CERTIFIED:
+        raise ValidationError({"candidate": "This candidate is already certified."})
+    if candidate.status == CandidateStatus.WITHDRAWN:
+        raise ValidationError({"candidate": "This candidacy was withdrawn."})
+    if Certification.objects.filter(member=candidate.member, belt_level=candidate.target_belt).exists():
+        raise ValidationError({"candidate": "This person already holds this belt."})
+    if certified_on > timezone.localdate():
+        raise ValidationError({"certified_on": "A certification cannot be dated in the future."})
+    if certified_on < candidate.joined_on:
+        raise ValidationError({"certified_on": "A certification cannot be dated before the candidate joined."})
+
+
+def _counted_projects(result: Eligibility, projects: Iterable[Project] | None) -> list[Project]:
+    """The projects the certification counts: those chosen (each must count, enough of them), else
+    every project that counts."""
+    counted = {p.pk: p for p in result.projects}
+    if projects is None:
+        return list(counted.values())
+    chosen = list(projects)
+    for project in chosen:
+        if project.pk not in counted:
+            raise ValidationError({"projects": f"“{project}” does not count towards this belt."})
+    if len(chosen) < result.closed_required:
+        raise ValidationError({"projects": f"Choose at least {_plural(result.closed_required, 'project')}."})
+    return [counted[p.pk] for p in chosen]
+
+
+def _announce_certification(actor: Membership, candidate: BeltCandidate, projects: list[Project]) -> None:
+    """A line in the feed of every project that counted (internal) and a note to the new belt."""
+    label = BeltLevel(candidate.target_belt).label
+    name = candidate.member.user.display_name
+    for project in projects:
+        activity_record(
+            project=project,
+            actor=actor,
+            verb="belt.certified",
+            summary=f"{name} was certified {label}, counting this project",
+            internal_only=True,
+        )
+    message = f"You are now a certified {label}, signed off by {actor.user.display_name}."
+    if candidate.target_belt == BeltLevel.BLACK:
+        message += " You are now in the coach pool."
+    notify(recipients=[candidate.member], project=None, verb="belt.certified", message=message, actor=actor)
+
+
 @transaction.atomic
 def certify(
     *,
@@ -453,41 +516,15 @@ def certify(
 ) -> Certification:
     """Sign off a belt. The signer is a coach or certified Black Belt, never the candidate; the
     candidate meets the tenant's rules. A Black Belt joins the coach pool."""
-    require(actor, "belts.certify")
-    if actor.tenant_id != current_tenant_id() or actor.is_customer:
-        raise PermissionDenied("Only our coaches can sign off a belt.")
-    check_same_tenant(candidate, "candidate")
-    if actor.pk == candidate.member_id:
-        raise PermissionDenied("You cannot sign off your own belt.")
-    if not is_coach(actor):
-        raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
+    _check_signer(actor, candidate)
     candidate = BeltCandidate.objects.select_for_update().select_related("member__user").get(pk=candidate.pk)
-    if candidate.status == CandidateStatus.CERTIFIED:
-        raise ValidationError({"candidate": "This candidate is already certified."})
-    if candidate.status == CandidateStatus.WITHDRAWN:
-        raise ValidationError({"candidate": "This candidacy was withdrawn."})
-    if Certification.objects.filter(member=candidate.member, belt_level=candidate.target_belt).exists():
-        raise ValidationError({"candidate": "This person already holds this belt."})
     certified_on = certified_on or timezone.localdate()
-    if certified_on > timezone.localdate():
-        raise ValidationError({"certified_on": "A certification cannot be dated in the future."})
-    if certified_on < candidate.joined_on:
-        raise ValidationError({"certified_on": "A certification cannot be dated before the candidate joined."})
+    _check_certifiable(candidate, certified_on)
     result = eligibility(candidate)
     if not result.eligible:
         raise ValidationError({"eligibility": ["Not eligible yet.", *result.missing]})
-    counted = {p.pk: p for p in result.projects}
-    if projects is not None:
-        chosen = list(projects)
-        for project in chosen:
-            if project.pk not in counted:
-                raise ValidationError({"projects": f"“{project}” does not count towards this belt."})
-        if len(chosen) < result.closed_required:
-            raise ValidationError({"projects": f"Choose at least {_plural(result.closed_required, 'project')}."})
-        counted_projects = [counted[p.pk] for p in chosen]
-    else:
-        counted_projects = list(counted.values())
-    certification = save_validated(
+    counted_projects = _counted_projects(result, projects)
+    certification: Certification = save_validated(
         Certification(
             member=candidate.member,
             belt_level=candidate.target_belt,
@@ -505,21 +542,8 @@ def certify(
     )
     BeltCandidate.objects.filter(pk=candidate.pk).update(status=CandidateStatus.CERTIFIED)
     candidate.status = CandidateStatus.CERTIFIED
-    label = BeltLevel(candidate.target_belt).label
-    name = candidate.member.user.display_name
-    for project in counted_projects:
-        activity_record(
-            project=project,
-            actor=actor,
-            verb="belt.certified",
-            summary=f"{name} was certified {label}, counting this project",
-            internal_only=True,
-        )
-    message = f"You are now a certified {label}, signed off by {actor.user.display_name}."
-    if candidate.target_belt == BeltLevel.BLACK:
-        message += " You are now in the coach pool."
-    notify(recipients=[candidate.member], project=None, verb="belt.certified", message=message, actor=actor)
-    return certification  # type: ignore[no-any-return]
+    _announce_certification(actor, candidate, counted_projects)
+    return certification
 
 
 # --- Reads ------------------------------------------------------------------------------------

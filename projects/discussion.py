@@ -363,24 +363,14 @@ def _quarter_of(moment: Any) -> str:
     return quarters.of(timezone.localtime(moment).date())
 
 
-def feedback_summary(
-    membership: Membership, *, sort: str = "account", comments_per_account: int = 3
-) -> list[dict[str, Any]]:
-    """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
-    the latest comments. Three queries whatever the number of accounts."""
-    base = CustomerFeedback.objects.visible_to(membership)
-    rows = list(
-        base.values("project__customer_account_id")
-        .annotate(responses=Count("id"), average=Avg("satisfaction"), latest=Max("created_at"))
-        .order_by()
-    )
-    if not rows:
-        return []
-    account_ids = [row["project__customer_account_id"] for row in rows]
-    names = dict(CustomerAccount.objects.filter(pk__in=account_ids).values_list("pk", "name"))
-    window = quarters.last(4)
+def _one_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def _satisfaction_by_quarter(base: QuerySet[CustomerFeedback], window: list[str]) -> dict[Any, dict[str, list[int]]]:
+    """account id → quarter → the satisfaction scores given in it (the quarters of ``window``). One query."""
     since = quarters.start_date(window[0])
-    recent = list(
+    recent = (
         base.filter(created_at__date__gte=since)
         .values_list("project__customer_account_id", "created_at", "satisfaction")
         .order_by()
@@ -388,6 +378,11 @@ def feedback_summary(
     per_quarter: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for account_id, created_at, satisfaction in recent:
         per_quarter[account_id][_quarter_of(created_at)].append(satisfaction)
+    return per_quarter
+
+
+def _latest_comments(base: QuerySet[CustomerFeedback], per_account: int) -> dict[Any, list[dict[str, Any]]]:
+    """account id → its latest feedback with words in it (at most ``per_account``). One query."""
     comments: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     latest_rows = (
         base.exclude(what_worked="", what_to_change="")
@@ -396,7 +391,7 @@ def feedback_summary(
     )
     for feedback in latest_rows:
         account_id = feedback.project.customer_account_id
-        if len(comments[account_id]) < comments_per_account:
+        if len(comments[account_id]) < per_account:
             comments[account_id].append(
                 {
                     "project": feedback.project,
@@ -407,32 +402,48 @@ def feedback_summary(
                     "created_at": feedback.created_at,
                 }
             )
-    result = []
-    for row in rows:
-        account_id = row["project__customer_account_id"]
-        trend = []
-        for quarter in window:
-            values = per_quarter[account_id].get(quarter, [])
-            trend.append(
-                {
-                    "quarter": quarter,
-                    "responses": len(values),
-                    "average": (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None,
-                }
-            )
-        result.append(
-            {
-                "account_id": account_id,
-                "account_name": names.get(account_id, "—"),
-                "responses": row["responses"],
-                "average": Decimal(str(row["average"])).quantize(Decimal("0.1"))
-                if row["average"] is not None
-                else None,
-                "trend": trend,
-                "comments": comments.get(account_id, []),
-                "latest_at": row["latest"],
-            }
-        )
+    return comments
+
+
+def _trend(by_quarter: dict[str, list[int]], window: list[str]) -> list[dict[str, Any]]:
+    trend = []
+    for quarter in window:
+        values = by_quarter.get(quarter, [])
+        average = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
+        trend.append({"quarter": quarter, "responses": len(values), "average": average})
+    return trend
+
+
+def feedback_summary(
+    membership: Membership, *, sort: str = "account", comments_per_account: int = 3
+) -> list[dict[str, Any]]:
+    """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
+    the latest comments. Three queries whatever the number of accounts."""
+    base = feedback_for(membership).select_related(None).order_by()
+    rows = list(
+        base.values("project__customer_account_id")
+        .annotate(responses=Count("id"), average=Avg("satisfaction"), latest=Max("created_at"))
+        .order_by()
+    )
+    if not rows:
+        return []
+    account_ids = [row["project__customer_account_id"] for row in rows]
+    names = dict(CustomerAccount.objects.filter(pk__in=account_ids).values_list("pk", "name"))
+    window = quarters.last(4)
+    per_quarter = _satisfaction_by_quarter(base, window)
+    comments = _latest_comments(base, comments_per_account)
+    result = [
+        {
+            "account_id": row["project__customer_account_id"],
+            "account_name": names.get(row["project__customer_account_id"], "—"),
+            "responses": row["responses"],
+            "average": _one_decimal(row["average"]),
+            "trend": _trend(per_quarter[row["project__customer_account_id"]], window),
+            "comments": comments.get(row["project__customer_account_id"], []),
+            "latest_at": row["latest"],
+        }
+        for row in rows
+    ]
     key = sort.lstrip("-")
     if key not in SUMMARY_SORTS:
         key, sort = "account", "account"

@@ -45,7 +45,6 @@ from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
-from partnering.models import CustomerAccount
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -61,7 +60,15 @@ from projects.models import (
     SelectionScore,
     WaitingPeriod,
 )
-from projects.projects import coach_pool_q, flag_thresholds, long_running_q, projects_scoped, query_value, stalled_q
+from projects.projects import (
+    coach_pool_q,
+    customer_accounts,
+    flag_thresholds,
+    long_running_q,
+    projects_scoped,
+    query_value,
+    stalled_q,
+)
 
 #: Quarters of the throughput chart (oldest first, ending with the current one).
 THROUGHPUT_QUARTERS = 8
@@ -105,7 +112,7 @@ def _share(part: int | float, whole: int | float) -> float | None:
 
 def customer_options(membership: Membership) -> list[tuple[str, str]]:
     """``(id, name)`` of the customer accounts the member may see (the filter's choices). One query."""
-    rows = CustomerAccount.objects.visible_to(membership).order_by("name").values_list("pk", "name")
+    rows = customer_accounts(membership).values_list("pk", "name")
     return [(str(pk), name) for pk, name in rows]
 
 
@@ -315,36 +322,25 @@ def _first_pilot_won(projects: QuerySet[Project]) -> dict[str, Any] | None:
     }
 
 
-def program_health(membership: Membership, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every figure of the program health page and API (see the module docstring)."""
-    today = timezone.localdate()
-    options = customer_options(membership)
-    active, errors = clean_filters(params or {}, options)
-    projects = scoped_projects(membership, active)
-    figures = _project_figures(projects, today)
+#: The headline counts (keys of the aggregate of ``_project_figures``).
+COUNT_KEYS = (
+    "total",
+    "open",
+    "in_dmaic",
+    "closed_12m",
+    "closed_total",
+    "stalled",
+    "long_running",
+    "waiting",
+    "tollgates_pending",
+)
 
-    counts = {
-        key: figures[key]
-        for key in (
-            "total",
-            "open",
-            "in_dmaic",
-            "closed_12m",
-            "closed_total",
-            "stalled",
-            "long_running",
-            "waiting",
-            "tollgates_pending",
-        )
-    }
+
+def _durations(figures: dict[str, Any]) -> dict[str, Any]:
+    """How long closed projects took, and the share of it spent waiting."""
     waiting_days = int(figures["waiting_days"] or 0)
-    responses = int(figures["feedback_responses"] or 0)
-    feedback = {
-        "average": _round(figures["feedback_points"] / responses, 2) if responses else None,
-        "responses": responses,
-    }
     duration_sum = figures["duration_sum"] or 0
-    durations = {
+    return {
         "closed_projects": figures["closed_total"],
         "median_days": _round(figures["duration_median"]),
         "average_days": _round(figures["duration_avg"]),
@@ -355,15 +351,11 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "median_days_with_waiting": _round(figures["duration_median_waited"]),
         "median_days_without_waiting": _round(figures["duration_median_no_wait"]),
     }
-    throughput = [
-        {"quarter": label, "closed": figures[f"quarter_{index}"]}
-        for index, label in enumerate(figures["quarter_labels"])
-    ]
-    phases = [
-        {"phase": str(phase), "label": Phase(phase).label, "count": figures[f"phase_{phase}"]}
-        for phase in [*PHASE_ORDER, Phase.CANCELLED]
-    ]
-    selection = {
+
+
+def _selection(figures: dict[str, Any]) -> dict[str, Any]:
+    """Customer buy-in: candidates and selected projects the customer scored."""
+    return {
         "candidates": figures["candidates"],
         "candidates_with_customer_score": figures["candidates_customer_scored"],
         "candidates_without_customer_score": figures["candidates"] - figures["candidates_customer_scored"],
@@ -371,12 +363,34 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "selected_with_customer_score": figures["selected_customer_scored"],
         "selected_customer_share": _share(figures["selected_customer_scored"], figures["selected"]),
     }
-    pilot = {
+
+
+def _pilot(figures: dict[str, Any], projects: QuerySet[Project]) -> dict[str, Any]:
+    """Pilots open and won, and the first one won (one query, only when one was won)."""
+    return {
         "pilots": figures["pilots"],
         "open": figures["pilots_open"],
         "won": figures["pilots_won"],
         "first_won": _first_pilot_won(projects) if figures["pilots_won"] else None,
     }
+
+
+def _feedback(figures: dict[str, Any]) -> dict[str, Any]:
+    responses = int(figures["feedback_responses"] or 0)
+    return {
+        "average": _round(figures["feedback_points"] / responses, 2) if responses else None,
+        "responses": responses,
+    }
+
+
+def program_health(membership: Membership, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every figure of the program health page and API (see the module docstring)."""
+    today = timezone.localdate()
+    options = customer_options(membership)
+    active, errors = clean_filters(params or {}, options)
+    projects = scoped_projects(membership, active)
+    figures = _project_figures(projects, today)
+    pilot = _pilot(figures, projects)
     has_projects = figures["total"] > 0
     return {
         "filters": active,
@@ -384,15 +398,21 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "customer_options": options,
         "belt_options": list(BeltLevel.choices),
         "has_projects": has_projects,
-        "counts": counts,
-        "durations": durations,
+        "counts": {key: figures[key] for key in COUNT_KEYS},
+        "durations": _durations(figures),
         "cycle_times": _cycle_times(membership, projects) if has_projects else _cycle_times_empty(),
-        "throughput": throughput,
-        "phases": phases,
-        "selection": selection,
+        "throughput": [
+            {"quarter": label, "closed": figures[f"quarter_{index}"]}
+            for index, label in enumerate(figures["quarter_labels"])
+        ],
+        "phases": [
+            {"phase": str(phase), "label": Phase(phase).label, "count": figures[f"phase_{phase}"]}
+            for phase in [*PHASE_ORDER, Phase.CANCELLED]
+        ],
+        "selection": _selection(figures),
         "pilot": pilot,
         "benefits": _benefits(membership, projects) if has_projects else [],
-        "feedback": feedback,
+        "feedback": _feedback(figures),
         "belts": _belts(),
         "as_of": today,
     }
