@@ -80,7 +80,7 @@ def check_rules(obj: Any) -> None:
 class ProjectsRuledForm(RuledForm):
     """Admin form applying the projects services' rules (``check_rules``)."""
 
-    rules = staticmethod(check_rules)
+    rules = check_rules  # read as ``type(form).rules``: a plain function, called with the instance
 
 
 class ProjectsAdmin(TenantScopedAdmin):
@@ -105,7 +105,7 @@ class HistoryAdmin(ReadOnlyAdmin):
 
 
 class RuledInline(TenantScopedInline):
-    form = ProjectsRuledForm  # type: ignore[assignment]
+    form = ProjectsRuledForm
 
 
 # --- Projects -----------------------------------------------------------------------------------

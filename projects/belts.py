@@ -99,7 +99,7 @@ def cohort_create(
     )
     cohort.tenant_id = current_tenant_id()
     check_cohort(cohort)
-    return save_validated(cohort)  # type: ignore[no-any-return]
+    return save_validated(cohort)
 
 
 @transaction.atomic
@@ -155,7 +155,7 @@ def module_create(
     module = TrainingModule(name=name or "", belt_level=belt_level, position=position, is_required=is_required)
     module.tenant_id = current_tenant_id()
     check_module(module)
-    return save_validated(module)  # type: ignore[no-any-return]
+    return save_validated(module)
 
 
 @transaction.atomic
@@ -197,7 +197,7 @@ def candidate_add(
     candidate = BeltCandidate(
         member=member, cohort=cohort, target_belt=target, joined_on=joined_on or timezone.localdate()
     )
-    return save_validated(candidate)  # type: ignore[no-any-return]
+    return save_validated(candidate)
 
 
 def _check_candidate_open(candidate: BeltCandidate) -> None:
@@ -238,7 +238,7 @@ def module_complete(
     if completion is None:
         completion = ModuleCompletion(candidate=candidate, module=module)
     completion.completed_on = completed_on
-    return save_validated(completion)  # type: ignore[no-any-return]
+    return save_validated(completion)
 
 
 @transaction.atomic
@@ -660,7 +660,7 @@ def projects_led(
     """The projects the candidate led (newest first) as ``member`` may see them, with their
     validated benefits counted and ``counts`` set on those that count towards the belt."""
     counting = set(counted)
-    led = list(
+    led: list[Project] = list(
         projects_for(member)
         .filter(lead_id=candidate.member_id)
         .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))

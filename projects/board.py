@@ -172,11 +172,12 @@ def board_for(membership: Membership, params: Mapping[str, Any], *, limit: int |
 
 
 def _option_rows(queryset: QuerySet[Any], kind: str, label: Any) -> QuerySet[Any]:
-    return (
+    rows: QuerySet[Any] = (
         queryset.order_by()
         .annotate(option_kind=Value(kind), option_id=Cast("pk", CharField()), option_label=label)
         .values_list("option_kind", "option_id", "option_label")
     )
+    return rows
 
 
 def filter_options(membership: Membership) -> dict[str, list[tuple[str, str]]]:

@@ -1413,7 +1413,7 @@ class _BenchPlan:
     def of(cls, i: int, leads: list[Membership], coaches: list[Membership], now: dt.datetime) -> _BenchPlan:
         phase = BENCH_PHASES[(i * 37) % 100]
         started_days = 400 + i % 200 if i % 17 == 5 else 20 + (i * 7) % 300  # every 17th runs long
-        past = PHASE_ORDER[: PHASE_ORDER.index(phase)] if phase != Phase.CANCELLED else [Phase.CANDIDATE]
+        past: list[str] = PHASE_ORDER[: PHASE_ORDER.index(phase)] if phase != Phase.CANCELLED else [Phase.CANDIDATE]
         in_phase = max(1, started_days // (len(past) + 1))
         is_open = phase in OPEN_PHASES
         stalled = is_open and i % 10 == 3 and in_phase > 50

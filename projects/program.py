@@ -20,7 +20,6 @@ ignored and explained in ``errors``; it never raises.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +44,7 @@ from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
+from core.parsing import parse_uuid
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -122,10 +122,8 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
     errors: list[str] = []
     raw = query_value(params, "customer")
     if raw:
-        try:
-            account_id = str(uuid.UUID(raw))
-        except ValueError:
-            account_id = ""
+        parsed = parse_uuid(raw)
+        account_id = str(parsed) if parsed else ""
         if account_id and account_id in dict(options):
             active["customer"] = account_id
         else:
@@ -143,7 +141,7 @@ def scoped_projects(membership: Membership, active: Mapping[str, str]) -> QueryS
     """The member's projects narrowed by the cleaned filters (no joins, no ordering)."""
     queryset = projects_scoped(membership).order_by()
     if "customer" in active:
-        queryset = queryset.filter(customer_account_id=active["customer"])
+        queryset = queryset.filter(customer_account_id=parse_uuid(active["customer"]))
     if "belt" in active:
         queryset = queryset.filter(belt_level=active["belt"])
     return queryset
@@ -215,7 +213,7 @@ def _cycle_times(membership: Membership, projects: QuerySet[Project]) -> list[di
         .values("phase")
         .annotate(median=Median(days), average=Avg(days), visits=Count("pk"))
     )
-    by_phase = {row["phase"]: row for row in rows}
+    by_phase: dict[str, dict[str, Any]] = {row["phase"]: dict(row) for row in rows}
     result = []
     for phase in CYCLE_PHASES:
         row = by_phase.get(phase, {})

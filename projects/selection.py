@@ -84,7 +84,7 @@ def _means_by_project(project_ids: list[Any]) -> dict[Any, dict[str, Any]]:
         .values("project_id")
         .annotate(**{c: Avg(c) for c in CRITERIA})
     )
-    return {row["project_id"]: row for row in rows}
+    return {row["project_id"]: dict(row) for row in rows}
 
 
 def score_recompute(project: Project, settings: ProjectsSettings | None = None) -> Decimal | None:
@@ -277,7 +277,7 @@ def candidates_with_sides(membership: Membership) -> list[Project]:
         .values("project_id", "is_customer")
         .annotate(**{c: Avg(c) for c in CRITERIA})
     )
-    sides: dict[tuple[Any, bool], dict[str, Any]] = {(r["project_id"], r["is_customer"]): r for r in rows}
+    sides: dict[tuple[Any, bool], dict[str, Any]] = {(r["project_id"], r["is_customer"]): dict(r) for r in rows}
     for project in candidates:
         project.customer_score = weighted_score(sides.get((project.pk, True), {}), settings)  # type: ignore[attr-defined]
         project.supplier_score = weighted_score(sides.get((project.pk, False), {}), settings)  # type: ignore[attr-defined]

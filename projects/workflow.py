@@ -59,7 +59,7 @@ DECISION_ALIASES = {"approved": APPROVE, "returned": RETURN}
 
 
 def _name(member: Membership) -> str:
-    return member.user.display_name  # type: ignore[no-any-return]
+    return member.user.display_name
 
 
 def _is_admin(member: Membership) -> bool:
@@ -448,9 +448,7 @@ def checklist_template_add(*, actor: Membership, phase: str, title: str) -> Chec
     if phase not in DMAIC_PHASES:
         raise ValidationError({"phase": "Choose one of Define, Measure, Analyze, Improve or Control."})
     last = ChecklistTemplateItem.objects.filter(phase=phase).aggregate(m=Max("position"))["m"]
-    return save_validated(  # type: ignore[no-any-return]
-        ChecklistTemplateItem(phase=phase, title=(title or "").strip(), position=(last or 0) + 1)
-    )
+    return save_validated(ChecklistTemplateItem(phase=phase, title=(title or "").strip(), position=(last or 0) + 1))
 
 
 @transaction.atomic
@@ -473,7 +471,7 @@ def checklist_template_update(
         if position < 0:
             raise ValidationError({"position": "The position cannot be negative."})
         template.position = position
-    return save_validated(template)  # type: ignore[no-any-return]
+    return save_validated(template)
 
 
 @transaction.atomic
@@ -536,7 +534,7 @@ def waiting_start(
         verb="waiting.started",
         summary=f"{_name(actor)}: {period.get_kind_display().lower()}",
     )
-    return period  # type: ignore[no-any-return]
+    return period
 
 
 @transaction.atomic

@@ -34,6 +34,13 @@ class ProjectsAreaViewSet(TenantScopedViewSet):
             raise ValidationError({"project": "Not found in this workspace."})
         return project
 
+    def get_project(self) -> Project:
+        """The project of a detail route on ``/projects/<id>/…`` (the area actions composed into
+        ``ProjectViewSet``)."""
+        project = self.get_object()
+        assert isinstance(project, Project)
+        return project
+
     def reread(self, obj: M) -> M:
         """``obj`` as the scoped queryset reads it (joins and annotations of ``safely_get_queryset``)."""
         row: M = self.get_queryset().get(pk=obj.pk)

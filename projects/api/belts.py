@@ -206,7 +206,8 @@ class CohortViewSet(
     ordering = ["-starts_on", "name"]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("coach__user").annotate(candidate_count=Count("candidates"))
+        rows: QuerySet[Any] = queryset.select_related("coach__user").annotate(candidate_count=Count("candidates"))
+        return rows
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -247,7 +248,10 @@ class BeltCandidateViewSet(
     ordering = ["cohort__name", "member__user__full_name"]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("member__user", "cohort").annotate(done_module_ids=belts.done_modules())
+        rows: QuerySet[Any] = queryset.select_related("member__user", "cohort").annotate(
+            done_module_ids=belts.done_modules()
+        )
+        return rows
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())

@@ -113,7 +113,7 @@ class ProjectBoardViewSet(ProjectsAreaViewSet):
         responses=BoardSerializer,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        board = board_selectors.board_for(self.membership, request.query_params)  # type: ignore[attr-defined]
+        board = board_selectors.board_for(self.membership, request.query_params)
         return Response(BoardSerializer(board).data)
 
 

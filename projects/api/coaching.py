@@ -22,7 +22,7 @@ from core.parsing import parse_uuid
 from knowledge.models import SolutionArea
 from projects import coaching
 from projects.api.base import ProjectsAreaViewSet
-from projects.models import CoachExpertise, Project
+from projects.models import CoachExpertise
 
 
 class AreaRefSerializer(serializers.Serializer):
@@ -164,7 +164,7 @@ class ProjectCoachingActions(ProjectsAreaViewSet):
     @extend_schema(responses=SuggestionSerializer(many=True), description="Coaches ranked by area match, then load.")
     @action(detail=True, methods=["get"], url_path="coach-suggestions", url_name="coach-suggestions")
     def coach_suggestions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()
+        project = self.get_project()
         return Response(SuggestionSerializer(coaching.coach_suggestions(project, limit=None), many=True).data)
 
     @extend_schema(methods=["GET"], responses=CurrentCoachSerializer, description="The project's current coach.")
@@ -176,16 +176,16 @@ class ProjectCoachingActions(ProjectsAreaViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="assign-coach", url_name="assign-coach")
     def assign_coach(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()
+        project = self.get_project()
         if request.method == "POST":
-            if not coaching.can_assign(self.membership, project):  # type: ignore[attr-defined]
+            if not coaching.can_assign(self.membership, project):
                 raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
             serializer = AssignCoachSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             coach = serializer.validated_data["coach"]
             if coach is None:
                 raise ValidationError({"coach": "Choose a coach."})
-            coaching.coach_assign(actor=self.membership, project=project, coach=coach)  # type: ignore[attr-defined]
+            coaching.coach_assign(actor=self.membership, project=project, coach=coach)
         coach = project.coach
         return Response(
             {"coach": coach.pk if coach else None, "coach_name": coach.user.display_name if coach else None},

@@ -149,7 +149,7 @@ class ProjectProgramViewSet(ProjectsAreaViewSet):
         responses=ProgramHealthSerializer,
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        health = program_health(self.membership, request.query_params)  # type: ignore[attr-defined]
+        health = program_health(self.membership, request.query_params)
         return Response(ProgramHealthSerializer(health).data)
 
 

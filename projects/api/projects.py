@@ -13,7 +13,7 @@ customer participants (``CustomerSafeMixin``). The writable fields are the servi
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -258,7 +258,7 @@ class ProjectViewSet(
         return Response(self.get_serializer(self.reread(project)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
+        instance = self.get_project()
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         project_update(actor=self.membership, project=instance, **dict(serializer.validated_data))
@@ -273,7 +273,7 @@ class ProjectViewSet(
     )
     @action(detail=True, methods=["get", "put"], url_path="team", url_name="team")
     def team(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())
+        project = self.get_project()
         if request.method == "PUT":
             require(self.membership, "projects.edit")
             serializer = TeamSetSerializer(data=request.data, context=self.get_serializer_context())

@@ -105,7 +105,7 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
         data = dict(serializer.validated_data)
         project = data.pop("project")
         existed = selection.own_score(project, self.membership) is not None
-        score = selection.score_submit(actor=self.membership, project=project, **data)  # type: ignore[attr-defined]
+        score = selection.score_submit(actor=self.membership, project=project, **data)
         return Response(
             self.get_serializer(self.reread(score)).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
@@ -136,7 +136,7 @@ class ProjectsSettingsViewSet(ProjectsAreaViewSet):
     }
 
     @classmethod
-    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:  # type: ignore[override]
+    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:
         # The singleton lives on the router's list route: PATCH there updates it.
         if actions is not None and actions.get("get") == "list":
             actions = {**actions, "patch": "update_singleton"}
@@ -151,7 +151,7 @@ class ProjectsSettingsViewSet(ProjectsAreaViewSet):
         current = settings_for_tenant()
         serializer = self.get_serializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        updated = selection.settings_update(actor=self.membership, **serializer.validated_data)  # type: ignore[attr-defined]
+        updated = selection.settings_update(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(updated).data)
 
 
@@ -177,9 +177,9 @@ class ProjectSelectionActions(ProjectsAreaViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="score", url_name="score")
     def score(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()
+        project = self.get_project()
         if request.method == "POST":
             serializer = ScoreInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            selection.score_submit(actor=self.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
+            selection.score_submit(actor=self.membership, project=project, **serializer.validated_data)
         return Response(SelectionSummarySerializer(selection.selection_summary(project)).data)

@@ -497,7 +497,7 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
         responses={200: CreditResultSerializer},
     )
     def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())
+        project = self.get_project()
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.project_cancel(
@@ -519,8 +519,8 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
         responses={200: CreditResultSerializer},
     )
     def credit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())
+        project = self.get_project()
         serializer = CreditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        workflow.credit_settle(actor=self.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
+        workflow.credit_settle(actor=self.membership, project=project, **serializer.validated_data)
         return Response(CreditResultSerializer(project).data)

@@ -141,7 +141,9 @@ class ProjectEditForm(forms.Form):
     @staticmethod
     def initial_for(project: Project) -> dict[str, Any]:
         """The form's initial values: the project's writable fields (ids for the links)."""
-        return {name: getattr(project, Project._meta.get_field(name).attname) for name in PROJECT_FIELDS}
+        return {
+            name: getattr(project, getattr(Project._meta.get_field(name), "attname", name)) for name in PROJECT_FIELDS
+        }
 
 
 class ContactChoices(forms.ModelMultipleChoiceField):

@@ -108,7 +108,7 @@ class SettingsView(ProjectPage):
                     actor=self.member, **{n: form.cleaned_data[n] for n in SettingsForm.Meta.fields}
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)  # type: ignore[arg-type]
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Settings saved. Candidate scores follow the new weights.")
                 return redirect(self.url("projects:settings"))
