@@ -26,6 +26,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from typing_extensions import override
 
 from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
 from projects import belts
@@ -90,9 +91,11 @@ class ProjectsAdmin(TenantScopedAdmin):
 class ReadOnlyAdmin(ProjectsAdmin):
     """Rows written by the services: the program office reads them here."""
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @override
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -100,6 +103,7 @@ class ReadOnlyAdmin(ProjectsAdmin):
 class HistoryAdmin(ReadOnlyAdmin):
     """A record (feed, sign-off): not deleted here either."""
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -179,9 +183,11 @@ class ProjectAdmin(ProjectsAdmin):
     readonly_fields = PROJECT_SERVICE_FIELDS
     inlines = (TeamMemberInline, ChecklistItemInline, BenefitInline, TollgateReviewInline)
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # logged in the app: the quick log seeds the checklist and the phase history
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancel it in the app (with a reason); its history stays
 
@@ -200,6 +206,7 @@ class ProjectsSettingsAdmin(ProjectsAdmin):
         """One row per workspace: once it exists it is edited, not added again."""
         return super().has_add_permission(request) and not ProjectsSettings.objects.exists()
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -220,6 +227,7 @@ class ChecklistItemAdmin(ProjectsAdmin):
     list_select_related = ("project",)
     readonly_fields = ("project", "done", "done_by", "done_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added with the project (from the templates) or in the project's inline
 
@@ -286,6 +294,7 @@ class ProjectCommentAdmin(ProjectsAdmin):
     list_select_related = ("project", "author__user")
     readonly_fields = ("project", "author", "created_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -301,6 +310,7 @@ class ProjectAttachmentAdmin(ProjectsAdmin):
     fields = ("project", "original_name", "content_type", "size", "uploaded_by", "created_at", "internal_only")
     readonly_fields = ("project", "original_name", "content_type", "size", "uploaded_by", "created_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

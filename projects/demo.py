@@ -807,7 +807,7 @@ def seed_tenant(spec: DemoTenant) -> None:
         if story.title in existing or story.account not in accounts:
             continue
         _ProjectStory(story, number, accounts[story.account], areas, logins, settings).build()
-    _link_certifications(logins)
+    _link_certifications()
 
 
 def _belts(slug: str, logins: dict[str, Membership]) -> None:
@@ -901,7 +901,7 @@ def _candidate(
         )
 
 
-def _link_certifications(logins: dict[str, Membership]) -> None:
+def _link_certifications() -> None:
     """Count the closed projects each certified member led towards their certification."""
     for certification in Certification.objects.all():
         projects = Project.objects.filter(
@@ -1347,7 +1347,7 @@ BENCH_PHASES = (
 )
 
 
-def _bench_people(tenant: Tenant) -> tuple[list[Membership], list[Membership]]:
+def _bench_people() -> tuple[list[Membership], list[Membership]]:
     """A handful of leads and coaches (no password: they are not logins)."""
     leads: list[Membership] = []
     coaches: list[Membership] = []
@@ -1373,7 +1373,7 @@ def seed_bench(options: BenchOptions) -> dict[str, int]:
         if not wanted:
             return {"projects_created": 0}
         admin = Membership.objects.filter(role=Role.ADMIN).order_by("created_at").first()
-        leads, coaches = _bench_people(tenant)
+        leads, coaches = _bench_people()
         leads = [*leads, *([admin] if admin else [])]
         accounts = list(
             Relationship.objects.filter(business_unit="").select_related("account").order_by("account__name")

@@ -99,7 +99,7 @@ def _lead_coach_or_admin(actor: Membership, project: Project, what: str) -> None
 # --- Phases ---------------------------------------------------------------------------------
 
 
-def phase_enter(*, project: Project, phase: str, actor: Membership | None) -> Project:
+def phase_enter(*, project: Project, phase: str) -> Project:
     """Move ``project`` into ``phase``: closes the current phase visit, opens the next one.
 
     Called only by this area's services (a tollgate approval, a cancellation); never directly from
@@ -330,7 +330,7 @@ def _check_decidable(project: Project, review: TollgateReview, key: str) -> str 
 
 def _approved(actor: Membership, project: Project, phase: str, target: str) -> None:
     """The project enters ``target``; the lead is told and the customer sponsor asked for feedback."""
-    phase_enter(project=project, phase=target, actor=actor)
+    phase_enter(project=project, phase=target)
     announce(
         project=project,
         actor=actor,
@@ -591,7 +591,7 @@ def project_cancel(*, actor: Membership, project: Project, reason: str) -> Proje
     WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).update(ended_on=timezone.localdate())
     project.cancel_reason = reason
     project.save(update_fields=["cancel_reason", "updated_at"])
-    phase_enter(project=project, phase=Phase.CANCELLED, actor=actor)
+    phase_enter(project=project, phase=Phase.CANCELLED)
     activity_record(
         project=project, actor=actor, verb="project.cancelled", summary=f"{_name(actor)} cancelled the project"
     )

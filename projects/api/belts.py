@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
@@ -209,12 +210,14 @@ class CohortViewSet(
         rows: QuerySet[Any] = queryset.select_related("coach__user").annotate(candidate_count=Count("candidates"))
         return rows
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cohort = belts.cohort_create(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(self.reread(cohort)).data, status=status.HTTP_201_CREATED)
 
+    @override
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         cohort = cast(Cohort, self.get_object())
@@ -253,6 +256,7 @@ class BeltCandidateViewSet(
         )
         return rows
 
+    @override
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
@@ -261,6 +265,7 @@ class BeltCandidateViewSet(
         data = BeltCandidateSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -283,14 +288,14 @@ class BeltCandidateViewSet(
         filter_backends=[],
         pagination_class=None,
     )
-    def modules(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def modules(self, _request: Request, **_url: Any) -> Response:
         """The candidate's curriculum with the completion date of each module (null: not yet)."""
         candidate = cast(BeltCandidate, self.get_object())
         return Response(ModuleProgressSerializer(_progress(candidate), many=True).data)
 
     @modules.mapping.post
     @extend_schema(request=CompleteModuleSerializer, responses=ModuleProgressSerializer(many=True))
-    def complete_module(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def complete_module(self, request: Request, **_url: Any) -> Response:
         """Tick a module off (``done``: true, the default) or untick it (false)."""
         candidate = cast(BeltCandidate, self.get_object())
         serializer = CompleteModuleSerializer(data=request.data, context=self.get_serializer_context())
@@ -309,14 +314,14 @@ class BeltCandidateViewSet(
 
     @extend_schema(responses=EligibilitySerializer)
     @action(detail=True, methods=["get"], url_path="certify", url_name="certify", filter_backends=[])
-    def eligibility(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def eligibility(self, _request: Request, **_url: Any) -> Response:
         """Where the candidate stands against the tenant's belt rules (what is missing)."""
         candidate = cast(BeltCandidate, self.get_object())
         return Response(EligibilitySerializer(belts.eligibility(candidate).as_dict()).data)
 
     @eligibility.mapping.post
     @extend_schema(request=CertifySerializer, responses={201: CertificationSerializer})
-    def certify(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def certify(self, request: Request, **_url: Any) -> Response:
         """Sign off the belt: a coach or certified Black Belt, never the candidate; the candidate
         must be eligible. A Black Belt joins the coach pool."""
         candidate = cast(BeltCandidate, self.get_object())
@@ -351,12 +356,14 @@ class TrainingModuleViewSet(
         belts.training_modules_ensure()
         return super().list(request, *args, **kwargs)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         module = belts.module_create(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(module).data, status=status.HTTP_201_CREATED)
 
+    @override
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         module = cast(TrainingModule, self.get_object())

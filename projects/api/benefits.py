@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
 from core.api.fields import ScopedPrimaryKeyRelatedField, inline_choice
 from dashboards.models import Scorecard
@@ -128,6 +129,7 @@ class BenefitViewSet(
     def _out(self, benefit: Benefit, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.reread(benefit)).data, status=code)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -136,6 +138,7 @@ class BenefitViewSet(
         benefit = area.benefit_record(actor=self.membership, project=project, **data)
         return self._out(benefit, status.HTTP_201_CREATED)
 
+    @override
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         benefit = cast(Benefit, self.get_object())
         serializer = self.get_serializer(benefit, data=request.data, partial=True)
@@ -155,13 +158,13 @@ class BenefitViewSet(
 
     @extend_schema(responses={200: BenefitSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path="validate", url_name="validate", filter_backends=[])
-    def validation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def validation(self, _request: Request, **_url: Any) -> Response:
         """The benefit as the sponsor is asked to validate it."""
         return self._out(cast(Benefit, self.get_object()))
 
     @validation.mapping.post
     @extend_schema(request=ValidateSerializer, responses={200: BenefitSerializer, 400: ERROR, 403: ERROR})
-    def validate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def validate(self, request: Request, **_url: Any) -> Response:
         """The customer sponsor confirms the benefit with an amount (status → validated)."""
         benefit = cast(Benefit, self.get_object())
         serializer = ValidateSerializer(data=request.data)
@@ -171,13 +174,13 @@ class BenefitViewSet(
 
     @extend_schema(responses={200: BenefitSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path="dispute", url_name="dispute", filter_backends=[])
-    def dispute_view(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def dispute_view(self, _request: Request, **_url: Any) -> Response:
         """The benefit as the sponsor is asked to validate it."""
         return self._out(cast(Benefit, self.get_object()))
 
     @dispute_view.mapping.post
     @extend_schema(request=DisputeSerializer, responses={200: BenefitSerializer, 400: ERROR, 403: ERROR})
-    def dispute(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def dispute(self, request: Request, **_url: Any) -> Response:
         """The customer sponsor disputes the benefit, saying why (status → disputed)."""
         benefit = cast(Benefit, self.get_object())
         serializer = DisputeSerializer(data=request.data)

@@ -112,7 +112,7 @@ class ProjectBoardViewSet(ProjectsAreaViewSet):
         parameters=FILTER_PARAMETERS,
         responses=BoardSerializer,
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, **_url: Any) -> Response:
         board = board_selectors.board_for(self.membership, request.query_params)
         return Response(BoardSerializer(board).data)
 

@@ -163,7 +163,7 @@ class ProjectCoachingActions(ProjectsAreaViewSet):
 
     @extend_schema(responses=SuggestionSerializer(many=True), description="Coaches ranked by area match, then load.")
     @action(detail=True, methods=["get"], url_path="coach-suggestions", url_name="coach-suggestions")
-    def coach_suggestions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def coach_suggestions(self, _request: Request, **_url: Any) -> Response:
         project = self.get_project()
         return Response(SuggestionSerializer(coaching.coach_suggestions(project, limit=None), many=True).data)
 
@@ -175,7 +175,7 @@ class ProjectCoachingActions(ProjectsAreaViewSet):
         description="Make a coach of the pool the project's coach (admin, a coach, or the project's lead).",
     )
     @action(detail=True, methods=["get", "post"], url_path="assign-coach", url_name="assign-coach")
-    def assign_coach(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def assign_coach(self, request: Request, **_url: Any) -> Response:
         project = self.get_project()
         if request.method == "POST":
             if not coaching.can_assign(self.membership, project):

@@ -20,6 +20,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
 from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField, inline_choice
 from core.http import attachment_response
@@ -77,6 +78,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             queryset = queryset.filter(internal_only=False)
         return queryset.select_related("author__user")
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -155,6 +157,7 @@ class AttachmentViewSet(
             queryset = queryset.filter(internal_only=False)
         return queryset.select_related("uploaded_by__user", "project")
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -175,7 +178,7 @@ class AttachmentViewSet(
         description="The file as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`).",
     )
     @action(detail=True, methods=["get"], url_path="download", url_name="download", filter_backends=[])
-    def download(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
+    def download(self, _request: Request, **_url: Any) -> FileResponse:
         attachment = cast(ProjectAttachment, self.get_object())
         return attachment_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
@@ -235,6 +238,7 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProjectsAr
     def safely_get_queryset(self, queryset: Any) -> Any:
         return queryset.select_related("author__user")
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -324,7 +328,7 @@ class FeedbackSummaryViewSet(ProjectsAreaViewSet):
         ],
         responses={200: FeedbackSummarySerializer(many=True), 403: ERROR},
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, **_url: Any) -> Response:
         sort = request.query_params.get("sort") or "account"
         if sort.lstrip("-") not in area.SUMMARY_SORTS:
             raise ValidationError({"sort": f"Sort by one of: {', '.join(area.SUMMARY_SORTS)} (prefix - to reverse)."})

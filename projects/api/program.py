@@ -148,7 +148,7 @@ class ProjectProgramViewSet(ProjectsAreaViewSet):
         ],
         responses=ProgramHealthSerializer,
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, **_url: Any) -> Response:
         health = program_health(self.membership, request.query_params)
         return Response(ProgramHealthSerializer(health).data)
 

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
 from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField
 from core.models import Membership
@@ -232,9 +233,11 @@ class ProjectViewSet(
         **ProjectDiscussionActions.extra_action_permissions,
     }
 
+    @override
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return projects_for(self.membership)
 
+    @override
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset, _active = filter_projects(self.get_queryset(), request.query_params)
         queryset, _sort = sort_projects(queryset, request.query_params.get("sort"))
@@ -242,7 +245,7 @@ class ProjectViewSet(
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -257,7 +260,7 @@ class ProjectViewSet(
         )
         return Response(self.get_serializer(self.reread(project)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: Request, **_url: Any) -> Response:
         instance = self.get_project()
         serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -272,7 +275,7 @@ class ProjectViewSet(
         responses=TeamMemberSerializer(many=True),
     )
     @action(detail=True, methods=["get", "put"], url_path="team", url_name="team")
-    def team(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def team(self, request: Request, **_url: Any) -> Response:
         project = self.get_project()
         if request.method == "PUT":
             require(self.membership, "projects.edit")

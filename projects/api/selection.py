@@ -99,7 +99,7 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
                 queryset = queryset.filter(project_id=project_id) if project_id else queryset.none()
         return queryset
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -143,11 +143,11 @@ class ProjectsSettingsViewSet(ProjectsAreaViewSet):
         return super().as_view(actions, **initkwargs)
 
     @extend_schema(responses=ProjectsSettingsSerializer)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, _request: Request, **_url: Any) -> Response:
         return Response(self.get_serializer(settings_for_tenant()).data)
 
     @extend_schema(request=ProjectsSettingsSerializer, responses=ProjectsSettingsSerializer)
-    def update_singleton(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update_singleton(self, request: Request, **_url: Any) -> Response:
         current = settings_for_tenant()
         serializer = self.get_serializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -176,7 +176,7 @@ class ProjectSelectionActions(ProjectsAreaViewSet):
         description="Create or update the caller's own score; answers the new summary.",
     )
     @action(detail=True, methods=["get", "post"], url_path="score", url_name="score")
-    def score(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def score(self, request: Request, **_url: Any) -> Response:
         project = self.get_project()
         if request.method == "POST":
             serializer = ScoreInputSerializer(data=request.data)

@@ -247,7 +247,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("project", "submitted_by__user", "decided_by__user")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = TollgateSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = self.project_from(serializer.validated_data["project"])
@@ -258,7 +258,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
 
     @extend_schema(summary="The review to decide", responses={200: TollgateReviewSerializer})
     @action(detail=True, methods=["get"], url_path="decide", url_name="decide", filter_backends=[])
-    def decision(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def decision(self, _request: Request, **_url: Any) -> Response:
         return Response(TollgateReviewSerializer(self.get_object()).data)
 
     @decision.mapping.post
@@ -267,7 +267,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
         request=TollgateDecideSerializer,
         responses={200: TollgateReviewSerializer},
     )
-    def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def decide(self, request: Request, **_url: Any) -> Response:
         review = cast(TollgateReview, self.get_object())
         serializer = TollgateDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -280,7 +280,7 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
         responses={200: TollgateReviewSerializer},
     )
     @action(detail=True, methods=["post"], url_path="withdraw", url_name="withdraw", filter_backends=[])
-    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def withdraw(self, _request: Request, **_url: Any) -> Response:
         review = cast(TollgateReview, self.get_object())
         workflow.tollgate_withdraw(actor=self.membership, review=review)
         return Response(TollgateReviewSerializer(self.reread(review)).data)
@@ -324,7 +324,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("project")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = ChecklistItemCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -332,7 +332,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         item = workflow.checklist_item_add(actor=self.membership, project=project, **data)
         return Response(ChecklistItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: Request, **_url: Any) -> Response:
         item = cast(ChecklistItem, self.get_object())
         unknown = sorted(set(request.data) - {"done"})
         if unknown:
@@ -379,7 +379,7 @@ class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         "end": "projects.view",  # looked up first (404), then the service checks (403)
     }
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = WaitingStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -389,12 +389,12 @@ class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
 
     @extend_schema(summary="The waiting period to end", responses={200: WaitingPeriodSerializer})
     @action(detail=True, methods=["get"], url_path="end", url_name="end", filter_backends=[])
-    def ending(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def ending(self, _request: Request, **_url: Any) -> Response:
         return Response(WaitingPeriodSerializer(self.get_object()).data)
 
     @ending.mapping.post
     @extend_schema(summary="End the wait", request=WaitingEndSerializer, responses={200: WaitingPeriodSerializer})
-    def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def end(self, request: Request, **_url: Any) -> Response:
         period = cast(WaitingPeriod, self.get_object())
         serializer = WaitingEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -441,24 +441,24 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Proj
 
     @extend_schema(summary="The notification (read or not)", responses={200: NotificationSerializer})
     @action(detail=True, methods=["get"], url_path="read", url_name="read", filter_backends=[])
-    def read_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_state(self, _request: Request, **_url: Any) -> Response:
         return Response(NotificationSerializer(self.get_object()).data)
 
     @read_state.mapping.post
     @extend_schema(summary="Mark one notification read", request=None, responses={200: NotificationSerializer})
-    def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read(self, _request: Request, **_url: Any) -> Response:
         notification = cast(Notification, self.get_object())
         notifications_mark_read(actor=self.membership, ids=[notification.pk])
         return Response(NotificationSerializer(self.reread(notification)).data)
 
     @extend_schema(summary="How many of my notifications are unread", responses={200: UnreadSerializer})
     @action(detail=False, methods=["get"], url_path="read-all", url_name="read-all", filter_backends=[])
-    def unread_count(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def unread_count(self, _request: Request, **_url: Any) -> Response:
         return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
 
     @unread_count.mapping.post
     @extend_schema(summary="Mark all my notifications read", request=None, responses={200: ReadAllSerializer})
-    def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_all(self, _request: Request, **_url: Any) -> Response:
         return Response({"marked": notifications_mark_read(actor=self.membership)})
 
 
@@ -487,7 +487,7 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
         summary="Phase, cancel reason and belt credit of the project", responses={200: CreditResultSerializer}
     )
     @action(detail=True, methods=["get"], url_path="cancel", url_name="cancel", filter_backends=[])
-    def cancel_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def cancel_state(self, _request: Request, **_url: Any) -> Response:
         return Response(CreditResultSerializer(self.get_object()).data)
 
     @cancel_state.mapping.post
@@ -496,7 +496,7 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
         request=CancelSerializer,
         responses={200: CreditResultSerializer},
     )
-    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def cancel(self, request: Request, **_url: Any) -> Response:
         project = self.get_project()
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -509,7 +509,7 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
 
     @extend_schema(summary="Belt credit of the project", responses={200: CreditResultSerializer})
     @action(detail=True, methods=["get"], url_path="credit", url_name="credit", filter_backends=[])
-    def credit_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def credit_state(self, _request: Request, **_url: Any) -> Response:
         return Response(CreditResultSerializer(self.get_object()).data)
 
     @credit_state.mapping.post
@@ -518,7 +518,7 @@ class ProjectWorkflowActions(ProjectsAreaViewSet):
         request=CreditSerializer,
         responses={200: CreditResultSerializer},
     )
-    def credit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def credit(self, request: Request, **_url: Any) -> Response:
         project = self.get_project()
         serializer = CreditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -28,7 +28,7 @@ class ProjectComment(TenantScopedModel):
         ordering = ["created_at"]
 
 
-def attachment_upload_to(instance: ProjectAttachment, filename: str) -> str:
+def attachment_upload_to(instance: ProjectAttachment, _filename: str) -> str:
     """A generated name: the uploader's file name is kept only in ``original_name``."""
     return f"projects/{instance.tenant_id}/{instance.project_id}/{uuid.uuid4().hex}"
 

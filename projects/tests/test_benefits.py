@@ -298,7 +298,8 @@ def test_edit_and_delete_pages(world_a, project, client_for):
         assert not Benefit.objects.exists()
 
 
-def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a, client_for):
+@pytest.mark.usefixtures("client_for")
+def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a):
     from django.template.loader import render_to_string
 
     project = project_for(world_a)

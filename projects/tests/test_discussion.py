@@ -218,7 +218,8 @@ def test_too_big_is_refused(world_a, project, client_for):
         assert not ProjectAttachment.objects.exists()
 
 
-def test_api_upload_download_and_delete(world_a, project, api_for, media):
+@pytest.mark.usefixtures("media")
+def test_api_upload_download_and_delete(world_a, project, api_for):
     rep = api_for(world_a.rep)
     created = rep.post(
         api(world_a, "project-attachments/"),

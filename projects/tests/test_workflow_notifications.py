@@ -106,9 +106,10 @@ def test_the_email_task_sends_each_notification_once(world_a):
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.usefixtures("celery_worker")
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_a_submission_is_emailed_by_the_real_worker(celery_worker, world_a):
+def test_a_submission_is_emailed_by_the_real_worker(world_a):
     project = project_for(world_a)
     with world_a.context(), transaction.atomic():
         workflow.tollgate_submit(actor=world_a.rep, project=project, summary="Ready")

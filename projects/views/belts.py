@@ -71,7 +71,7 @@ class CohortCreateView(BeltsPage, View):
     model = Cohort
     required_action = "belts.manage"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(CohortForm(initial={"starts_on": timezone.localdate()}))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -101,7 +101,7 @@ class CohortDetailView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("coach__user")
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         cohort = self.get_object()
         initial = {name: getattr(cohort, name) for name in belts.COHORT_FIELDS}
         return self.page(cohort, CohortForm(initial=initial))
@@ -220,7 +220,7 @@ class CertifyView(BeltsPage, View):
             raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
         return candidate
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         return self.page(candidate, CertifyForm(initial={"certified_on": timezone.localdate()}))
 

@@ -39,7 +39,7 @@ class BenefitPage(ProjectPage):
 class BenefitCreateView(BenefitPage):
     required_action = "benefits.record"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = BenefitForm(
             initial={"currency": settings_for_tenant().default_currency, "kind": BenefitKind.HARD_SAVINGS},
@@ -77,7 +77,7 @@ class BenefitCreateView(BenefitPage):
 
 
 class BenefitEditView(BenefitCreateView):
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         form = BenefitForm(initial=BenefitForm.initial_for(benefit), metric_choices=area.metric_choices(project))
@@ -110,13 +110,13 @@ class BenefitEditView(BenefitCreateView):
 
 
 class BenefitDeleteView(BenefitEditView):
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.can_delete(self.member, benefit):
             raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
         return render(
-            request,
+            self.request,
             "projects/benefits/confirm_delete.html",
             {"project": project, "benefit": benefit, "subnav": "", "active_nav": "projects"},
         )

@@ -52,7 +52,7 @@ class CoachExpertiseView(ProjectPage):
             raise Http404("No such coach.")
         return coach
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         coach = self.get_coach()
         selected = coaching.expertise_area_ids(coach)
         return self.page(coach, selected, errors=[])
@@ -92,7 +92,7 @@ class CoachAssignView(ProjectPage):
 
     required_action = "coaches.assign"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         return self.page(project, errors=[])
 

@@ -30,7 +30,7 @@ ACTIVITY_PAGE_SIZE = 25
 class CommentCreateView(ProjectPage):
     required_action = "comments.post"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.detail_url(self.get_project(), "discussion"))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -56,7 +56,7 @@ class CommentCreateView(ProjectPage):
 class AttachmentUploadView(ProjectPage):
     required_action = "attachments.upload"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_project(), AttachmentForm())
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -100,7 +100,7 @@ class AttachmentPage(ProjectPage):
 class AttachmentDownloadView(AttachmentPage):
     required_action = "attachments.view"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponseBase:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponseBase:
         attachment = self.get_attachment(self.get_project())
         return attachment_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type

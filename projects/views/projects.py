@@ -255,7 +255,7 @@ class ProjectEditView(ProjectPage):
     required_action = "projects.view"
     manage_action = "projects.edit"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = ProjectEditForm(initial=ProjectEditForm.initial_for(project), project=project, membership=self.member)
         return self.page(project, form)
@@ -287,7 +287,7 @@ class ProjectTeamView(ProjectPage):
     required_action = "projects.view"
     manage_action = "projects.edit"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         current = [member.contact_id for member in team_of(project)]
         return self.page(project, TeamForm(initial={"contacts": current}, project=project))

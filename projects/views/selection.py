@@ -46,7 +46,7 @@ class ScoreView(ProjectPage):
 
     required_action = "projects.score"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         own = selection.own_score(project, self.member)
         initial = {name: getattr(own, name) for name in ScoreForm.base_fields} if own else {}
@@ -97,7 +97,7 @@ class SettingsView(ProjectPage):
 
     required_action = "projects.settings.manage"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(SettingsForm(instance=settings_for_tenant()))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:

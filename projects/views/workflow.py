@@ -51,7 +51,7 @@ class TollgateSubmitView(WorkflowPage):
         context = self.base_context(project, form=form, open_items=open_items)
         return render(self.request, self.template, context, status=status)
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_object(), SubmitForm())
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -90,7 +90,7 @@ class TollgateDecideView(WorkflowPage):
         )
         return render(self.request, self.template, context)
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         review = self.get_review(project)
         return self.page(project, review, DecideForm())
@@ -121,7 +121,7 @@ class TollgateWithdrawView(TollgateDecideView):
 
     manage_action = "tollgates.submit"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.project_url(self.get_object()))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -144,7 +144,7 @@ class ChecklistToggleView(WorkflowPage):
 
     manage_action = "checklists.update"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.project_url(self.find_project()))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -163,7 +163,7 @@ class ChecklistToggleView(WorkflowPage):
 class ChecklistAddView(WorkflowPage):
     manage_action = "checklists.update"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.project_url(self.find_project()))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -192,7 +192,7 @@ class WaitingStartView(WorkflowPage):
         open_period = workflow.open_waiting_period(project)
         return render(self.request, self.template, self.base_context(project, form=form, open_period=open_period))
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_object(), WaitingForm())
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -214,7 +214,7 @@ class WaitingEndView(WorkflowPage):
 
     manage_action = "waiting.manage"
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.project_url(self.find_project()))
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
@@ -300,7 +300,7 @@ class ChecklistTemplatesView(ProjectsPage):
         }
         return render(self.request, self.template, context, status=status)
 
-    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page()
 
     def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
