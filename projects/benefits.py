@@ -25,11 +25,10 @@ from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import check_same_tenant, model_update, require, save_validated
-from core.tenancy import current_tenant_id
 from dashboards.models import Metric, Scorecard
 from dashboards.services import governing_version
 from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
-from projects.projects import activity_record
+from projects.projects import activity_record, check_in_workspace
 from projects.workflow import announce, notify
 
 CURRENCY_CODES = frozenset(code for code, _ in CURRENCIES)
@@ -126,11 +125,6 @@ def _check_metric_link(benefit: Benefit, project: Project) -> None:
         raise ValidationError({"metric_key": f"'{key}' is not a metric of this relationship's scorecard."})
 
 
-def _check_project(actor: Membership, project: Project) -> None:
-    if project.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
-
-
 def _clean_values(benefit: Benefit, project: Project) -> None:
     """Normalise and check amount, currency, period and metric; raises one ValidationError with every field."""
     errors: dict[str, list[str]] = {}
@@ -190,7 +184,7 @@ def benefit_record(
 ) -> Benefit:
     """Record an estimated benefit (our people); the customer sponsor is asked to confirm it."""
     require(actor, "benefits.record")
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     benefit = Benefit(
         project=project,
         kind=kind,
@@ -231,7 +225,7 @@ def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Ben
     change leaves ``benefit`` as it was (``model_update``)."""
     require(actor, "benefits.record")
     project = benefit.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     before = {name: getattr(benefit, name) for name in REVALIDATE_FIELDS}
     confirmed = benefit.status != BenefitStatus.ESTIMATED
 
@@ -268,7 +262,7 @@ def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Ben
 def _check_sponsor(actor: Membership, benefit: Benefit) -> Project:
     require(actor, "benefits.validate")
     project = benefit.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     if (
         not actor.is_customer
         or project.customer_sponsor_id is None
@@ -344,7 +338,7 @@ def benefit_delete(*, actor: Membership, benefit: Benefit) -> None:
     """Delete a benefit (our people); a customer-validated one only by an admin."""
     require(actor, "benefits.record")
     project = benefit.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     if not can_delete(actor, benefit):
         raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
     description = benefit.description

@@ -21,7 +21,7 @@ from core.service_helpers import check_same_tenant, require
 from core.tenancy import current_tenant_id
 from knowledge.models import SolutionArea
 from projects.models import OPEN_PHASES, BeltLevel, Certification, CoachExpertise, Phase, Project
-from projects.projects import coach_pool, is_coach
+from projects.projects import check_in_workspace, coach_pool, is_coach
 from projects.workflow import announce
 
 MATCH_EXACT, MATCH_RELATED, MATCH_NONE = "exact", "related", "none"
@@ -188,8 +188,7 @@ def expertise_remove(*, actor: Membership, expertise: CoachExpertise) -> None:
 def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> Project:
     """Make ``coach`` the project's coach (admin, a coach, or the project's lead may do it)."""
     require(actor, "coaches.assign")
-    if actor.tenant_id != current_tenant_id() or project.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
+    check_in_workspace(actor, project)
     if not can_assign(actor, project):
         raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
     if coach is None:

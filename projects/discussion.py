@@ -37,7 +37,7 @@ from projects.models import (
     ReviewDecision,
     TollgateReview,
 )
-from projects.projects import activity_record, settings_for_tenant
+from projects.projects import activity_record, check_in_workspace, settings_for_tenant
 from projects.workflow import announce
 
 # --- Attachments: what we accept ---------------------------------------------------------------
@@ -130,13 +130,6 @@ def feedback_for(membership: Membership) -> QuerySet[CustomerFeedback]:
     return CustomerFeedback.objects.visible_to(membership).select_related("author__user").order_by("-created_at")
 
 
-def _check_project(actor: Membership, project: Project) -> None:
-    if project.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
-    if actor.is_customer and actor.customer_account_id != project.customer_account_id:
-        raise PermissionDenied("Not found in this workspace.")
-
-
 # --- Comments ----------------------------------------------------------------------------------
 
 
@@ -144,7 +137,7 @@ def _check_project(actor: Membership, project: Project) -> None:
 def comment_post(*, actor: Membership, project: Project, body: str, internal_only: bool = False) -> ProjectComment:
     """A comment on the project. Customer participants cannot post internal-only ones (forced off)."""
     require(actor, "comments.post")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a comment first."})
@@ -169,7 +162,7 @@ def attachment_upload(
 ) -> ProjectAttachment:
     """Attach a file: size and type (extension and sniffed content) checked, stored under a generated name."""
     require(actor, "attachments.upload")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     limit_mb = max_upload_mb()
     rules = _upload_rules(limit_mb)
     if uploaded_file is None:
@@ -226,7 +219,7 @@ def attachment_delete(*, actor: Membership, attachment: ProjectAttachment) -> No
     """Delete an attachment (its uploader or an admin); the file goes after commit."""
     require(actor, "attachments.delete")
     project = attachment.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     if not can_delete_attachment(actor, attachment):
         raise PermissionDenied("Only the person who uploaded a file, or an admin, can delete it.")
     storage, name, original = attachment.file.storage, attachment.file.name or "", attachment.original_name
@@ -286,7 +279,7 @@ def feedback_give(
 ) -> CustomerFeedback:
     """A customer participant of the project's account says how a phase (or the project) went; once per phase."""
     require(actor, "feedback.give")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     if not actor.is_customer or actor.customer_account_id != project.customer_account_id:
         raise PermissionDenied("Only customer participants of this account give feedback on the project.")
     score = _parse_satisfaction(satisfaction)

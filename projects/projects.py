@@ -132,10 +132,18 @@ def project_rules(project: Project) -> None:
     check_same_tenant(project.solution_area, "solution_area")
 
 
-def _check_can_edit(actor: Membership, project: Project) -> None:
-    require(actor, "projects.edit")
+def check_in_workspace(actor: Membership, project: Project, *, own_account: bool = False) -> None:
+    """Actor and project belong to the active workspace (else "Not found": nothing is named); with
+    ``own_account``, a customer participant reaches only their own account's projects."""
     if actor.tenant_id != current_tenant_id() or project.tenant_id != current_tenant_id():
         raise PermissionDenied("Not found in this workspace.")
+    if own_account and actor.is_customer and actor.customer_account_id != project.customer_account_id:
+        raise PermissionDenied("Not found in this workspace.")
+
+
+def _check_can_edit(actor: Membership, project: Project) -> None:
+    require(actor, "projects.edit")
+    check_in_workspace(actor, project)
 
 
 # --- Projects -------------------------------------------------------------------------------

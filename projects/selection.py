@@ -22,9 +22,8 @@ from django.db.models import Avg, BooleanField, Case, Count, Exists, F, OuterRef
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import model_update, require, save_validated
-from core.tenancy import current_tenant_id
 from projects.models import CURRENCIES, OPEN_PHASES, Criterion, Phase, Project, ProjectsSettings, SelectionScore
-from projects.projects import activity_record, projects_for, settings_for_tenant
+from projects.projects import activity_record, check_in_workspace, projects_for, settings_for_tenant
 
 CRITERIA: list[str] = [c.value for c in Criterion]
 WEIGHT_FIELDS: dict[str, str] = {c: f"weight_{c}" for c in CRITERIA}
@@ -143,8 +142,7 @@ def score_submit(
 ) -> SelectionScore:
     """Create or update the actor's own score of ``project`` and recompute the project's score."""
     require(actor, "projects.score")
-    if actor.tenant_id != current_tenant_id() or project.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
+    check_in_workspace(actor, project)
     if actor.is_customer and actor.customer_account_id != project.customer_account_id:
         raise PermissionDenied("You can score only your own account's projects.")
     if project.phase not in OPEN_PHASES:

@@ -73,10 +73,9 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         "create": "comments.post",
     }
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("author__user")
+        return area.comments_for(self.membership)
 
     @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -87,7 +86,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             actor=self.membership,
             project=data["project"],
             body=data["body"],
-            internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
+            internal_only=bool(data.get("internal_only")),
         )
         return Response(self.get_serializer(self.reread(comment)).data, status=status.HTTP_201_CREATED)
 
@@ -152,10 +151,9 @@ class AttachmentViewSet(
         "destroy": "attachments.delete",
     }
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("uploaded_by__user", "project")
+        return area.attachments_for(self.membership).select_related("project")
 
     @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -166,7 +164,7 @@ class AttachmentViewSet(
             actor=self.membership,
             project=data["project"],
             uploaded_file=data["file"],
-            internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
+            internal_only=bool(data.get("internal_only")),
         )
         return Response(self.get_serializer(self.reread(attachment)).data, status=status.HTTP_201_CREATED)
 
@@ -235,8 +233,9 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProjectsAr
     search_fields: ClassVar[list[str]] = []
     action_permissions: ClassVar[dict[str, str]] = {"list": "feedback.view", "create": "feedback.give"}
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        return queryset.select_related("author__user")
+        return area.feedback_for(self.membership)
 
     @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -276,10 +275,9 @@ class ActivityViewSet(mixins.ListModelMixin, ProjectsAreaViewSet):
     search_fields: ClassVar[list[str]] = []
     action_permissions: ClassVar[dict[str, str]] = {"list": "projects.view"}
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("actor__user")
+        return area.activity_for(self.membership)
 
 
 # --- Feedback summary --------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def rows_b(world_b) -> dict[str, Any]:
 
 
 @pytest.fixture
-def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:  # noqa: ARG001 — pytest: fixtures requested for the rows they create
+def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
     client = client_for(world_a.admin)
     response = client.get(f"/t/{world_a.slug}/program-office/")
     assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug

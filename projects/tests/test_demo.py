@@ -72,12 +72,12 @@ def counts(slug: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db) -> None:  # noqa: ARG001 — pytest: the database fixture, requested for its access
+def seeded(db) -> None:
     seed()
 
 
 @pytest.fixture
-def aquenta(seeded):  # noqa: ARG001 — pytest: requested so the demo data exists first
+def aquenta(seeded):
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         yield
 

@@ -44,7 +44,7 @@ class CommentCreateView(ProjectPage):
                 actor=self.member,
                 project=project,
                 body=form.cleaned_data["body"],
-                internal_only=form.cleaned_data["internal_only"] and self.member.is_internal,
+                internal_only=form.cleaned_data["internal_only"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -68,7 +68,7 @@ class AttachmentUploadView(ProjectPage):
                     actor=self.member,
                     project=project,
                     uploaded_file=form.cleaned_data["file"],
-                    internal_only=form.cleaned_data["internal_only"] and self.member.is_internal,
+                    internal_only=form.cleaned_data["internal_only"],
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
