@@ -285,7 +285,8 @@ def candidates_with_sides(membership: Membership) -> list[Project]:
 # --- Settings ---------------------------------------------------------------------------------
 
 
-def _check_currency(settings: ProjectsSettings) -> None:
+def check_currency(settings: ProjectsSettings) -> None:
+    """The default currency is one of the listed ISO codes (normalised to upper case)."""
     settings.default_currency = (settings.default_currency or "").strip().upper()
     if settings.default_currency not in dict(CURRENCIES):
         raise ValidationError({"default_currency": "Choose one of the listed currencies."})
@@ -300,7 +301,7 @@ def settings_update(*, actor: Membership, **fields: Any) -> ProjectsSettings:
         instance=settings,
         data=fields,
         allowed=SETTINGS_FIELDS,
-        prepare=_check_currency if "default_currency" in fields else None,
+        prepare=check_currency if "default_currency" in fields else None,
     )
     if set(changed) & set(WEIGHT_FIELDS.values()):
         scores_recompute_all(settings)

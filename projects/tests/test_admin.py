@@ -116,7 +116,9 @@ def rows_b(world_b) -> dict[str, Any]:
 
 
 @pytest.fixture
-def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
+def admin_a(request, world_a, client_for) -> Client:
+    for name in ("world_b", "rows_a", "rows_b"):  # both workspaces filled: only A's rows may show
+        request.getfixturevalue(name)
     client = client_for(world_a.admin)
     response = client.get(f"/t/{world_a.slug}/program-office/")
     assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug

@@ -72,12 +72,14 @@ def counts(slug: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db) -> None:
+def seeded(request) -> None:
+    request.getfixturevalue("db")
     seed()
 
 
 @pytest.fixture
-def aquenta(seeded):
+def aquenta(request):
+    request.getfixturevalue("seeded")
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         yield
 
