@@ -18,7 +18,7 @@ Eligibility rules (tenant settings in ``ProjectsSettings``):
 * a project whose belt credit went to the customer's own CI program (``credit_owner=customer``)
   never counts for our candidate.
 
-A Black Belt certification puts the member into the coach pool (``selectors.coach_pool``).
+A Black Belt certification puts the member into the coach pool (``projects.projects.coach_pool``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ the rest of a column.
 
 Visibility comes from ``projects_for``: every internal member sees all projects of the
 tenant ("all work visible", seed 004); customer participants see their own account's projects only.
-Filters come from ``projects.filters.filter_projects`` (the list page's filters, so both agree);
+Filters come from ``projects.projects.filter_projects`` (the list page's filters, so both agree);
 ``phase`` is not a board filter (the columns are the phases).
 """
 

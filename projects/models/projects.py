@@ -122,8 +122,8 @@ class Project(TenantScopedModel):
     Only ``customer_account``, ``title``, ``problem_statement``, ``belt_level`` and ``lead`` are
     required (the quick log); everything else is filled in as the project goes. Denormalised
     fields (``phase_entered_at``, ``last_activity_at``, ``waiting_kind``, ``tollgate_pending``,
-    ``selection_score``) are maintained by ``projects.services`` so the board and list stay one
-    query each.
+    ``selection_score``) are maintained by the services (``projects.projects``, ``projects.workflow``,
+    ``projects.selection``) so the board and list stay one query each.
     """
 
     customer_account = models.ForeignKey(

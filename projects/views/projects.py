@@ -1,8 +1,8 @@
 """Pages: the project list (+ CSV), the quick log, the project page, editing and the customer team.
 
-Every project is looked up through ``projects.selectors.projects_for(membership)`` first (404 for
+Every project is looked up through ``projects.projects.projects_for(membership)`` first (404 for
 other tenants and other customer accounts), then the write permission is checked (403). Writes go
-through ``projects.services``; a ``ValidationError`` becomes a form error (HTTP 200, nothing saved).
+through ``projects.projects`` services; a ``ValidationError`` becomes a form error (HTTP 200, nothing saved).
 """
 
 from __future__ import annotations
