@@ -47,8 +47,7 @@ class TenantScopedForm(forms.ModelForm):
             self.instance.tenant_id = current_tenant_id()
 
     def _get_validation_exclusions(self) -> set[str]:
-        exclusions: set[str] = super()._get_validation_exclusions()  # type: ignore[misc]
-        return exclusions - {"tenant"}
+        return super()._get_validation_exclusions() - {"tenant"}  # type: ignore[misc]
 
 
 class RuledForm(TenantScopedForm):
@@ -59,7 +58,7 @@ class RuledForm(TenantScopedForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        if self.errors:
+        if self._errors:
             return  # required links may be missing; the field errors say so
         self.prepare_instance()
         rules = type(self).rules
@@ -86,8 +85,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
     form = TenantScopedForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = self.model.objects.all()
-        return queryset
+        return self.model.objects.all()
 
     def _allowed(self, request: HttpRequest) -> bool:
         return can(getattr(request, "membership", None), "admin.access")
@@ -121,8 +119,7 @@ class TenantScopedInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = self.model.objects.all()
-        return queryset
+        return self.model.objects.all()
 
     def _allowed(self, request: HttpRequest) -> bool:
         return can(getattr(request, "membership", None), "admin.access")

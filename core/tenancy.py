@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.db import connections, models
 
@@ -151,10 +151,7 @@ def tenant_context(tenant: Tenant, membership: Membership | None = None) -> Iter
             activate(previous.tenant, previous.membership)
 
 
-_M = TypeVar("_M", bound=models.Model)
-
-
-class TenantScopedQuerySet(models.QuerySet[_M]):
+class TenantScopedQuerySet(models.QuerySet):
     """Querysets of tenant-owned rows; ``visible_to`` applies the customer-account scope."""
 
     def visible_to(self, membership: Membership) -> Self:
@@ -182,20 +179,15 @@ class CurrentTenantId(models.Expression):
         return "%s", [current_tenant_id()]
 
 
-#: A manager whose querysets (and proxied methods) are ``TenantScopedQuerySet``s; module level, so
-#: django-stubs types ``Model.objects.filter(...).visible_to(...)`` for the checker.
-_ScopedManagerBase = models.Manager.from_queryset(TenantScopedQuerySet)
-
-
-class DangerouslyUnscopedManager(_ScopedManagerBase[_M]):
-    """Escape hatch: no Python-level tenant filter. RLS still applies. Use with a comment why."""
-
-
-class TenantScopedManager(_ScopedManagerBase[_M]):
+class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):  # type: ignore[misc]
     """Default manager: filters by the active tenant; running a query without one raises."""
 
-    def get_queryset(self) -> TenantScopedQuerySet[_M]:
-        return cast(TenantScopedQuerySet[_M], super().get_queryset().filter(tenant_id=CurrentTenantId()))
+    def get_queryset(self) -> TenantScopedQuerySet:
+        return super().get_queryset().filter(tenant_id=CurrentTenantId())
+
+
+class DangerouslyUnscopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):  # type: ignore[misc]
+    """Escape hatch: no Python-level tenant filter. RLS still applies. Use with a comment why."""
 
 
 class TenantScopedModel(models.Model):

@@ -234,7 +234,7 @@ def module_complete(
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "A module cannot be completed in the future."})
-    completion = ModuleCompletion.objects.filter(candidate=candidate, module=module).first()
+    completion: ModuleCompletion | None = ModuleCompletion.objects.filter(candidate=candidate, module=module).first()
     if completion is None:
         completion = ModuleCompletion(candidate=candidate, module=module)
     completion.completed_on = completed_on
@@ -247,7 +247,7 @@ def module_uncomplete(*, actor: Membership, candidate: BeltCandidate, module: Tr
     require(actor, "belts.manage")
     _check_candidate_open(candidate)
     _check_module_for(candidate, module)
-    deleted, _ = ModuleCompletion.objects.filter(candidate=candidate, module=module).delete()
+    deleted: int = ModuleCompletion.objects.filter(candidate=candidate, module=module).delete()[0]
     return deleted
 
 
@@ -556,11 +556,12 @@ def done_modules() -> ArrayAgg:
 
 def candidates_queryset() -> QuerySet[BeltCandidate]:
     """Candidates with person and cohort, and their completed module ids (``done_module_ids``)."""
-    return (
+    rows: QuerySet[BeltCandidate] = (
         BeltCandidate.objects.select_related("member__user", "cohort")
         .annotate(done_module_ids=done_modules())
         .order_by("cohort__name", "member__user__full_name", "member__user__email")
     )
+    return rows
 
 
 def cohorts() -> QuerySet[Cohort]:
@@ -634,11 +635,12 @@ def certifications() -> QuerySet[Certification]:
 
 
 def certification_for(candidate: BeltCandidate) -> Certification | None:
-    return (
+    certification: Certification | None = (
         Certification.objects.filter(member_id=candidate.member_id, belt_level=candidate.target_belt)
         .select_related("signed_off_by__user")
         .first()
     )
+    return certification
 
 
 def module_progress(candidate: BeltCandidate) -> list[TrainingModule]:

@@ -168,7 +168,7 @@ def expertise_add(*, actor: Membership, coach: Membership, area: SolutionArea, n
     if any(row.area_id == area.pk for row in current):
         raise ValidationError({"area": "This coach already has this area."})
     expertise_set(actor=actor, coach=coach, areas=[*(row.area for row in current), area])
-    row = CoachExpertise.objects.get(coach=coach, area=area)
+    row: CoachExpertise = CoachExpertise.objects.get(coach=coach, area=area)
     if note:
         row.note = note.strip()[:200]
         row.save(update_fields=["note"])

@@ -842,6 +842,7 @@ def _belts(slug: str, logins: dict[str, Membership]) -> None:
 
 def _cohort(name: str, level: str, starts: int, ends: int | None, coach: Membership | None) -> Cohort:
     today = timezone.localdate()
+    cohort: Cohort
     cohort, _ = Cohort.objects.get_or_create(
         name=name,
         defaults={

@@ -127,7 +127,10 @@ def activity_for(membership: Membership) -> QuerySet[ProjectActivity]:
 
 
 def feedback_for(membership: Membership) -> QuerySet[CustomerFeedback]:
-    return CustomerFeedback.objects.visible_to(membership).select_related("author__user").order_by("-created_at")
+    rows: QuerySet[CustomerFeedback] = (
+        CustomerFeedback.objects.visible_to(membership).select_related("author__user").order_by("-created_at")
+    )
+    return rows
 
 
 # --- Comments ----------------------------------------------------------------------------------
@@ -239,12 +242,13 @@ def attachment_delete(*, actor: Membership, attachment: ProjectAttachment) -> No
 
 
 def last_decided_review(project: Project) -> TollgateReview | None:
-    return (
+    review: TollgateReview | None = (
         TollgateReview.objects.filter(project=project, decided_at__isnull=False)
         .exclude(decision__in=[ReviewDecision.PENDING, ReviewDecision.WITHDRAWN])
         .order_by("-decided_at")
         .first()
     )
+    return review
 
 
 def default_feedback_phase(project: Project, review: TollgateReview | None = None) -> str:
@@ -336,7 +340,7 @@ def feedback_prompt(project: Project, membership: Membership) -> dict[str, Any] 
     )
     if approved is None and project.phase != Phase.CLOSED:
         return None
-    phase = Phase.CLOSED if project.phase == Phase.CLOSED else approved.phase  # type: ignore[union-attr]
+    phase = Phase.CLOSED if project.phase == Phase.CLOSED or approved is None else approved.phase
     if CustomerFeedback.objects.filter(project=project, phase=phase, author=membership).exists():
         return None
     return {"phase": phase, "label": Phase(phase).label, "review": approved}

@@ -295,11 +295,12 @@ def _belts() -> dict[str, int]:
     """Certified Green / Black Belts and the coach pool (program-wide). One query."""
     green = Exists(Certification.objects.filter(member=OuterRef("pk"), belt_level=BeltLevel.GREEN))
     black = Exists(Certification.objects.filter(member=OuterRef("pk"), belt_level=BeltLevel.BLACK))
-    return Membership.objects.aggregate(
+    counts: dict[str, int] = Membership.objects.aggregate(
         green_belts=Count("pk", filter=Q(green)),
         black_belts=Count("pk", filter=Q(black)),
         coaches=Count("pk", filter=coach_pool_q()),
     )
+    return counts
 
 
 def _first_pilot_won(projects: QuerySet[Project]) -> dict[str, Any] | None:

@@ -163,7 +163,9 @@ def score_submit(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    score = SelectionScore.objects.select_for_update().filter(project=project, scorer=actor).first()
+    score: SelectionScore | None = (
+        SelectionScore.objects.select_for_update().filter(project=project, scorer=actor).first()
+    )
     created = score is None
     if score is None:
         score = SelectionScore(project=project, scorer=actor)
@@ -226,7 +228,8 @@ def selection_summary(project: Project) -> dict[str, Any]:
 
 
 def own_score(project: Project, membership: Membership) -> SelectionScore | None:
-    return SelectionScore.objects.filter(project=project, scorer=membership).first()
+    score: SelectionScore | None = SelectionScore.objects.filter(project=project, scorer=membership).first()
+    return score
 
 
 def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
@@ -296,7 +299,7 @@ def check_currency(settings: ProjectsSettings) -> None:
 def settings_update(*, actor: Membership, **fields: Any) -> ProjectsSettings:
     """Change the tenant's projects settings (admin). New weights recompute every scored project."""
     require(actor, "projects.settings.manage")
-    settings = ProjectsSettings.objects.select_for_update().get(pk=settings_for_tenant().pk)
+    settings: ProjectsSettings = ProjectsSettings.objects.select_for_update().get(pk=settings_for_tenant().pk)
     _, changed = model_update(
         instance=settings,
         data=fields,

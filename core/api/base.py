@@ -33,29 +33,22 @@ from core.tenancy import TenantScopedModel
 
 def required_action(view: Any, method: str) -> str | None:
     """The role-table action a request needs: ``action_permissions`` by viewset action, else by
-    HTTP method (HEAD as GET). OPTIONS (the endpoint's own description) needs membership only.
-    None when the view names none: the request is refused (fail closed)."""
-    if method == "OPTIONS":
-        return "tenant.view"
+    HTTP method. None when the view names none: the request is refused (fail closed)."""
     mapping: dict[str, str] = getattr(view, "action_permissions", {})
-    return mapping.get(getattr(view, "action", None) or "") or mapping.get("GET" if method == "HEAD" else method)
+    return mapping.get(getattr(view, "action", None) or "") or mapping.get(method)
 
 
 class HasTenantAction(permissions.BasePermission):
     """Checks ``view.action_permissions`` (viewset action or HTTP method → action name).
 
     **Fail closed**: an action or method that no one mapped is refused for every role, reads
-    included, so a new ``@action`` cannot ship open by accident. Two cases pass through so that
-    DRF answers 405 rather than 403: a method the view does not offer at all, and a read of a route
-    that has no read handler (GET on a POST-only action).
+    included, so a new ``@action`` cannot ship open by accident. Only a method the view does not
+    offer at all passes through, so DRF answers 405 rather than 403.
     """
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        method = (request.method or "").lower()
-        if method not in getattr(view, "http_method_names", ()):
+        if (request.method or "").lower() not in getattr(view, "http_method_names", ()):
             return True  # a method the view does not offer at all: let DRF answer 405, not 403
-        if request.method in permissions.SAFE_METHODS and not hasattr(view, method):
-            return True  # e.g. GET on a POST-only action: 405
         action = required_action(view, request.method or "")
         if action is None:
             return False

@@ -98,7 +98,7 @@ class CustomerSafeMixin:
     internal_fields: ClassVar[tuple[str, ...]] = INTERNAL_FIELDS
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        fields: dict[str, serializers.Field] = super().get_fields()  # type: ignore[misc]
+        fields = super().get_fields()  # type: ignore[misc]
         membership = membership_of(self.context)  # type: ignore[attr-defined]
         if membership is not None and membership.is_customer:
             for name in self.internal_fields:
@@ -106,7 +106,7 @@ class CustomerSafeMixin:
         return fields
 
 
-class BaseModelSerializer(serializers.ModelSerializer[Any]):
+class BaseModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_choice_field = EnumChoiceField
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Model, QuerySet
 
 
 def apply_service_errors(
@@ -59,7 +59,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 MemberLabel = Literal["role_account", "role", "side", "name"]
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A person of this workspace. ``show`` picks the label:
 
     * ``role_account`` (default): "Ana Lopez · Customer participant · Northfield Paper Mill";
@@ -96,6 +96,4 @@ def set_queryset(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> No
 
 def model_field(model: type[Model], name: str, **kwargs: Any) -> Any:
     """The model's own form field (max length, choices, help text) so forms and models agree."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field), f"{model.__name__}.{name} is a relation without a form field"
-    return field.formfield(**kwargs)
+    return model._meta.get_field(name).formfield(**kwargs)

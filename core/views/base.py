@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +46,7 @@ class TenantScopedViewMixin:
 
     model: ClassVar[type[TenantScopedModel] | None] = None
     required_action: ClassVar[str] = "tenant.view"
-    request: HttpRequest  # a ``TenantRequest`` once the middleware ran: read it through the properties below
+    request: TenantRequest
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -63,26 +63,21 @@ class TenantScopedViewMixin:
         return response
 
     @property
-    def tenant_request(self) -> TenantRequest:
-        """The request, typed: the middleware has set ``tenant`` and ``membership`` on it."""
-        return cast(TenantRequest, self.request)
-
-    @property
     def member(self) -> Membership:
         """The caller's membership in this tenant."""
-        return self.tenant_request.membership
+        return self.request.membership
 
     @property
     def tenant(self) -> Tenant:
-        return self.tenant_request.tenant
+        return self.request.tenant
 
     @property
     def slug(self) -> str:
-        return self.tenant_request.tenant.slug
+        return self.request.tenant.slug
 
     def get_queryset(self) -> QuerySet[Any]:
         assert self.model is not None, f"{type(self).__name__}.model is not set"
-        queryset: QuerySet[Any] = self.model.objects.all().visible_to(self.member)
+        queryset = self.model.objects.all().visible_to(self.request.membership)
         return self.safely_get_queryset(queryset)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -118,7 +113,7 @@ class PageMixin(TenantScopedViewMixin):
         return safe_next_url(self.request, default)
 
 
-class ServiceFormView(TenantScopedViewMixin, FormView):
+class ServiceFormView(TenantScopedViewMixin, FormView):  # type: ignore[type-arg]
     """A form page whose valid input is handed to a service.
 
     ``perform(form)`` calls the service and returns the saved object; a ``ValidationError`` is
@@ -130,7 +125,7 @@ class ServiceFormView(TenantScopedViewMixin, FormView):
 
     @property
     def membership(self) -> Membership:
-        return self.member
+        return self.request.membership
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -171,7 +166,7 @@ class ObjectMixin:
         return copy.copy(self.object)
 
 
-def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:
+def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:  # type: ignore[type-arg]
     """Page ``?page=`` of the queryset; a malformed or too large page number shows the nearest page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 

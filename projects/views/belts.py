@@ -18,12 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.parsing import parse_uuid
 from core.permissions import can
-from core.views.base import PageMixin
 from projects import belts
 from projects.forms.belts import CandidateForm, CertifyForm, CohortForm, ModuleForm, ModuleRenameForm
 from projects.models import (
@@ -33,12 +31,11 @@ from projects.models import (
     TrainingModule,
 )
 from projects.projects import is_coach
+from projects.views.base import ProjectsPage
 
 
-class BeltsPage(PageMixin):
-    """``PageMixin`` with projects-namespace URLs."""
-
-    url_namespace = "projects"
+class BeltsPage(ProjectsPage):
+    """A page of the belts area (its subnav and what the member may do there)."""
 
     def base_context(self) -> dict[str, Any]:
         member = self.member
@@ -53,7 +50,7 @@ class BeltsPage(PageMixin):
 # --- The pipeline -----------------------------------------------------------------------------
 
 
-class BeltsView(BeltsPage, View):
+class BeltsView(BeltsPage):
     model = Cohort
     required_action = "belts.view"
 
@@ -67,7 +64,7 @@ class BeltsView(BeltsPage, View):
 # --- Cohorts ----------------------------------------------------------------------------------
 
 
-class CohortCreateView(BeltsPage, View):
+class CohortCreateView(BeltsPage):
     model = Cohort
     required_action = "belts.manage"
 
@@ -92,7 +89,7 @@ class CohortCreateView(BeltsPage, View):
         return render(self.request, "projects/belts/cohort_form.html", context)
 
 
-class CohortDetailView(BeltsPage, View):
+class CohortDetailView(BeltsPage):
     """A cohort: its candidates and their progress; coaches/admins edit it here (POST)."""
 
     model = Cohort
@@ -133,7 +130,7 @@ class CohortDetailView(BeltsPage, View):
 # --- Candidates -------------------------------------------------------------------------------
 
 
-class CandidateCreateView(BeltsPage, View):
+class CandidateCreateView(BeltsPage):
     model = BeltCandidate
     required_action = "belts.manage"
 
@@ -168,7 +165,7 @@ class CandidateCreateView(BeltsPage, View):
         return render(self.request, "projects/belts/candidate_form.html", context)
 
 
-class CandidateDetailView(BeltsPage, View):
+class CandidateDetailView(BeltsPage):
     """Modules checklist (tick/untick: POST ``module`` + ``done``), projects led, eligibility, certify."""
 
     model = BeltCandidate
@@ -204,7 +201,7 @@ class CandidateDetailView(BeltsPage, View):
         return redirect(default)
 
 
-class CertifyView(BeltsPage, View):
+class CertifyView(BeltsPage):
     """Confirm and sign off a belt (a coach or certified Black Belt, never the candidate)."""
 
     model = BeltCandidate
@@ -253,7 +250,7 @@ class CertifyView(BeltsPage, View):
 # --- The curriculum ---------------------------------------------------------------------------
 
 
-class ModulesView(BeltsPage, View):
+class ModulesView(BeltsPage):
     """The curriculum per belt: list, add (``action=add``), rename (``action=rename``)."""
 
     model = TrainingModule
