@@ -3,8 +3,12 @@
 Everything goes through ``core.admin_base.TenantScopedAdmin`` / ``core.admin_base.TenantScopedInline``
 (scoped querysets and related choices, ``admin.access`` permission, tenant-aware validation).
 
-The admin bypasses ``projects.services``, so what must go through a service is read-only here and
-says where it is done instead:
+Edits go through the areas' services as the acting program-office member (``ServiceAdmin``:
+``project_update``, ``settings_update``, ``cohort_create``/``cohort_update``,
+``module_create``/``module_update``, ``expertise_remove``), so the feed, score recomputation and
+the services' rules are the same as on the pages; the forms apply the services' public rule
+functions first (``RuledForm``), so a refused edit is a form error. What only a service may write
+is read-only here and says where it is done instead:
 
 * a project is *logged* in the app (the quick log seeds its checklist and phase history); its
   phase, tollgates, waiting state, selection score and certification credit move only through the
@@ -21,14 +25,25 @@ expertise and comment/attachment moderation are editable, with the services' rul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest
+from typing_extensions import override
 
-from core.admin_base import ReadOnlyInline, RuledForm, TenantScopedAdmin, TenantScopedInline
-from projects import belts, services
+from core.admin_base import (
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    RuledForm,
+    TenantScopedAdmin,
+    TenantScopedInline,
+    acting_member,
+)
+from core.models import Membership
+from projects import belts, coaching
 from projects.models import (
     BeltCandidate,
     Benefit,
@@ -53,6 +68,8 @@ from projects.models import (
     TrainingModule,
     WaitingPeriod,
 )
+from projects.projects import PROJECT_FIELDS, PROJECT_SERVICE_FIELDS, check_internal, project_rules, project_update
+from projects.selection import SETTINGS_FIELDS, check_currency, settings_update
 
 # --- Forms applying the services' rules ---------------------------------------------------------
 
@@ -60,18 +77,20 @@ from projects.models import (
 def check_rules(obj: Any) -> None:
     """The services' cross-row rules for a row edited in the admin (raises ``ValidationError``)."""
     if isinstance(obj, Project):
-        services._check_project_people(obj)
+        project_rules(obj)
     elif isinstance(obj, TeamMember):
         if obj.contact.account_id != obj.project.customer_account_id:
             raise ValidationError({"contact": "That contact is not a person of the project's customer account."})
     elif isinstance(obj, CoachExpertise):
-        belts.check_internal(obj.coach, "coach")
+        check_internal(obj.coach, "coach")
     elif isinstance(obj, Cohort):
         belts.check_cohort(obj)
     elif isinstance(obj, TrainingModule):
         belts.check_module(obj)
+    elif isinstance(obj, ProjectsSettings):
+        check_currency(obj)
     elif isinstance(obj, BeltCandidate):
-        belts.check_internal(obj.member, "member")
+        check_internal(obj.member, "member")
     elif isinstance(obj, ModuleCompletion) and obj.module.belt_level != obj.candidate.target_belt:
         raise ValidationError({"module": "That module belongs to the other belt's curriculum."})
 
@@ -79,32 +98,49 @@ def check_rules(obj: Any) -> None:
 class ProjectsRuledForm(RuledForm):
     """Admin form applying the projects services' rules (``check_rules``)."""
 
-    rules = staticmethod(check_rules)
+    rules = check_rules  # read as ``type(form).rules``: a plain function, called with the instance
 
 
 class ProjectsAdmin(TenantScopedAdmin):
     form = ProjectsRuledForm
 
 
-class ReadOnlyAdmin(ProjectsAdmin):
-    """Rows written by the services: the program office reads them here."""
+class ServiceAdmin(ProjectsAdmin):
+    """An admin whose saves are service calls by the acting program-office member: ``create`` with
+    the form's ``service_fields``, ``update`` of a fresh copy with the fields the form changed (so
+    the service sees, records and checks exactly what changed)."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    service_fields: ClassVar[tuple[str, ...]] = ()
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def create(self, actor: Membership, values: dict[str, Any]) -> Model:
+        raise NotImplementedError(f"{type(self).__name__} does not add rows")
+
+    def update(self, actor: Membership, obj: Any, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    @override
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        actor = acting_member(request)
+        if change:
+            values = {name: form.cleaned_data[name] for name in form.changed_data if name in self.service_fields}
+            if values:
+                self.update(actor, type(obj).objects.get(pk=obj.pk), values)
+            return
+        saved = self.create(actor, {n: form.cleaned_data[n] for n in self.service_fields if n in form.cleaned_data})
+        obj.pk = saved.pk  # the admin's object is the saved row (inlines, the redirect and the log use it)
+        obj._state.adding = False
 
 
 class HistoryAdmin(ReadOnlyAdmin):
     """A record (feed, sign-off): not deleted here either."""
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 class RuledInline(TenantScopedInline):
-    form = ProjectsRuledForm  # type: ignore[assignment]
+    form = ProjectsRuledForm
 
 
 # --- Projects -----------------------------------------------------------------------------------
@@ -141,27 +177,12 @@ class TollgateReviewInline(ReadOnlyInline):
     show_change_link = True
 
 
-#: Maintained by the workflow services (a phase moves only by an approved tollgate).
-PROJECT_SERVICE_FIELDS = (
-    "phase",
-    "phase_entered_at",
-    "last_activity_at",
-    "waiting_kind",
-    "tollgate_pending",
-    "selection_score",
-    "credit_owner",
-    "credit_note",
-    "credit_settled_by",
-    "credit_settled_at",
-    "closed_on",
-    "cancel_reason",
-    "created_by",
-    "created_at",
-)
-
-
 @admin.register(Project)
-class ProjectAdmin(ProjectsAdmin):
+class ProjectAdmin(ServiceAdmin):
+    """Descriptive fields and people (``PROJECT_FIELDS``) through ``project_update``; the rest is the
+    services' own (a phase moves only by an approved tollgate) and read-only."""
+
+    service_fields = PROJECT_FIELDS
     list_display = (
         "title",
         "customer_account",
@@ -178,15 +199,24 @@ class ProjectAdmin(ProjectsAdmin):
     readonly_fields = PROJECT_SERVICE_FIELDS
     inlines = (TeamMemberInline, ChecklistItemInline, BenefitInline, TollgateReviewInline)
 
+    @override
+    def update(self, actor: Membership, obj: Any, values: dict[str, Any]) -> None:
+        project_update(actor=actor, project=obj, **values)
+
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # logged in the app: the quick log seeds the checklist and the phase history
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # cancel it in the app (with a reason); its history stays
 
 
 @admin.register(ProjectsSettings)
-class ProjectsSettingsAdmin(ProjectsAdmin):
+class ProjectsSettingsAdmin(ServiceAdmin):
+    """Through ``settings_update``: new selection weights recompute every scored project."""
+
+    service_fields = tuple(sorted(SETTINGS_FIELDS))
     list_display = (
         "__str__",
         "stalled_after_days",
@@ -195,10 +225,20 @@ class ProjectsSettingsAdmin(ProjectsAdmin):
         "black_belt_closed_projects",
     )
 
+    @override
+    def create(self, actor: Membership, values: dict[str, Any]) -> Model:
+        return settings_update(actor=actor, **values)
+
+    @override
+    def update(self, actor: Membership, obj: Any, values: dict[str, Any]) -> None:
+        settings_update(actor=actor, **values)
+
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         """One row per workspace: once it exists it is edited, not added again."""
         return super().has_add_permission(request) and not ProjectsSettings.objects.exists()
 
+    @override
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -219,6 +259,7 @@ class ChecklistItemAdmin(ProjectsAdmin):
     list_select_related = ("project",)
     readonly_fields = ("project", "done", "done_by", "done_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added with the project (from the templates) or in the project's inline
 
@@ -285,6 +326,7 @@ class ProjectCommentAdmin(ProjectsAdmin):
     list_select_related = ("project", "author__user")
     readonly_fields = ("project", "author", "created_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -300,6 +342,7 @@ class ProjectAttachmentAdmin(ProjectsAdmin):
     fields = ("project", "original_name", "content_type", "size", "uploaded_by", "created_at", "internal_only")
     readonly_fields = ("project", "original_name", "content_type", "size", "uploaded_by", "created_at")
 
+    @override
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -336,6 +379,10 @@ class CoachExpertiseAdmin(ProjectsAdmin):
     search_fields = ("coach__user__full_name", "area__path", "note")
     list_select_related = ("coach__user", "area")
 
+    @override
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        coaching.expertise_remove(actor=acting_member(request), expertise=obj)
+
 
 # --- Belts --------------------------------------------------------------------------------------
 
@@ -347,12 +394,21 @@ class BeltCandidateInline(RuledInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ProjectsAdmin):
+class CohortAdmin(ServiceAdmin):
     list_display = ("name", "belt_level", "starts_on", "ends_on", "coach")
     list_filter = ("belt_level",)
     search_fields = ("name",)
     list_select_related = ("coach__user",)
     inlines = (BeltCandidateInline,)
+    service_fields = belts.COHORT_FIELDS
+
+    @override
+    def create(self, actor: Membership, values: dict[str, Any]) -> Model:
+        return belts.cohort_create(actor=actor, **values)
+
+    @override
+    def update(self, actor: Membership, obj: Any, values: dict[str, Any]) -> None:
+        belts.cohort_update(actor=actor, cohort=obj, **values)
 
 
 class ModuleCompletionInline(RuledInline):
@@ -372,11 +428,26 @@ class BeltCandidateAdmin(ProjectsAdmin):
 
 
 @admin.register(TrainingModule)
-class TrainingModuleAdmin(ProjectsAdmin):
+class TrainingModuleAdmin(ServiceAdmin):
+    """The curriculum: a module stays in its belt's curriculum (its completions hang off it)."""
+
     list_display = ("name", "belt_level", "position", "is_required")
     list_filter = ("belt_level", "is_required")
     search_fields = ("name",)
     ordering = ("belt_level", "position", "name")
+    service_fields = ("belt_level", *belts.MODULE_FIELDS)
+
+    @override
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("belt_level",) if obj is not None else ()
+
+    @override
+    def create(self, actor: Membership, values: dict[str, Any]) -> Model:
+        return belts.module_create(actor=actor, **values)
+
+    @override
+    def update(self, actor: Membership, obj: Any, values: dict[str, Any]) -> None:
+        belts.module_update(actor=actor, module=obj, **values)
 
 
 @admin.register(ModuleCompletion)

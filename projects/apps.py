@@ -10,33 +10,33 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         """Register this app's panels and widgets on the pages that show them (``core.registry``)."""
         from core.registry import ACCOUNT_CARDS, DEMO_STEPS, HOME_WIDGETS, PROJECT_PANELS, DemoStep
-        from projects import benefits, demo, discussion, selection, selectors, workflow
+        from projects import benefits, demo, discussion, selection, workflow
+        from projects.projects import account_card_context, home_my_projects_context
+        from projects.workflow import home_for_you_context
 
         PROJECT_PANELS.add(
-            "workflow", template="projects/panels/_workflow.html", context=workflow.panel_context, order=10
+            "workflow", template="projects/workflow/_project_panel.html", context=workflow.panel_context, order=10
         )
         PROJECT_PANELS.add(
-            "selection", template="projects/panels/_selection.html", context=selection.panel_context, order=20
+            "selection", template="projects/selection/_project_panel.html", context=selection.panel_context, order=20
         )
         PROJECT_PANELS.add(
-            "benefits", template="projects/panels/_benefits.html", context=benefits.panel_context, order=30
+            "benefits", template="projects/benefits/_project_panel.html", context=benefits.panel_context, order=30
         )
         PROJECT_PANELS.add(
-            "discussion", template="projects/panels/_discussion.html", context=discussion.panel_context, order=40
+            "discussion", template="projects/discussion/_project_panel.html", context=discussion.panel_context, order=40
         )
         HOME_WIDGETS.add(
             "projects.for_you",
             template="projects/workflow/_home_for_you.html",
-            context=selectors.home_for_you_context,
+            context=home_for_you_context,
             order=10,
         )
         HOME_WIDGETS.add(
             "projects.my_projects",
             template="projects/projects/_home_my_projects.html",
-            context=selectors.home_my_projects_context,
+            context=home_my_projects_context,
             order=30,
         )
-        ACCOUNT_CARDS.add(
-            "projects", template="projects/projects/_account_card.html", context=selectors.account_card_context
-        )
+        ACCOUNT_CARDS.add("projects", template="projects/projects/_account_card.html", context=account_card_context)
         DEMO_STEPS.register("projects", DemoStep(seed_tenant=demo.seed_tenant, seed_bench=demo.seed_bench), order=30)

@@ -18,7 +18,7 @@ Eligibility rules (tenant settings in ``ProjectsSettings``):
 * a project whose belt credit went to the customer's own CI program (``credit_owner=customer``)
   never counts for our candidate.
 
-A Black Belt certification puts the member into the coach pool (``selectors.coach_pool``).
+A Black Belt certification puts the member into the coach pool (``projects.projects.coach_pool``).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from typing import Any
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from core.models import Membership
-from core.service_helpers import apply_fields, check_same_tenant, require, save_validated
+from core.service_helpers import check_same_tenant, model_update, require, save_validated
 from core.tenancy import current_tenant_id
 from projects.defaults import DEFAULT_TRAINING_MODULES
 from projects.models import (
@@ -54,24 +54,15 @@ from projects.models import (
     ProjectsSettings,
     TrainingModule,
 )
-from projects.services import activity_record, notify, settings_for_tenant
+from projects.projects import activity_record, check_internal, is_coach, projects_for, settings_for_tenant
+from projects.workflow import notify
 
 # --- Cohorts ----------------------------------------------------------------------------------
 
-COHORT_FIELDS = frozenset({"name", "belt_level", "starts_on", "ends_on", "coach"})
-
-
-def check_internal(person: Membership | None, field_name: str) -> None:
-    if person is None:
-        return
-    check_same_tenant(person, field_name)
-    if person.is_customer:
-        raise ValidationError({field_name: "This must be someone of our company, not a customer participant."})
+COHORT_FIELDS = ("name", "belt_level", "starts_on", "ends_on", "coach")
 
 
 def check_cohort(cohort: Cohort) -> None:
-    from projects.selectors import is_coach
-
     cohort.name = (cohort.name or "").strip()
     if not cohort.name:
         raise ValidationError({"name": "Give the cohort a name."})
@@ -108,26 +99,21 @@ def cohort_create(
     )
     cohort.tenant_id = current_tenant_id()
     check_cohort(cohort)
-    return save_validated(cohort)  # type: ignore[no-any-return]
+    return save_validated(cohort)
 
 
 @transaction.atomic
 def cohort_update(*, actor: Membership, cohort: Cohort, **fields: Any) -> Cohort:
+    """Change a cohort; a refused change leaves ``cohort`` as it was (``model_update``)."""
     require(actor, "belts.manage")
     check_same_tenant(cohort, "cohort")
-    try:
-        apply_fields(cohort, fields, COHORT_FIELDS)
-        check_cohort(cohort)
-        save_validated(cohort)
-    except ValidationError:
-        cohort.refresh_from_db()
-        raise
+    model_update(instance=cohort, data=fields, allowed=COHORT_FIELDS, prepare=check_cohort)
     return cohort
 
 
 # --- The curriculum ---------------------------------------------------------------------------
 
-MODULE_FIELDS = frozenset({"name", "position", "is_required"})
+MODULE_FIELDS = ("name", "position", "is_required")
 
 
 def training_modules_ensure() -> list[TrainingModule]:
@@ -169,7 +155,7 @@ def module_create(
     module = TrainingModule(name=name or "", belt_level=belt_level, position=position, is_required=is_required)
     module.tenant_id = current_tenant_id()
     check_module(module)
-    return save_validated(module)  # type: ignore[no-any-return]
+    return save_validated(module)
 
 
 @transaction.atomic
@@ -177,13 +163,7 @@ def module_update(*, actor: Membership, module: TrainingModule, **fields: Any) -
     """Rename, reorder or make optional. The belt of a module is fixed (completions hang off it)."""
     require(actor, "belts.manage")
     check_same_tenant(module, "module")
-    try:
-        apply_fields(module, fields, MODULE_FIELDS)
-        check_module(module)
-        save_validated(module)
-    except ValidationError:
-        module.refresh_from_db()
-        raise
+    model_update(instance=module, data=fields, allowed=MODULE_FIELDS, prepare=check_module)
     return module
 
 
@@ -217,7 +197,7 @@ def candidate_add(
     candidate = BeltCandidate(
         member=member, cohort=cohort, target_belt=target, joined_on=joined_on or timezone.localdate()
     )
-    return save_validated(candidate)  # type: ignore[no-any-return]
+    return save_validated(candidate)
 
 
 def _check_candidate_open(candidate: BeltCandidate) -> None:
@@ -254,11 +234,11 @@ def module_complete(
     completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "A module cannot be completed in the future."})
-    completion = ModuleCompletion.objects.filter(candidate=candidate, module=module).first()
+    completion: ModuleCompletion | None = ModuleCompletion.objects.filter(candidate=candidate, module=module).first()
     if completion is None:
         completion = ModuleCompletion(candidate=candidate, module=module)
     completion.completed_on = completed_on
-    return save_validated(completion)  # type: ignore[no-any-return]
+    return save_validated(completion)
 
 
 @transaction.atomic
@@ -267,7 +247,7 @@ def module_uncomplete(*, actor: Membership, candidate: BeltCandidate, module: Tr
     require(actor, "belts.manage")
     _check_candidate_open(candidate)
     _check_module_for(candidate, module)
-    deleted, _ = ModuleCompletion.objects.filter(candidate=candidate, module=module).delete()
+    deleted: int = ModuleCompletion.objects.filter(candidate=candidate, module=module).delete()[0]
     return deleted
 
 
@@ -342,6 +322,32 @@ def counted_projects_q(member_ids: Iterable[Any]) -> Q:
     return Q(lead_id__in=list(member_ids), phase=Phase.CLOSED) & ~Q(credit_owner=CreditOwner.CUSTOMER)
 
 
+def _check_rules(result: Eligibility, kind: str) -> None:
+    """Each of the tenant's rules as met or not (``rules``), and what is missing in plain words."""
+    modules_ok = not result.missing_modules
+    result.rules.append(Rule(f"All {_plural(result.modules_required, 'required module')} completed", modules_ok))
+    if not modules_ok:
+        result.missing.append(
+            f"Complete {_plural(len(result.missing_modules), 'more required module')}: "
+            + ", ".join(result.missing_modules)
+            + "."
+        )
+    projects_ok = result.closed_projects >= result.closed_required
+    result.rules.append(Rule(f"Led {_plural(result.closed_required, kind)}", projects_ok))
+    if not projects_ok:
+        more = result.closed_required - result.closed_projects
+        result.missing.append(f"Lead {more} more {kind}{'' if more == 1 else 's'} through to closing.")
+    if result.requires_validated:
+        validated_ok = result.validated_projects >= 1
+        result.rules.append(Rule("At least one of them has a benefit validated by the customer", validated_ok))
+        if not validated_ok:
+            result.missing.append("Get a benefit of a closed project validated by the customer sponsor.")
+    if result.requires_green_belt:
+        result.rules.append(Rule("Certified Green Belt first", result.has_green_belt))
+        if not result.has_green_belt:
+            result.missing.append("Get certified as a Green Belt first.")
+
+
 def _assess(
     candidate: BeltCandidate,
     *,
@@ -370,29 +376,7 @@ def _assess(
     result.projects = counted
     result.closed_projects = len(counted)
     result.validated_projects = sum(1 for p in counted if getattr(p, "has_validated_benefit", False))
-
-    modules_ok = not result.missing_modules
-    result.rules.append(Rule(f"All {_plural(result.modules_required, 'required module')} completed", modules_ok))
-    if not modules_ok:
-        result.missing.append(
-            f"Complete {_plural(len(result.missing_modules), 'more required module')}: "
-            + ", ".join(result.missing_modules)
-            + "."
-        )
-    projects_ok = result.closed_projects >= result.closed_required
-    result.rules.append(Rule(f"Led {_plural(result.closed_required, kind)}", projects_ok))
-    if not projects_ok:
-        more = result.closed_required - result.closed_projects
-        result.missing.append(f"Lead {more} more {kind}{'' if more == 1 else 's'} through to closing.")
-    if result.requires_validated:
-        validated_ok = result.validated_projects >= 1
-        result.rules.append(Rule("At least one of them has a benefit validated by the customer", validated_ok))
-        if not validated_ok:
-            result.missing.append("Get a benefit of a closed project validated by the customer sponsor.")
-    if result.requires_green_belt:
-        result.rules.append(Rule("Certified Green Belt first", has_green_belt))
-        if not has_green_belt:
-            result.missing.append("Get certified as a Green Belt first.")
+    _check_rules(result, kind)
     if candidate.status == CandidateStatus.CERTIFIED:
         result.missing = []
         result.eligible = False
@@ -462,6 +446,65 @@ def eligibility(candidate: BeltCandidate) -> Eligibility:
 # --- Certification ----------------------------------------------------------------------------
 
 
+def _check_signer(actor: Membership, candidate: BeltCandidate) -> None:
+    """A coach or certified Black Belt of our company signs off a belt, never their own."""
+    require(actor, "belts.certify")
+    if actor.tenant_id != current_tenant_id() or actor.is_customer:
+        raise PermissionDenied("Only our coaches can sign off a belt.")
+    check_same_tenant(candidate, "candidate")
+    if actor.pk == candidate.member_id:
+        raise PermissionDenied("You cannot sign off your own belt.")
+    if not is_coach(actor):
+        raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
+
+
+def _check_certifiable(candidate: BeltCandidate, certified_on: dt.date) -> None:
+    """The candidacy is open, the belt not held yet, the date neither in the future nor before joining."""
+    if candidate.status == CandidateStatus.CERTIFIED:
+        raise ValidationError({"candidate": "This candidate is already certified."})
+    if candidate.status == CandidateStatus.WITHDRAWN:
+        raise ValidationError({"candidate": "This candidacy was withdrawn."})
+    if Certification.objects.filter(member=candidate.member, belt_level=candidate.target_belt).exists():
+        raise ValidationError({"candidate": "This person already holds this belt."})
+    if certified_on > timezone.localdate():
+        raise ValidationError({"certified_on": "A certification cannot be dated in the future."})
+    if certified_on < candidate.joined_on:
+        raise ValidationError({"certified_on": "A certification cannot be dated before the candidate joined."})
+
+
+def _counted_projects(result: Eligibility, projects: Iterable[Project] | None) -> list[Project]:
+    """The projects the certification counts: those chosen (each must count, enough of them), else
+    every project that counts."""
+    counted = {p.pk: p for p in result.projects}
+    if projects is None:
+        return list(counted.values())
+    chosen = list(projects)
+    for project in chosen:
+        if project.pk not in counted:
+            raise ValidationError({"projects": f"“{project}” does not count towards this belt."})
+    if len(chosen) < result.closed_required:
+        raise ValidationError({"projects": f"Choose at least {_plural(result.closed_required, 'project')}."})
+    return [counted[p.pk] for p in chosen]
+
+
+def _announce_certification(actor: Membership, candidate: BeltCandidate, projects: list[Project]) -> None:
+    """A line in the feed of every project that counted (internal) and a note to the new belt."""
+    label = BeltLevel(candidate.target_belt).label
+    name = candidate.member.user.display_name
+    for project in projects:
+        activity_record(
+            project=project,
+            actor=actor,
+            verb="belt.certified",
+            summary=f"{name} was certified {label}, counting this project",
+            internal_only=True,
+        )
+    message = f"You are now a certified {label}, signed off by {actor.user.display_name}."
+    if candidate.target_belt == BeltLevel.BLACK:
+        message += " You are now in the coach pool."
+    notify(recipients=[candidate.member], project=None, verb="belt.certified", message=message, actor=actor)
+
+
 @transaction.atomic
 def certify(
     *,
@@ -473,43 +516,15 @@ def certify(
 ) -> Certification:
     """Sign off a belt. The signer is a coach or certified Black Belt, never the candidate; the
     candidate meets the tenant's rules. A Black Belt joins the coach pool."""
-    from projects.selectors import is_coach
-
-    require(actor, "belts.certify")
-    if actor.tenant_id != current_tenant_id() or actor.is_customer:
-        raise PermissionDenied("Only our coaches can sign off a belt.")
-    check_same_tenant(candidate, "candidate")
-    if actor.pk == candidate.member_id:
-        raise PermissionDenied("You cannot sign off your own belt.")
-    if not is_coach(actor):
-        raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
+    _check_signer(actor, candidate)
     candidate = BeltCandidate.objects.select_for_update().select_related("member__user").get(pk=candidate.pk)
-    if candidate.status == CandidateStatus.CERTIFIED:
-        raise ValidationError({"candidate": "This candidate is already certified."})
-    if candidate.status == CandidateStatus.WITHDRAWN:
-        raise ValidationError({"candidate": "This candidacy was withdrawn."})
-    if Certification.objects.filter(member=candidate.member, belt_level=candidate.target_belt).exists():
-        raise ValidationError({"candidate": "This person already holds this belt."})
     certified_on = certified_on or timezone.localdate()
-    if certified_on > timezone.localdate():
-        raise ValidationError({"certified_on": "A certification cannot be dated in the future."})
-    if certified_on < candidate.joined_on:
-        raise ValidationError({"certified_on": "A certification cannot be dated before the candidate joined."})
+    _check_certifiable(candidate, certified_on)
     result = eligibility(candidate)
     if not result.eligible:
         raise ValidationError({"eligibility": ["Not eligible yet.", *result.missing]})
-    counted = {p.pk: p for p in result.projects}
-    if projects is not None:
-        chosen = list(projects)
-        for project in chosen:
-            if project.pk not in counted:
-                raise ValidationError({"projects": f"“{project}” does not count towards this belt."})
-        if len(chosen) < result.closed_required:
-            raise ValidationError({"projects": f"Choose at least {_plural(result.closed_required, 'project')}."})
-        counted_projects = [counted[p.pk] for p in chosen]
-    else:
-        counted_projects = list(counted.values())
-    certification = save_validated(
+    counted_projects = _counted_projects(result, projects)
+    certification: Certification = save_validated(
         Certification(
             member=candidate.member,
             belt_level=candidate.target_belt,
@@ -527,21 +542,8 @@ def certify(
     )
     BeltCandidate.objects.filter(pk=candidate.pk).update(status=CandidateStatus.CERTIFIED)
     candidate.status = CandidateStatus.CERTIFIED
-    label = BeltLevel(candidate.target_belt).label
-    name = candidate.member.user.display_name
-    for project in counted_projects:
-        activity_record(
-            project=project,
-            actor=actor,
-            verb="belt.certified",
-            summary=f"{name} was certified {label}, counting this project",
-            internal_only=True,
-        )
-    message = f"You are now a certified {label}, signed off by {actor.user.display_name}."
-    if candidate.target_belt == BeltLevel.BLACK:
-        message += " You are now in the coach pool."
-    notify(recipients=[candidate.member], project=None, verb="belt.certified", message=message, actor=actor)
-    return certification  # type: ignore[no-any-return]
+    _announce_certification(actor, candidate, counted_projects)
+    return certification
 
 
 # --- Reads ------------------------------------------------------------------------------------
@@ -554,11 +556,24 @@ def done_modules() -> ArrayAgg:
 
 def candidates_queryset() -> QuerySet[BeltCandidate]:
     """Candidates with person and cohort, and their completed module ids (``done_module_ids``)."""
-    return (
+    rows: QuerySet[BeltCandidate] = (
         BeltCandidate.objects.select_related("member__user", "cohort")
         .annotate(done_module_ids=done_modules())
         .order_by("cohort__name", "member__user__full_name", "member__user__email")
     )
+    return rows
+
+
+def cohorts() -> QuerySet[Cohort]:
+    """The tenant's cohorts, newest first (their coach joined)."""
+    rows: QuerySet[Cohort] = Cohort.objects.select_related("coach__user").order_by("-starts_on", "name")
+    return rows
+
+
+def training_modules() -> QuerySet[TrainingModule]:
+    """The tenant's curriculum (both belts)."""
+    rows: QuerySet[TrainingModule] = TrainingModule.objects.order_by("belt_level", "position", "name")
+    return rows
 
 
 @dataclass
@@ -585,7 +600,7 @@ class Pipeline:
 
 def pipeline(*, recent: int = 10) -> Pipeline:
     """Everything the belts page shows, in a fixed number of queries."""
-    cohorts = list(Cohort.objects.select_related("coach__user").order_by("-starts_on", "name"))
+    cohort_rows = list(cohorts())
     candidates = list(candidates_queryset())
     by_cohort: dict[Any, list[BeltCandidate]] = {}
     for candidate in candidates:
@@ -595,13 +610,13 @@ def pipeline(*, recent: int = 10) -> Pipeline:
     )
     green = {c.member_id for c in certifications if c.belt_level == BeltLevel.GREEN}
     results = eligibility_many(candidates, green_belts=green)
-    for cohort in cohorts:
+    for cohort in cohort_rows:
         cohort.candidate_list = by_cohort.get(cohort.pk, [])  # type: ignore[attr-defined]
         for candidate in cohort.candidate_list:  # type: ignore[attr-defined]
             candidate.eligibility = results[candidate.pk]
     training = [c for c in candidates if c.status == CandidateStatus.TRAINING]
     return Pipeline(
-        cohorts=cohorts,
+        cohorts=cohort_rows,
         eligibility=results,
         certified_green=len(green),
         certified_black=sum(1 for c in certifications if c.belt_level == BeltLevel.BLACK),
@@ -611,12 +626,67 @@ def pipeline(*, recent: int = 10) -> Pipeline:
     )
 
 
+def certifications() -> QuerySet[Certification]:
+    """Certified belts with the person, the signer and the projects that counted."""
+    rows: QuerySet[Certification] = Certification.objects.select_related(
+        "member__user", "signed_off_by__user"
+    ).prefetch_related("projects")
+    return rows
+
+
 def certification_for(candidate: BeltCandidate) -> Certification | None:
-    return (
+    certification: Certification | None = (
         Certification.objects.filter(member_id=candidate.member_id, belt_level=candidate.target_belt)
         .select_related("signed_off_by__user")
         .first()
     )
+    return certification
+
+
+def module_progress(candidate: BeltCandidate) -> list[TrainingModule]:
+    """The curriculum of the candidate's target belt, in order, each module with ``completed_on``
+    (None: not yet). Two queries (the curriculum is seeded the first time)."""
+    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
+    modules = sorted(
+        (m for m in training_modules_ensure() if m.belt_level == candidate.target_belt),
+        key=lambda m: (m.position, m.name),
+    )
+    for module in modules:
+        module.completed_on = done.get(module.pk)  # type: ignore[attr-defined]
+    return modules
+
+
+def projects_led(
+    candidate: BeltCandidate, member: Membership, *, counted: Iterable[Any], limit: int = 50
+) -> list[Project]:
+    """The projects the candidate led (newest first) as ``member`` may see them, with their
+    validated benefits counted and ``counts`` set on those that count towards the belt."""
+    counting = set(counted)
+    led: list[Project] = list(
+        projects_for(member)
+        .filter(lead_id=candidate.member_id)
+        .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))
+        .order_by("-created_at")[:limit]
+    )
+    for project in led:
+        project.counts = project.pk in counting  # type: ignore[attr-defined]
+    return led
+
+
+def candidate_summary(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:
+    """What the candidate and certify pages show: modules, eligibility, projects led, the certification."""
+    modules = module_progress(candidate)
+    result = eligibility(candidate)
+    certification = certification_for(candidate)
+    return {
+        "projects_led": projects_led(candidate, member, counted=(p.pk for p in result.projects)),
+        "candidate": candidate,
+        "eligibility": result,
+        "modules": modules,
+        "certification": certification,
+        "is_self": candidate.member_id == member.pk,
+        "now_a_coach": certification is not None and certification.belt_level == BeltLevel.BLACK,
+    }
 
 
 __all__ = [

@@ -5,7 +5,7 @@ project's customer sponsor (a customer participant of the account) confirms it w
 *disputed* when they do not agree. Nobody internal can validate, admins included. An internal edit
 of a validated (or disputed) benefit's amount, currency or period returns it to *estimated*.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_benefits.html``
+``panel_context(project, membership)`` returns what the project page's ``benefits/_project_panel.html``
 needs (a fixed number of queries, whatever the project's size).
 """
 
@@ -18,14 +18,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
-from core.service_helpers import check_same_tenant, require, save_validated
-from core.tenancy import current_tenant_id
-from projects import services
+from core.service_helpers import check_same_tenant, model_update, require, save_validated
+from dashboards.models import Metric, Scorecard
+from dashboards.scorecards import governing_version
 from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
+from projects.projects import activity_record, check_in_workspace
+from projects.workflow import announce, notify
 
 CURRENCY_CODES = frozenset(code for code, _ in CURRENCIES)
 #: Fields whose change sends a validated or disputed benefit back to the customer.
@@ -82,8 +86,6 @@ def _check_currency(value: Any) -> str:
 
 def relationship_scorecard(project: Project) -> Any:
     """The scorecard of the project's relationship, or None."""
-    from dashboards.models import Scorecard
-
     if project.relationship_id is None:
         return None
     return Scorecard.objects.filter(relationship_id=project.relationship_id).first()
@@ -92,10 +94,6 @@ def relationship_scorecard(project: Project) -> Any:
 def metric_choices(project: Project, scorecard: Any = None) -> list[tuple[str, str]]:
     """(key, name) of the metrics of the governing (current-quarter) version of the project's
     relationship scorecard; empty without a scorecard. Three queries at most."""
-    from core import quarters
-    from dashboards.models import Metric
-    from dashboards.scorecards import governing_version
-
     scorecard = scorecard if scorecard is not None else relationship_scorecard(project)
     if scorecard is None:
         return []
@@ -125,11 +123,6 @@ def _check_metric_link(benefit: Benefit, project: Project) -> None:
     keys = {k for k, _ in metric_choices(project, scorecard)}
     if key not in keys:
         raise ValidationError({"metric_key": f"'{key}' is not a metric of this relationship's scorecard."})
-
-
-def _check_project(actor: Membership, project: Project) -> None:
-    if project.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
 
 
 def _clean_values(benefit: Benefit, project: Project) -> None:
@@ -191,7 +184,7 @@ def benefit_record(
 ) -> Benefit:
     """Record an estimated benefit (our people); the customer sponsor is asked to confirm it."""
     require(actor, "benefits.record")
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     benefit = Benefit(
         project=project,
         kind=kind,
@@ -207,14 +200,14 @@ def benefit_record(
     )
     _clean_values(benefit, project)
     save_validated(benefit)
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="benefit.recorded",
         summary=f"{actor.user.display_name} recorded a benefit: {benefit.description} "
         f"({_money(benefit.estimated_amount, benefit.currency)} estimated)",
     )
-    services.notify(
+    notify(
         recipients=[project.customer_sponsor],
         project=project,
         verb="benefit.validate",
@@ -228,37 +221,32 @@ def benefit_record(
 @transaction.atomic
 def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Benefit:
     """Change a benefit (our people). Changing the amount, currency or period of a validated or
-    disputed benefit returns it to *estimated* and clears the customer's validation."""
+    disputed benefit returns it to *estimated* and clears the customer's validation. A refused
+    change leaves ``benefit`` as it was (``model_update``)."""
     require(actor, "benefits.record")
     project = benefit.project
-    _check_project(actor, project)
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    check_in_workspace(actor, project)
     before = {name: getattr(benefit, name) for name in REVALIDATE_FIELDS}
-    try:
-        for name, value in fields.items():
-            setattr(benefit, name, value)
+    confirmed = benefit.status != BenefitStatus.ESTIMATED
+
+    def prepare(row: Benefit) -> None:
         if "scorecard" in fields and fields["scorecard"] is None and "metric_key" not in fields:
-            benefit.metric_key = ""
-        _clean_values(benefit, project)
-        changed = sorted(name for name in REVALIDATE_FIELDS if getattr(benefit, name) != before[name])
-        reopened = bool(changed) and benefit.status != BenefitStatus.ESTIMATED
-        if reopened:
-            benefit.status = BenefitStatus.ESTIMATED
-            benefit.validated_amount = None
-            benefit.validated_by = None
-            benefit.validated_at = None
-        save_validated(benefit)
-    except ValidationError:
-        benefit.refresh_from_db()
-        raise
-    if reopened:
+            row.metric_key = ""
+        _clean_values(row, project)
+        if confirmed and any(getattr(row, name) != before[name] for name in REVALIDATE_FIELDS):
+            row.status = BenefitStatus.ESTIMATED
+            row.validated_amount = None
+            row.validated_by = None
+            row.validated_at = None
+
+    model_update(instance=benefit, data=fields, allowed=EDITABLE_FIELDS, prepare=prepare)
+    changed = sorted(name for name in REVALIDATE_FIELDS if getattr(benefit, name) != before[name])
+    if confirmed and changed:
         summary = (
             f"{actor.user.display_name} changed the {', '.join(n.replace('_', ' ') for n in changed)} of the benefit "
             f"“{benefit.description}”; it is estimated again and needs the customer sponsor's confirmation"
         )
-        services.notify(
+        notify(
             recipients=[project.customer_sponsor],
             project=project,
             verb="benefit.validate",
@@ -267,14 +255,14 @@ def benefit_update(*, actor: Membership, benefit: Benefit, **fields: Any) -> Ben
         )
     else:
         summary = f"{actor.user.display_name} updated the benefit “{benefit.description}”"
-    services.activity_record(project=project, actor=actor, verb="benefit.updated", summary=summary)
+    activity_record(project=project, actor=actor, verb="benefit.updated", summary=summary)
     return benefit
 
 
 def _check_sponsor(actor: Membership, benefit: Benefit) -> Project:
     require(actor, "benefits.validate")
     project = benefit.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     if (
         not actor.is_customer
         or project.customer_sponsor_id is None
@@ -285,18 +273,28 @@ def _check_sponsor(actor: Membership, benefit: Benefit) -> Project:
     return project
 
 
+#: What the customer sponsor's answer sets on a benefit.
+SPONSOR_FIELDS = ("status", "validated_amount", "validated_by", "validated_at", "customer_comment")
+
+
+def _sponsor_says(benefit: Benefit, **values: Any) -> None:
+    """Record the sponsor's answer (now); a refused one leaves ``benefit`` as it was."""
+    model_update(instance=benefit, data={**values, "validated_at": timezone.now()}, allowed=SPONSOR_FIELDS)
+
+
 @transaction.atomic
 def benefit_validate(*, actor: Membership, benefit: Benefit, validated_amount: Any, comment: str = "") -> Benefit:
     """The customer sponsor confirms a benefit with the amount they agree to."""
     project = _check_sponsor(actor, benefit)
     amount = parse_amount(validated_amount, "validated_amount")
-    benefit.validated_amount = amount
-    benefit.status = BenefitStatus.VALIDATED
-    benefit.validated_by = actor
-    benefit.validated_at = timezone.now()
-    benefit.customer_comment = (comment or "").strip()
-    save_validated(benefit)
-    services.announce(
+    _sponsor_says(
+        benefit,
+        status=BenefitStatus.VALIDATED,
+        validated_amount=amount,
+        validated_by=actor,
+        customer_comment=(comment or "").strip(),
+    )
+    announce(
         project=project,
         actor=actor,
         verb="benefit.validated",
@@ -315,13 +313,10 @@ def benefit_dispute(*, actor: Membership, benefit: Benefit, comment: str) -> Ben
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what you do not agree with, so the team can correct it."})
-    benefit.status = BenefitStatus.DISPUTED
-    benefit.validated_amount = None
-    benefit.validated_by = actor
-    benefit.validated_at = timezone.now()
-    benefit.customer_comment = comment
-    save_validated(benefit)
-    services.announce(
+    _sponsor_says(
+        benefit, status=BenefitStatus.DISPUTED, validated_amount=None, validated_by=actor, customer_comment=comment
+    )
+    announce(
         project=project,
         actor=actor,
         verb="benefit.disputed",
@@ -343,12 +338,12 @@ def benefit_delete(*, actor: Membership, benefit: Benefit) -> None:
     """Delete a benefit (our people); a customer-validated one only by an admin."""
     require(actor, "benefits.record")
     project = benefit.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project)
     if not can_delete(actor, benefit):
         raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
     description = benefit.description
     benefit.delete()
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="benefit.deleted",
@@ -357,6 +352,12 @@ def benefit_delete(*, actor: Membership, benefit: Benefit) -> None:
 
 
 # --- Selectors --------------------------------------------------------------------------------
+
+
+def benefits_for(membership: Membership) -> QuerySet[Benefit]:
+    """Benefits of the projects the member may see."""
+    rows: QuerySet[Benefit] = Benefit.objects.visible_to(membership)
+    return rows
 
 
 def benefits_of(project: Project) -> list[Benefit]:

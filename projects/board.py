@@ -12,9 +12,9 @@ top, not under forty fresh ones. The Closed column is the exception: it only gro
 recently closed projects come first. The list page (``projects:list``, linked from "N more →") shows
 the rest of a column.
 
-Visibility comes from ``selectors.projects_for``: every internal member sees all projects of the
+Visibility comes from ``projects_for``: every internal member sees all projects of the
 tenant ("all work visible", seed 004); customer participants see their own account's projects only.
-Filters come from ``projects.filters.filter_projects`` (the list page's filters, so both agree);
+Filters come from ``projects.projects.filter_projects`` (the list page's filters, so both agree);
 ``phase`` is not a board filter (the columns are the phases).
 """
 
@@ -25,15 +25,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, CharField, Count, F, Func, QuerySet, Value, When, Window
+from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
-from core.models import Membership
-from projects import selectors
-from projects.filters import FILTER_KEYS as FILTER_KEYS_ALL
-from projects.filters import filter_projects
+from core.models import Membership, Role
+from knowledge.models import SolutionArea
+from partnering.models import CustomerAccount
 from projects.models import BOARD_COLUMNS, OPEN_PHASES, Phase, Project, next_phase
+from projects.projects import FILTER_KEYS as FILTER_KEYS_ALL
+from projects.projects import filter_projects, flag_thresholds, projects_for, query_value
 
 #: Cards shown per column; the column's count is always the full number.
 CARD_LIMIT = 40
@@ -41,18 +42,11 @@ CARD_LIMIT = 40
 FILTER_KEYS = tuple(key for key in FILTER_KEYS_ALL if key != "phase")
 
 
-def _param(params: Mapping[str, Any], key: str) -> str:
-    value = params.get(key, "")
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()
-
-
 def clean_params(params: Mapping[str, Any]) -> dict[str, str]:
     """The board's filter parameters (phase and unknown keys dropped), single values, non-empty."""
     cleaned: dict[str, str] = {}
     for key in FILTER_KEYS:
-        value = _param(params, key)
+        value = query_value(params, key)
         if value:
             cleaned[key] = value
     return cleaned
@@ -104,7 +98,7 @@ def board_queryset(
 ) -> tuple[QuerySet[Project], Any]:
     """The member's projects, flags annotated, board filters applied (not yet limited per column),
     and the filters that were applied (with ``errors``: what was ignored and why)."""
-    return filter_projects(selectors.projects_for(membership, thresholds=thresholds), clean_params(params), membership)
+    return filter_projects(projects_for(membership, thresholds=thresholds), clean_params(params))
 
 
 def _card_sort_key(project: Project) -> tuple[float, str, str]:
@@ -127,7 +121,7 @@ def board_for(membership: Membership, params: Mapping[str, Any], *, limit: int |
     depend on table statistics."""
     limit = limit or CARD_LIMIT
     cleaned = clean_params(params)
-    thresholds = selectors.flag_thresholds()
+    thresholds = flag_thresholds()
     queryset, active = board_queryset(membership, cleaned, thresholds)
     partition = [F("phase")]
     ranked = (
@@ -146,7 +140,7 @@ def board_for(membership: Membership, params: Mapping[str, Any], *, limit: int |
         counts[phase] = total
         if phase in BOARD_COLUMNS:
             card_ids.append(pk)
-    cards = selectors.projects_for(membership, thresholds=thresholds).filter(pk__in=card_ids).order_by()
+    cards = projects_for(membership, thresholds=thresholds).filter(pk__in=card_ids).order_by()
     by_phase: dict[str, list[Project]] = {phase: [] for phase in BOARD_COLUMNS}
     for card in cards:
         by_phase[card.phase].append(card)
@@ -172,6 +166,39 @@ def board_for(membership: Membership, params: Mapping[str, Any], *, limit: int |
         errors=list(getattr(active, "errors", [])),
         total=sum(column.count for column in columns),
     )
+
+
+# --- The filter bar ---------------------------------------------------------------------------
+
+
+def _option_rows(queryset: QuerySet[Any], kind: str, label: Any) -> QuerySet[Any]:
+    rows: QuerySet[Any] = (
+        queryset.order_by()
+        .annotate(option_kind=Value(kind), option_id=Cast("pk", CharField()), option_label=label)
+        .values_list("option_kind", "option_id", "option_label")
+    )
+    return rows
+
+
+def filter_options(membership: Membership) -> dict[str, list[tuple[str, str]]]:
+    """Choices of the filter bar as ``(id, label)`` pairs: customers, our people (leads and coaches)
+    and solution areas, in **one** query (a UNION) so the board's query budget stays small.
+    Internal members only; customer participants filter by belt and flags."""
+    options: dict[str, list[tuple[str, str]]] = {"customer": [], "person": [], "area": []}
+    if not membership.is_internal:
+        return options
+    person_label = Coalesce(
+        NullIf(F("user__full_name"), Value("")),
+        Func(F("user__email"), Value("@"), Value(1), function="split_part", output_field=CharField()),
+    )
+    rows = _option_rows(CustomerAccount.objects.visible_to(membership), "customer", F("name")).union(
+        _option_rows(Membership.objects.exclude(role=Role.CUSTOMER), "person", person_label),
+        _option_rows(SolutionArea.objects.all(), "area", F("path")),
+        all=True,
+    )
+    for kind, option_id, label in rows.order_by("option_kind", "option_label"):
+        options[kind].append((option_id, label))
+    return options
 
 
 def days_in_phase(project: Project, now: dt.datetime | None = None) -> int:

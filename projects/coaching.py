@@ -20,9 +20,9 @@ from core.models import Membership, Role
 from core.service_helpers import check_same_tenant, require
 from core.tenancy import current_tenant_id
 from knowledge.models import SolutionArea
-from projects import services
 from projects.models import OPEN_PHASES, BeltLevel, Certification, CoachExpertise, Phase, Project
-from projects.selectors import coach_pool, is_coach
+from projects.projects import check_in_workspace, coach_pool, is_coach
+from projects.workflow import announce
 
 MATCH_EXACT, MATCH_RELATED, MATCH_NONE = "exact", "related", "none"
 MATCH_RANK = {MATCH_EXACT: 0, MATCH_RELATED: 1, MATCH_NONE: 2}
@@ -51,6 +51,21 @@ def coaches_annotated(*, area: SolutionArea | None = None) -> QuerySet[Membershi
             to_attr="expertise_rows",
         )
     )
+
+
+def areas_by_ids(ids: Iterable[Any]) -> list[SolutionArea]:
+    """The solution areas of this workspace among ``ids`` (a foreign id is simply not found)."""
+    return list(SolutionArea.objects.filter(pk__in=list(ids)))
+
+
+def expertise_choices(selected: set[str]) -> list[SolutionArea]:
+    """The areas offered on a coach's expertise form: the active ones and those already chosen."""
+    return [a for a in SolutionArea.objects.order_by("path") if a.is_active or str(a.pk) in selected]
+
+
+def expertise_area_ids(coach: Membership) -> set[str]:
+    """The ids (as text) of the areas ``coach`` knows."""
+    return {str(pk) for pk in CoachExpertise.objects.filter(coach=coach).values_list("area_id", flat=True)}
 
 
 def _is_related(a: SolutionArea, b: SolutionArea) -> bool:
@@ -153,7 +168,7 @@ def expertise_add(*, actor: Membership, coach: Membership, area: SolutionArea, n
     if any(row.area_id == area.pk for row in current):
         raise ValidationError({"area": "This coach already has this area."})
     expertise_set(actor=actor, coach=coach, areas=[*(row.area for row in current), area])
-    row = CoachExpertise.objects.get(coach=coach, area=area)
+    row: CoachExpertise = CoachExpertise.objects.get(coach=coach, area=area)
     if note:
         row.note = note.strip()[:200]
         row.save(update_fields=["note"])
@@ -173,8 +188,7 @@ def expertise_remove(*, actor: Membership, expertise: CoachExpertise) -> None:
 def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> Project:
     """Make ``coach`` the project's coach (admin, a coach, or the project's lead may do it)."""
     require(actor, "coaches.assign")
-    if actor.tenant_id != current_tenant_id() or project.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
+    check_in_workspace(actor, project)
     if not can_assign(actor, project):
         raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
     if coach is None:
@@ -192,7 +206,7 @@ def coach_assign(*, actor: Membership, project: Project, coach: Membership) -> P
     project.coach = coach
     Project.objects.filter(pk=project.pk).update(coach=coach)
     name = coach.user.display_name
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="coach.assigned",

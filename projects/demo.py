@@ -9,7 +9,7 @@ done, selection scores from both sides, benefits (estimated, validated, disputed
 some tied to a scorecard metric), waiting periods, comments (some internal-only), customer feedback,
 credit settled on most DMAIC projects.
 
-Projects are logged through ``services.project_log`` (it validates the people and creates the
+Projects are logged through ``project_log`` (it validates the people and creates the
 checklist); the history rows and the denormalised fields of ``Project`` are then written directly,
 kept consistent with the rows. Idempotent: a project whose title exists is left alone; cohorts,
 candidates, modules and certifications are matched by their natural keys.
@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pgtrigger
@@ -38,7 +38,6 @@ from dashboards.models import Metric, Scorecard
 from knowledge import demo as knowledge_demo
 from knowledge.models import SolutionArea
 from partnering.models import Contact, CustomerAccount, Relationship
-from projects import services
 from projects.defaults import DEFAULT_TRAINING_MODULES
 from projects.models import (
     DMAIC_PHASES,
@@ -73,6 +72,8 @@ from projects.models import (
     WaitingKind,
     WaitingPeriod,
 )
+from projects.projects import checklist_templates_ensure, project_log, settings_for_tenant
+from projects.selection import score_recompute
 
 BENCH_TITLE = "Bench project {:05d}"
 #: Models whose insert history is skipped for the benchmark bulk rows (as in ``dashboards.demo``).
@@ -782,38 +783,6 @@ def _day(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment)
 
 
-def score_value(scores: list[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
-    """The project's selection score 0–100: weighted mean of every scorer's 1–5 scores (effort inverted
-    as 6 − effort), scaled so 1 → 0 and 5 → 100 (the formula of ``projects.selection``)."""
-    weights = {
-        "customer_value": settings.weight_customer_value,
-        "buy_in": settings.weight_buy_in,
-        "durability": settings.weight_durability,
-        "effort": settings.weight_effort,
-        "data_availability": settings.weight_data_availability,
-    }
-    total = sum(weights.values())
-    if not scores or not total:
-        return None
-    means = []
-    for row in scores:
-        values = {name: getattr(row, name) for name in weights}
-        values["effort"] = 6 - values["effort"]
-        means.append(sum(Decimal(weights[n]) * values[n] for n in weights) / Decimal(total))
-    mean = sum(means) / len(means)
-    return ((mean - 1) / 4 * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _selection_score(project: Project, scores: list[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
-    """The stored score, computed by ``projects.selection`` (the authority) when it offers the function."""
-    from projects import selection
-
-    recompute = getattr(selection, "score_recompute", None)
-    if scores and recompute is not None:
-        return recompute(project, settings)  # type: ignore[no-any-return]
-    return score_value(scores, settings)
-
-
 # --- Demo tenants -------------------------------------------------------------------------------
 
 
@@ -825,8 +794,8 @@ def seed_tenant(spec: DemoTenant) -> None:
         return
     areas = {a.name: a for a in knowledge_demo.seed_tenant(slug).values()}
     logins = {m.user.email: m for m in Membership.objects.select_related("user")}
-    settings = services.settings_for_tenant()
-    services.checklist_templates_ensure()
+    settings = settings_for_tenant()
+    checklist_templates_ensure()
     for email, names in EXPERTISE.get(slug, ()):
         for name in names:
             if email in logins and name in areas:
@@ -834,12 +803,11 @@ def seed_tenant(spec: DemoTenant) -> None:
     _belts(slug, logins)
     existing = set(Project.objects.values_list("title", flat=True))
     accounts = {a.name: a for a in CustomerAccount.objects.all()}
-    created: dict[str, Project] = {}
-    for number, spec in enumerate(specs):
-        if spec.title in existing or spec.account not in accounts:
+    for number, story in enumerate(specs):
+        if story.title in existing or story.account not in accounts:
             continue
-        created[spec.title] = _project(spec, number, accounts[spec.account], areas, logins, settings)
-    _link_certifications(logins)
+        _ProjectStory(story, number, accounts[story.account], areas, logins, settings).build()
+    _link_certifications()
 
 
 def _belts(slug: str, logins: dict[str, Membership]) -> None:
@@ -874,6 +842,7 @@ def _belts(slug: str, logins: dict[str, Membership]) -> None:
 
 def _cohort(name: str, level: str, starts: int, ends: int | None, coach: Membership | None) -> Cohort:
     today = timezone.localdate()
+    cohort: Cohort
     cohort, _ = Cohort.objects.get_or_create(
         name=name,
         defaults={
@@ -933,7 +902,7 @@ def _candidate(
         )
 
 
-def _link_certifications(logins: dict[str, Membership]) -> None:
+def _link_certifications() -> None:
     """Count the closed projects each certified member led towards their certification."""
     for certification in Certification.objects.all():
         projects = Project.objects.filter(
@@ -943,181 +912,218 @@ def _link_certifications(logins: dict[str, Membership]) -> None:
             CertificationProject.objects.get_or_create(certification=certification, project=project)
 
 
-def _project(
-    spec: Spec,
-    number: int,
-    account: CustomerAccount,
-    areas: dict[str, SolutionArea],
-    logins: dict[str, Membership],
-    settings: ProjectsSettings,
-) -> Project:
-    now = timezone.now()
-    tenant_id = current_tenant_id()
-    lead = logins[spec.lead]
-    coach = logins.get(spec.coach) if spec.coach else None
-    sponsor = logins.get(spec.sponsor) if spec.sponsor else None
-    start = now - dt.timedelta(days=spec.started, hours=3)
-    current_entry = now - dt.timedelta(days=spec.in_phase, hours=2)
-    final = spec.phase in (Phase.CLOSED, Phase.CANCELLED)
-    idle = spec.idle if spec.idle is not None else (spec.in_phase if final else min(spec.in_phase, 1 + number % 6))
-    last_activity = now - dt.timedelta(days=idle, hours=1)
+@dataclass
+class _ProjectStory:
+    """One demo project and its history, written step by step (``build``): the project is logged
+    through ``project_log`` (people validated, checklist created), then its phase visits, tollgates,
+    checklist, selection scores, waiting period, benefits, feedback, comments and team are written
+    directly, and finally the denormalised fields of ``Project`` are set to match those rows."""
 
-    project = services.project_log(
-        actor=lead,
-        customer_account=account,
-        title=spec.title,
-        problem_statement=spec.problem,
-        belt_level=spec.belt,
-        lead=lead,
-        coach=coach,
-        customer_sponsor=sponsor,
-        solution_area=areas.get(spec.area),
-        is_pilot=spec.pilot,
-        goal_statement=spec.goal,
-        scope=f"{account.name}: one site, the circuits named in the problem statement.",
-        redesign_what=spec.redesign[0] if spec.redesign else "",
-        redesign_who=spec.redesign[1] if spec.redesign else "",
-        redesign_how=spec.redesign[2] if spec.redesign else "",
-        started_on=_day(start),
-        target_end_on=_day(start) + dt.timedelta(days=270) if spec.phase != Phase.CANDIDATE else None,
-        internal_notes=spec.internal_note,
-    )
+    spec: Spec
+    number: int
+    account: CustomerAccount
+    areas: dict[str, SolutionArea]
+    logins: dict[str, Membership]
+    settings: ProjectsSettings
+    now: dt.datetime = field(default_factory=timezone.now)
+    activity: list[ProjectActivity] = field(default_factory=list)
 
-    # Phases visited: candidate … current (for cancelled: up to the phase it was cancelled from).
-    last_phase = spec.cancelled_from if spec.phase == Phase.CANCELLED else spec.phase
-    past = PHASE_ORDER[: PHASE_ORDER.index(last_phase)]
-    if spec.phase == Phase.CANCELLED:
-        past = [*past, last_phase]
-    weights = [PHASE_WEIGHT.get(p, 1.0) * (0.8 + 0.4 * _noise(spec.title, p)) for p in past]
-    span = current_entry - start
-    bounds = [start]
-    for weight in weights:
-        bounds.append(bounds[-1] + span * (weight / sum(weights)))
-    bounds[-1] = current_entry
+    def __post_init__(self) -> None:
+        spec = self.spec
+        self.tenant_id = current_tenant_id()
+        self.lead = self.logins[spec.lead]
+        self.coach = self.logins.get(spec.coach) if spec.coach else None
+        self.sponsor = self.logins.get(spec.sponsor) if spec.sponsor else None
+        self.decider = self.coach or self.logins.get(COACH)
+        self.start = self.now - dt.timedelta(days=spec.started, hours=3)
+        self.current_entry = self.now - dt.timedelta(days=spec.in_phase, hours=2)
+        self.final = spec.phase in (Phase.CLOSED, Phase.CANCELLED)
+        idle = (
+            spec.idle
+            if spec.idle is not None
+            else (spec.in_phase if self.final else min(spec.in_phase, 1 + self.number % 6))
+        )
+        self.last_activity = self.now - dt.timedelta(days=idle, hours=1)
+        # Phases visited: candidate … current (for cancelled: up to the phase it was cancelled from).
+        self.last_phase = spec.cancelled_from if spec.phase == Phase.CANCELLED else spec.phase
+        past = PHASE_ORDER[: PHASE_ORDER.index(self.last_phase)]
+        self.past = [*past, self.last_phase] if spec.phase == Phase.CANCELLED else past
+        self.by_phase: dict[str, TollgateReview] = {}
 
-    def clamp(moment: dt.datetime) -> dt.datetime:
-        return min(moment, last_activity)
+    def build(self) -> Project:
+        self.project = self._log()
+        self._visits()
+        ProjectActivity.objects.filter(project=self.project).update(created_at=self.start)
+        self._tollgates()
+        self._checklist()
+        scores = self._scores()
+        waiting_kind = self._waiting()
+        self._benefits()
+        self._feedback()
+        self._comments()
+        self._team()
+        self._finish(scores, waiting_kind)
+        return self.project
 
-    visits = [
-        PhaseVisit(tenant_id=tenant_id, project=project, phase=p, entered_at=bounds[i], left_at=bounds[i + 1])
-        for i, p in enumerate(past)
-    ]
-    visits.append(PhaseVisit(tenant_id=tenant_id, project=project, phase=spec.phase, entered_at=current_entry))
-    PhaseVisit.objects.filter(project=project).delete()
-    PhaseVisit.objects.bulk_create(visits)
+    # --- helpers ---------------------------------------------------------------------------------
 
-    activity: list[ProjectActivity] = []
+    def clamp(self, moment: dt.datetime) -> dt.datetime:
+        return min(moment, self.last_activity)
 
-    def act(moment: dt.datetime, actor: Membership | None, verb: str, summary: str, internal: bool = False) -> None:
-        activity.append(
+    def act(
+        self, moment: dt.datetime, actor: Membership | None, verb: str, summary: str, internal: bool = False
+    ) -> None:
+        self.activity.append(
             ProjectActivity(
-                tenant_id=tenant_id,
-                project=project,
+                tenant_id=self.tenant_id,
+                project=self.project,
                 actor=actor,
                 verb=verb,
                 summary=summary[:300],
                 internal_only=internal,
-                created_at=clamp(moment),
+                created_at=self.clamp(moment),
             )
         )
 
-    ProjectActivity.objects.filter(project=project).update(created_at=start)
+    # --- steps -----------------------------------------------------------------------------------
 
-    # Tollgates of the phases passed (approved by the coach; a cancelled project's last one is not).
-    reviews: list[TollgateReview] = []
-    decider = coach or logins.get(COACH)
-    approved_phases = past[:-1] if spec.phase == Phase.CANCELLED else past
-    by_phase: dict[str, TollgateReview] = {}
-    for i, phase in enumerate(approved_phases):
-        entered, left = bounds[i], bounds[i + 1]
-        if spec.returned == phase:
-            sent = entered + (left - entered) * 0.5
-            reviews.append(
-                TollgateReview(
-                    tenant_id=tenant_id,
-                    project=project,
-                    phase=phase,
-                    submitted_by=lead,
-                    submitted_at=sent,
-                    summary=SUMMARIES[phase],
-                    decision=ReviewDecision.RETURNED,
-                    decided_by=decider,
-                    decided_at=sent + dt.timedelta(days=2),
-                    comments=RETURN_COMMENTS.get(phase, "Not complete yet; see my notes in the checklist."),
-                )
-            )
-            act(sent, lead, "tollgate.submitted", f"{lead.user.display_name} submitted the {phase} tollgate")
-            act(sent + dt.timedelta(days=2), decider, "tollgate.returned", f"The {phase} tollgate was returned")
-        sent = max(entered, left - dt.timedelta(days=3))
-        review = TollgateReview(
-            tenant_id=tenant_id,
-            project=project,
+    def _log(self) -> Project:
+        spec, account = self.spec, self.account
+        redesign = spec.redesign or ("", "", "")
+        return project_log(
+            actor=self.lead,
+            customer_account=account,
+            title=spec.title,
+            problem_statement=spec.problem,
+            belt_level=spec.belt,
+            lead=self.lead,
+            coach=self.coach,
+            customer_sponsor=self.sponsor,
+            solution_area=self.areas.get(spec.area),
+            is_pilot=spec.pilot,
+            goal_statement=spec.goal,
+            scope=f"{account.name}: one site, the circuits named in the problem statement.",
+            redesign_what=redesign[0],
+            redesign_who=redesign[1],
+            redesign_how=redesign[2],
+            started_on=_day(self.start),
+            target_end_on=_day(self.start) + dt.timedelta(days=270) if spec.phase != Phase.CANDIDATE else None,
+            internal_notes=spec.internal_note,
+        )
+
+    def _visits(self) -> None:
+        """One visit per phase passed, lengths by ``PHASE_WEIGHT``; ``bounds`` are the visits' edges."""
+        weights = [PHASE_WEIGHT.get(p, 1.0) * (0.8 + 0.4 * _noise(self.spec.title, p)) for p in self.past]
+        span = self.current_entry - self.start
+        bounds = [self.start]
+        for weight in weights:
+            bounds.append(bounds[-1] + span * (weight / sum(weights)))
+        bounds[-1] = self.current_entry
+        self.bounds = bounds
+        t, project = self.tenant_id, self.project
+        visits = [
+            PhaseVisit(tenant_id=t, project=project, phase=p, entered_at=bounds[i], left_at=bounds[i + 1])
+            for i, p in enumerate(self.past)
+        ]
+        visits.append(PhaseVisit(tenant_id=t, project=project, phase=self.spec.phase, entered_at=self.current_entry))
+        PhaseVisit.objects.filter(project=project).delete()
+        PhaseVisit.objects.bulk_create(visits)
+
+    def _review(self, phase: str, sent: dt.datetime, **decision: Any) -> TollgateReview:
+        return TollgateReview(
+            tenant_id=self.tenant_id,
+            project=self.project,
             phase=phase,
-            submitted_by=lead,
+            submitted_by=self.lead,
             submitted_at=sent,
             summary=SUMMARIES[phase],
-            decision=ReviewDecision.APPROVED,
-            decided_by=decider,
-            decided_at=left,
-            comments="Approved. Well done." if i % 2 else "Approved; keep the sponsor in the loop.",
+            **decision,
         )
-        reviews.append(review)
-        by_phase[phase] = review
-        act(left, decider, "tollgate.approved", f"The {Phase(phase).label} tollgate was approved")
-    if spec.pending:
-        sent = last_activity
-        reviews.append(
-            TollgateReview(
-                tenant_id=tenant_id,
-                project=project,
-                phase=spec.phase,
-                submitted_by=lead,
-                submitted_at=sent,
-                summary=SUMMARIES[spec.phase],
+
+    def _tollgates(self) -> None:
+        """Tollgates of the phases passed (approved by the coach; a cancelled project's last one is
+        not), a returned one where the spec says so, and a pending one awaiting the coach."""
+        spec, lead, decider = self.spec, self.lead, self.decider
+        reviews: list[TollgateReview] = []
+        approved_phases = self.past[:-1] if spec.phase == Phase.CANCELLED else self.past
+        for i, phase in enumerate(approved_phases):
+            entered, left = self.bounds[i], self.bounds[i + 1]
+            if spec.returned == phase:
+                sent = entered + (left - entered) * 0.5
+                comments = RETURN_COMMENTS.get(phase, "Not complete yet; see my notes in the checklist.")
+                reviews.append(
+                    self._review(
+                        phase,
+                        sent,
+                        decision=ReviewDecision.RETURNED,
+                        decided_by=decider,
+                        decided_at=sent + dt.timedelta(days=2),
+                        comments=comments,
+                    )
+                )
+                self.act(sent, lead, "tollgate.submitted", f"{lead.user.display_name} submitted the {phase} tollgate")
+                self.act(
+                    sent + dt.timedelta(days=2), decider, "tollgate.returned", f"The {phase} tollgate was returned"
+                )
+            review = self._review(
+                phase,
+                max(entered, left - dt.timedelta(days=3)),
+                decision=ReviewDecision.APPROVED,
+                decided_by=decider,
+                decided_at=left,
+                comments="Approved. Well done." if i % 2 else "Approved; keep the sponsor in the loop.",
             )
-        )
-        act(
-            sent,
-            lead,
-            "tollgate.submitted",
-            f"{lead.user.display_name} submitted the {Phase(spec.phase).label} tollgate",
-        )
-        if decider is not None:
+            reviews.append(review)
+            self.by_phase[phase] = review
+            self.act(left, decider, "tollgate.approved", f"The {Phase(phase).label} tollgate was approved")
+        if spec.pending:
+            reviews.append(self._review(spec.phase, self.last_activity))
+            self._pending_notice()
+        TollgateReview.objects.bulk_create(reviews)
+
+    def _pending_notice(self) -> None:
+        label = Phase(self.spec.phase).label
+        lead, sent = self.lead, self.last_activity
+        self.act(sent, lead, "tollgate.submitted", f"{lead.user.display_name} submitted the {label} tollgate")
+        if self.decider is not None:
             Notification.objects.create(
-                recipient=decider,
-                project=project,
+                recipient=self.decider,
+                project=self.project,
                 verb="tollgate.submitted",
-                message=f"{project.title}: the {Phase(spec.phase).label} tollgate awaits your review.",
+                message=f"{self.project.title}: the {label} tollgate awaits your review.",
                 created_at=sent,
             )
-    TollgateReview.objects.bulk_create(reviews)
 
-    # Checklist: phases passed all done; the current phase partly (all of it when submitted).
-    items = list(ChecklistItem.objects.filter(project=project).order_by("phase", "position"))
-    done_rows = []
-    for item in items:
-        if item.phase in past or spec.phase == Phase.CLOSED:
-            index = past.index(item.phase) if item.phase in past else len(past) - 1
-            done_at = bounds[index] + (bounds[index + 1] - bounds[index]) * (0.3 + 0.1 * item.position)
-        elif item.phase == spec.phase and (spec.pending or item.position < 1 + number % 2):
-            done_at = current_entry + (last_activity - current_entry) * 0.5
-        else:
-            continue
-        if spec.phase == Phase.CANCELLED and item.phase == spec.cancelled_from and item.position > 0:
-            continue
-        item.done, item.done_by, item.done_at = True, lead, clamp(done_at)
-        done_rows.append(item)
-    ChecklistItem.objects.bulk_update(done_rows, ["done", "done_by", "done_at"])
+    def _checklist(self) -> None:
+        """Phases passed all done; the current phase partly (all of it when submitted)."""
+        spec, past, bounds = self.spec, self.past, self.bounds
+        done_rows = []
+        for item in ChecklistItem.objects.filter(project=self.project).order_by("phase", "position"):
+            if item.phase in past or spec.phase == Phase.CLOSED:
+                index = past.index(item.phase) if item.phase in past else len(past) - 1
+                done_at = bounds[index] + (bounds[index + 1] - bounds[index]) * (0.3 + 0.1 * item.position)
+            elif item.phase == spec.phase and (spec.pending or item.position < 1 + self.number % 2):
+                done_at = self.current_entry + (self.last_activity - self.current_entry) * 0.5
+            else:
+                continue
+            if spec.phase == Phase.CANCELLED and item.phase == spec.cancelled_from and item.position > 0:
+                continue
+            item.done, item.done_by, item.done_at = True, self.lead, self.clamp(done_at)
+            done_rows.append(item)
+        ChecklistItem.objects.bulk_update(done_rows, ["done", "done_by", "done_at"])
 
-    # Selection scores from both sides (candidates waiting to be scored have none).
-    scores: list[SelectionScore] = []
-    if spec.scores:
-        for k, person in enumerate(p for p in (lead, coach, sponsor) if p is not None):
-            base = 3 + round(_noise(spec.title, "score") * 2) - (k == 2 and number % 3 == 0)
+    def _scores(self) -> list[SelectionScore]:
+        """Selection scores from both sides (candidates waiting to be scored have none)."""
+        if not self.spec.scores:
+            return []
+        title, number = self.spec.title, self.number
+        scores: list[SelectionScore] = []
+        for k, person in enumerate(p for p in (self.lead, self.coach, self.sponsor) if p is not None):
+            base = 3 + round(_noise(title, "score") * 2) - (k == 2 and number % 3 == 0)
             scores.append(
                 SelectionScore(
-                    tenant_id=tenant_id,
-                    project=project,
+                    tenant_id=self.tenant_id,
+                    project=self.project,
                     scorer=person,
                     customer_value=max(1, min(5, base + (k == 2))),
                     buy_in=max(1, min(5, base - (number % 2))),
@@ -1129,171 +1135,195 @@ def _project(
             )
         SelectionScore.objects.bulk_create(scores)
         for person in {s.scorer_id: s.scorer for s in scores}.values():
-            act(bounds[0] + dt.timedelta(days=2), person, "selection.scored", f"{person.user.display_name} scored it")
+            self.act(
+                self.bounds[0] + dt.timedelta(days=2),
+                person,
+                "selection.scored",
+                f"{person.user.display_name} scored it",
+            )
+        return scores
 
-    # Waiting period, if the project waits on someone else.
-    waiting_kind = ""
-    if spec.waiting is not None and spec.phase in OPEN_PHASES:
+    def _waiting(self) -> str:
+        """The waiting period, if the project waits on someone else; returns its kind (or "")."""
+        spec = self.spec
+        if spec.waiting is None or spec.phase not in OPEN_PHASES:
+            return ""
         kind, reason, days = spec.waiting
         started = timezone.localdate() - dt.timedelta(days=min(days, spec.in_phase))
         WaitingPeriod.objects.create(
-            project=project,
+            project=self.project,
             kind=kind,
             reason=reason,
             started_on=started,
             expected_end_on=started + dt.timedelta(days=45),
             phase=spec.phase,
-            created_by=lead,
+            created_by=self.lead,
         )
-        waiting_kind = kind
-        act(now - dt.timedelta(days=days), lead, "waiting.started", f"Waiting: {WaitingKind(kind).label.lower()}")
+        self.act(
+            self.now - dt.timedelta(days=days),
+            self.lead,
+            "waiting.started",
+            f"Waiting: {WaitingKind(kind).label.lower()}",
+        )
+        return kind
 
-    # Benefits: estimated by the lead, validated or disputed by the customer sponsor.
-    scorecard = Scorecard.objects.filter(relationship=project.relationship).first() if project.relationship else None
-    metric_keys = (
-        set(Metric.objects.filter(version__scorecard=scorecard).values_list("key", flat=True)) if scorecard else set()
-    )
-    benefits = []
-    for k, spec_benefit in enumerate(spec.benefits):
-        estimated_at = clamp(current_entry - dt.timedelta(days=10) if final else current_entry + dt.timedelta(days=5))
-        period_start = _day(estimated_at) - dt.timedelta(days=180)
+    def _benefits(self) -> None:
+        """Estimated by the lead, validated or disputed by the customer sponsor."""
+        relationship = self.project.relationship
+        scorecard = Scorecard.objects.filter(relationship=relationship).first() if relationship else None
+        metric_keys = (
+            set(Metric.objects.filter(version__scorecard=scorecard).values_list("key", flat=True))
+            if scorecard
+            else set()
+        )
+        estimated_at = self.clamp(
+            self.current_entry - dt.timedelta(days=10) if self.final else self.current_entry + dt.timedelta(days=5)
+        )
+        benefits = [
+            self._benefit(k, spec_benefit, estimated_at, scorecard if spec_benefit.metric in metric_keys else None)
+            for k, spec_benefit in enumerate(self.spec.benefits)
+        ]
+        Benefit.objects.bulk_create(benefits)
+
+    def _benefit(self, k: int, spec_benefit: B, estimated_at: dt.datetime, scorecard: Scorecard | None) -> Benefit:
+        sponsor, lead = self.sponsor, self.lead
         validated = spec_benefit.validated is not None and sponsor is not None
         status = BenefitStatus.ESTIMATED
         if validated:
             status = BenefitStatus.DISPUTED if spec_benefit.disputed else BenefitStatus.VALIDATED
-        linked = scorecard is not None and spec_benefit.metric in metric_keys
-        benefits.append(
-            Benefit(
-                tenant_id=tenant_id,
-                project=project,
-                kind=spec_benefit.kind,
-                description=spec_benefit.description,
-                period_start=period_start,
-                period_end=_day(estimated_at),
-                currency=spec_benefit.currency,
-                estimated_amount=Decimal(spec_benefit.estimated),
-                validated_amount=Decimal(spec_benefit.validated or 0)
-                if validated and status == BenefitStatus.VALIDATED
-                else None,
-                status=status,
-                scorecard=scorecard if linked else None,
-                metric_key=spec_benefit.metric if linked else "",
-                validated_by=sponsor if validated else None,
-                validated_at=clamp(estimated_at + dt.timedelta(days=6)) if validated else None,
-                customer_comment=spec_benefit.disputed or ("Checked against our invoices." if validated else ""),
-                created_by=lead,
-                created_at=estimated_at - dt.timedelta(minutes=k),
-            )
-        )
-        act(estimated_at, lead, "benefit.created", f"{lead.user.display_name} estimated a benefit")
+        self.act(estimated_at, lead, "benefit.created", f"{lead.user.display_name} estimated a benefit")
         if validated and sponsor is not None:
             verb = "benefit.disputed" if spec_benefit.disputed else "benefit.validated"
-            act(
-                estimated_at + dt.timedelta(days=6),
-                sponsor,
-                verb,
-                f"{sponsor.user.display_name} {verb.split('.')[1]} a benefit",
-            )
-        elif sponsor is not None and spec.phase in OPEN_PHASES:
+            summary = f"{sponsor.user.display_name} {verb.split('.')[1]} a benefit"
+            self.act(estimated_at + dt.timedelta(days=6), sponsor, verb, summary)
+        elif sponsor is not None and self.spec.phase in OPEN_PHASES:
             Notification.objects.create(
                 recipient=sponsor,
-                project=project,
+                project=self.project,
                 verb="benefit.estimated",
-                message=f"{project.title}: a benefit of {spec_benefit.estimated:,} {spec_benefit.currency} "
+                message=f"{self.project.title}: a benefit of {spec_benefit.estimated:,} {spec_benefit.currency} "
                 "waits for your validation.",
-                created_at=clamp(estimated_at),
+                created_at=self.clamp(estimated_at),
             )
-    Benefit.objects.bulk_create(benefits)
+        return Benefit(
+            tenant_id=self.tenant_id,
+            project=self.project,
+            kind=spec_benefit.kind,
+            description=spec_benefit.description,
+            period_start=_day(estimated_at) - dt.timedelta(days=180),
+            period_end=_day(estimated_at),
+            currency=spec_benefit.currency,
+            estimated_amount=Decimal(spec_benefit.estimated),
+            validated_amount=Decimal(spec_benefit.validated or 0) if status == BenefitStatus.VALIDATED else None,
+            status=status,
+            scorecard=scorecard,
+            metric_key=spec_benefit.metric if scorecard is not None else "",
+            validated_by=sponsor if validated else None,
+            validated_at=self.clamp(estimated_at + dt.timedelta(days=6)) if validated else None,
+            customer_comment=spec_benefit.disputed or ("Checked against our invoices." if validated else ""),
+            created_by=lead,
+            created_at=estimated_at - dt.timedelta(minutes=k),
+        )
 
-    # Customer feedback on approved tollgates and at closing.
-    feedback = []
-    if sponsor is not None:
-        for k, phase in enumerate(spec.feedback):
-            reviewed = by_phase.get(phase) if phase != Phase.CLOSED else by_phase.get(Phase.CONTROL)
-            satisfaction, worked, change = FEEDBACK[(number + k) % len(FEEDBACK)]
-            moment = reviewed.decided_at if reviewed is not None and reviewed.decided_at else current_entry
+    def _feedback(self) -> None:
+        """Customer feedback on approved tollgates and at closing."""
+        sponsor = self.sponsor
+        if sponsor is None:
+            return
+        feedback = []
+        for k, phase in enumerate(self.spec.feedback):
+            reviewed = self.by_phase.get(phase if phase != Phase.CLOSED else Phase.CONTROL)
+            satisfaction, worked, change = FEEDBACK[(self.number + k) % len(FEEDBACK)]
+            moment = reviewed.decided_at if reviewed is not None and reviewed.decided_at else self.current_entry
             feedback.append(
                 CustomerFeedback(
-                    tenant_id=tenant_id,
-                    project=project,
+                    tenant_id=self.tenant_id,
+                    project=self.project,
                     review=reviewed,
                     phase=phase,
                     author=sponsor,
                     satisfaction=satisfaction,
                     what_worked=worked,
                     what_to_change=change,
-                    created_at=clamp(moment + dt.timedelta(days=1)),
+                    created_at=self.clamp(moment + dt.timedelta(days=1)),
                 )
             )
-            act(
+            self.act(
                 moment + dt.timedelta(days=1), sponsor, "feedback.created", f"{sponsor.user.display_name} gave feedback"
             )
         CustomerFeedback.objects.bulk_create(feedback)
 
-    # Comments: the spec's own, or a short exchange between lead and coach.
-    comments = list(spec.comments)
-    if not comments:
-        comments = [(spec.lead, "Kick-off held with the customer team; notes are in the charter.", False)]
-        if spec.coach and number % 3 == 0:
-            comments.append((spec.coach, "Watch the scope: this is creeping into a second circuit.", True))
-    rows = []
-    for k, (email, body, internal) in enumerate(comments):
-        author = logins.get(email)
-        if author is None:
-            continue
-        moment = clamp(bounds[0] + (last_activity - bounds[0]) * (0.4 + 0.3 * k))
-        rows.append(
-            ProjectComment(
-                tenant_id=tenant_id,
-                project=project,
-                author=author,
-                body=body,
-                internal_only=internal,
-                created_at=moment,
+    def _comments(self) -> None:
+        """The spec's own comments, or a short exchange between lead and coach."""
+        spec = self.spec
+        comments = list(spec.comments)
+        if not comments:
+            comments = [(spec.lead, "Kick-off held with the customer team; notes are in the charter.", False)]
+            if spec.coach and self.number % 3 == 0:
+                comments.append((spec.coach, "Watch the scope: this is creeping into a second circuit.", True))
+        rows = []
+        first = self.bounds[0]
+        for k, (email, body, internal) in enumerate(comments):
+            author = self.logins.get(email)
+            if author is None:
+                continue
+            moment = self.clamp(first + (self.last_activity - first) * (0.4 + 0.3 * k))
+            rows.append(
+                ProjectComment(
+                    tenant_id=self.tenant_id,
+                    project=self.project,
+                    author=author,
+                    body=body,
+                    internal_only=internal,
+                    created_at=moment,
+                )
             )
+            self.act(moment, author, "comment.created", f"{author.user.display_name} commented", internal=internal)
+        ProjectComment.objects.bulk_create(rows)
+
+    def _team(self) -> None:
+        """The customer team: the account's first contacts."""
+        contacts = list(Contact.objects.filter(account=self.account).order_by("full_name")[:2])
+        TeamMember.objects.bulk_create(
+            [
+                TeamMember(
+                    tenant_id=self.tenant_id, project=self.project, contact=c, role=("Process owner", "Data owner")[k]
+                )
+                for k, c in enumerate(contacts)
+            ]
         )
-        act(moment, author, "comment.created", f"{author.user.display_name} commented", internal=internal)
-    ProjectComment.objects.bulk_create(rows)
 
-    # The customer team: the account's first contacts.
-    contacts = list(Contact.objects.filter(account=account).order_by("full_name")[:2])
-    TeamMember.objects.bulk_create(
-        [
-            TeamMember(tenant_id=tenant_id, project=project, contact=c, role=("Process owner", "Data owner")[k])
-            for k, c in enumerate(contacts)
-        ]
-    )
-
-    # Credit: settled in Define on most projects.
-    credit = CreditOwner.UNSETTLED
-    settled_at = None
-    if last_phase != Phase.CANDIDATE and spec.credit != "unsettled":
-        credit = CreditOwner.BOTH if sponsor is not None and number % 2 else CreditOwner.SUPPLIER
-        define_end = bounds[2] if len(bounds) > 2 else last_activity
-        settled_at = clamp(bounds[1] + (define_end - bounds[1]) * 0.4)
-    if spec.phase == Phase.CANCELLED:
-        act(current_entry, lead, "project.cancelled", f"Cancelled: {spec.cancel_reason}")
-    elif spec.phase == Phase.CLOSED:
-        act(current_entry, decider, "project.closed", "The project was closed")
-    act(last_activity, lead, "checklist.toggled", f"{lead.user.display_name} updated the checklist")
-    ProjectActivity.objects.bulk_create(activity)
-
-    Project.objects.filter(pk=project.pk).update(
-        phase=spec.phase,
-        phase_entered_at=current_entry,
-        last_activity_at=max([last_activity, *(a.created_at for a in activity)]),
-        waiting_kind=waiting_kind,
-        tollgate_pending=spec.pending,
-        selection_score=_selection_score(project, scores, settings),
-        credit_owner=credit,
-        credit_settled_by=(coach or lead) if settled_at else None,
-        credit_settled_at=settled_at,
-        credit_note="Agreed at the charter review." if settled_at else "",
-        closed_on=_day(current_entry) if final else None,
-        cancel_reason=spec.cancel_reason,
-        created_at=start,
-    )
-    return project
+    def _finish(self, scores: list[SelectionScore], waiting_kind: str) -> None:
+        """Credit (settled in Define on most projects), the closing lines of the feed, and the
+        denormalised fields of the project, consistent with the rows written above."""
+        spec, lead = self.spec, self.lead
+        credit = CreditOwner.UNSETTLED
+        settled_at = None
+        if self.last_phase != Phase.CANDIDATE and spec.credit != "unsettled":
+            credit = CreditOwner.BOTH if self.sponsor is not None and self.number % 2 else CreditOwner.SUPPLIER
+            define_end = self.bounds[2] if len(self.bounds) > 2 else self.last_activity
+            settled_at = self.clamp(self.bounds[1] + (define_end - self.bounds[1]) * 0.4)
+        if spec.phase == Phase.CANCELLED:
+            self.act(self.current_entry, lead, "project.cancelled", f"Cancelled: {spec.cancel_reason}")
+        elif spec.phase == Phase.CLOSED:
+            self.act(self.current_entry, self.decider, "project.closed", "The project was closed")
+        self.act(self.last_activity, lead, "checklist.toggled", f"{lead.user.display_name} updated the checklist")
+        ProjectActivity.objects.bulk_create(self.activity)
+        Project.objects.filter(pk=self.project.pk).update(
+            phase=spec.phase,
+            phase_entered_at=self.current_entry,
+            last_activity_at=max([self.last_activity, *(a.created_at for a in self.activity)]),
+            waiting_kind=waiting_kind,
+            tollgate_pending=spec.pending,
+            selection_score=score_recompute(self.project, self.settings) if scores else None,
+            credit_owner=credit,
+            credit_settled_by=(self.coach or lead) if settled_at else None,
+            credit_settled_at=settled_at,
+            credit_note="Agreed at the charter review." if settled_at else "",
+            closed_on=_day(self.current_entry) if self.final else None,
+            cancel_reason=spec.cancel_reason,
+            created_at=self.start,
+        )
 
 
 # --- Benchmark tenant ---------------------------------------------------------------------------
@@ -1318,7 +1348,7 @@ BENCH_PHASES = (
 )
 
 
-def _bench_people(tenant: Tenant) -> tuple[list[Membership], list[Membership]]:
+def _bench_people() -> tuple[list[Membership], list[Membership]]:
     """A handful of leads and coaches (no password: they are not logins)."""
     leads: list[Membership] = []
     coaches: list[Membership] = []
@@ -1344,7 +1374,7 @@ def seed_bench(options: BenchOptions) -> dict[str, int]:
         if not wanted:
             return {"projects_created": 0}
         admin = Membership.objects.filter(role=Role.ADMIN).order_by("created_at").first()
-        leads, coaches = _bench_people(tenant)
+        leads, coaches = _bench_people()
         leads = [*leads, *([admin] if admin else [])]
         accounts = list(
             Relationship.objects.filter(business_unit="").select_related("account").order_by("account__name")
@@ -1353,14 +1383,171 @@ def seed_bench(options: BenchOptions) -> dict[str, int]:
             return {"projects_created": 0}
         knowledge_demo.ensure_tree(knowledge_demo.AQUENTA_TREE)
         areas = list(SolutionArea.objects.filter(depth__gte=1).order_by("path"))
-        services.settings_for_tenant()
-        templates = services.checklist_templates_ensure()
+        settings_for_tenant()
+        templates = checklist_templates_ensure()
         rows = _bench_rows(tenant.pk, wanted, accounts, leads, coaches, areas, templates)
         names = [f"projects.{model}:insert_insert" for model in HISTORY_TRACKED]
         with pgtrigger.ignore(*names):
             for model, objects in rows.items():
                 model.objects.bulk_create(objects, batch_size=2000)
     return {"projects_created": len(wanted)}
+
+
+@dataclass(frozen=True)
+class _BenchPlan:
+    """What benchmark project ``i`` looks like: its phase, people, dates and flags (from ``i`` alone)."""
+
+    i: int
+    phase: str
+    lead: Membership
+    coach: Membership
+    past: list[str]
+    started_days: int
+    in_phase: int
+    start: dt.datetime
+    entry: dt.datetime
+    idle: int
+    pending: bool
+    waiting: str
+
+    @classmethod
+    def of(cls, i: int, leads: list[Membership], coaches: list[Membership], now: dt.datetime) -> _BenchPlan:
+        phase = BENCH_PHASES[(i * 37) % 100]
+        started_days = 400 + i % 200 if i % 17 == 5 else 20 + (i * 7) % 300  # every 17th runs long
+        past: list[str] = PHASE_ORDER[: PHASE_ORDER.index(phase)] if phase != Phase.CANCELLED else [Phase.CANDIDATE]
+        in_phase = max(1, started_days // (len(past) + 1))
+        is_open = phase in OPEN_PHASES
+        stalled = is_open and i % 10 == 3 and in_phase > 50
+        return cls(
+            i=i,
+            phase=phase,
+            lead=leads[i % len(leads)],
+            coach=coaches[i % len(coaches)],
+            past=past,
+            started_days=started_days,
+            in_phase=in_phase,
+            start=now - dt.timedelta(days=started_days),
+            entry=now - dt.timedelta(days=in_phase),
+            idle=50 if stalled else min(in_phase, i % 7),
+            pending=is_open and i % 7 == 2 and not stalled,
+            waiting=BENCH_WAITING_KINDS[i % 3] if is_open and i % 9 == 4 else "",
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase in OPEN_PHASES
+
+
+BENCH_WAITING_KINDS = [str(k) for k in WaitingKind]
+
+
+def _bench_project(
+    t: dict[str, Any], plan: _BenchPlan, relationship: Relationship, areas: list[SolutionArea], now: dt.datetime
+) -> Project:
+    i, phase, today = plan.i, plan.phase, timezone.localdate()
+    return Project(
+        **t,
+        customer_account=relationship.account,
+        relationship=relationship,
+        title=BENCH_TITLE.format(i),
+        problem_statement="Benchmark problem statement.",
+        belt_level=BeltLevel.BLACK if i % 11 == 0 else BeltLevel.GREEN,
+        lead=plan.lead,
+        coach=plan.coach,
+        solution_area=areas[i % len(areas)] if areas else None,
+        is_pilot=i % 250 == 0,
+        phase=phase,
+        phase_entered_at=plan.entry,
+        last_activity_at=now - dt.timedelta(days=plan.idle),
+        waiting_kind=plan.waiting,
+        tollgate_pending=plan.pending,
+        selection_score=Decimal(20 + (i * 13) % 80),
+        credit_owner=CreditOwner.SUPPLIER if phase != Phase.CANDIDATE and i % 13 else CreditOwner.UNSETTLED,
+        started_on=today - dt.timedelta(days=plan.started_days),
+        closed_on=today - dt.timedelta(days=plan.in_phase) if not plan.is_open else None,
+        cancel_reason="Benchmark cancellation." if phase == Phase.CANCELLED else "",
+        internal_notes="Benchmark internal note.",
+        created_by=plan.lead,
+        created_at=plan.start,
+    )
+
+
+def _bench_phases(t: dict[str, Any], plan: _BenchPlan, project: Project, now: dt.datetime) -> dict[Any, list[Any]]:
+    """The project's phase visits and tollgate reviews (approved for every phase passed, one pending)."""
+    visits: list[PhaseVisit] = []
+    reviews: list[TollgateReview] = []
+    step = (plan.entry - plan.start) / max(1, len(plan.past))
+    for k, visited in enumerate(plan.past):
+        left = plan.start + step * (k + 1)
+        visits.append(PhaseVisit(**t, project=project, phase=visited, entered_at=plan.start + step * k, left_at=left))
+        if plan.phase != Phase.CANCELLED:
+            reviews.append(
+                TollgateReview(
+                    **t,
+                    project=project,
+                    phase=visited,
+                    submitted_by=plan.lead,
+                    submitted_at=left - dt.timedelta(days=1),
+                    decision=ReviewDecision.APPROVED,
+                    decided_by=plan.coach,
+                    decided_at=left,
+                )
+            )
+    visits.append(PhaseVisit(**t, project=project, phase=plan.phase, entered_at=plan.entry))
+    if plan.pending:
+        reviews.append(TollgateReview(**t, project=project, phase=plan.phase, submitted_by=plan.lead, submitted_at=now))
+    return {PhaseVisit: visits, TollgateReview: reviews}
+
+
+def _bench_work(t: dict[str, Any], plan: _BenchPlan, project: Project, templates: list[Any]) -> dict[Any, list[Any]]:
+    """The project's waiting period, benefit and checklist (done up to the current phase)."""
+    i, phase, today = plan.i, plan.phase, timezone.localdate()
+    rows: dict[Any, list[Any]] = {WaitingPeriod: [], Benefit: [], ChecklistItem: []}
+    if plan.waiting:
+        started_on = today - dt.timedelta(days=min(plan.in_phase, 10))
+        rows[WaitingPeriod].append(
+            WaitingPeriod(
+                **t,
+                project=project,
+                kind=plan.waiting,
+                reason="Benchmark wait.",
+                started_on=started_on,
+                phase=phase,
+                created_by=plan.lead,
+            )
+        )
+    if phase in (Phase.IMPROVE, Phase.CONTROL, Phase.CLOSED):
+        validated = phase != Phase.IMPROVE and i % 2 == 0
+        rows[Benefit].append(
+            Benefit(
+                **t,
+                project=project,
+                kind=BenefitKind.HARD_SAVINGS,
+                description="Benchmark benefit.",
+                period_start=today - dt.timedelta(days=180),
+                period_end=today,
+                currency=("EUR", "USD", "SEK")[i % 3],
+                estimated_amount=Decimal(10_000 + (i * 97) % 90_000),
+                validated_amount=Decimal(9_000 + (i * 97) % 80_000) if validated else None,
+                status=BenefitStatus.VALIDATED if validated else BenefitStatus.ESTIMATED,
+                created_by=plan.lead,
+            )
+        )
+    done_phases = set(plan.past) if plan.is_open else set(DMAIC_PHASES)
+    rows[ChecklistItem] = [
+        ChecklistItem(
+            **t,
+            project=project,
+            phase=template.phase,
+            title=template.title,
+            position=template.position,
+            done=template.phase in done_phases,
+            done_by=plan.lead if template.phase in done_phases else None,
+            done_at=plan.entry if template.phase in done_phases else None,
+        )
+        for template in templates
+    ]
+    return rows
 
 
 def _bench_rows(
@@ -1372,124 +1559,20 @@ def _bench_rows(
     areas: list[SolutionArea],
     templates: list[Any],
 ) -> dict[Any, list[Any]]:
+    """Every row of the benchmark projects ``numbers``, by model (in the order they are inserted)."""
     now = timezone.now()
-    today = timezone.localdate()
     t = {"tenant_id": tenant_id}
     rows: dict[Any, list[Any]] = {
         model: [] for model in (Project, PhaseVisit, TollgateReview, WaitingPeriod, Benefit, ChecklistItem)
     }
-    waiting_kinds = [str(k) for k in WaitingKind]
     for i in numbers:
-        relationship = relationships[i % len(relationships)]
-        phase = BENCH_PHASES[(i * 37) % 100]
-        lead = leads[i % len(leads)]
-        coach = coaches[i % len(coaches)]
-        long_running = i % 17 == 5
-        started_days = 400 + i % 200 if long_running else 20 + (i * 7) % 300
-        past = PHASE_ORDER[: PHASE_ORDER.index(phase)] if phase != Phase.CANCELLED else [Phase.CANDIDATE]
-        in_phase = max(1, started_days // (len(past) + 1))
-        start = now - dt.timedelta(days=started_days)
-        entry = now - dt.timedelta(days=in_phase)
-        is_open = phase in OPEN_PHASES
-        stalled = is_open and i % 10 == 3 and in_phase > 50
-        idle = 50 if stalled else min(in_phase, i % 7)
-        pending = is_open and i % 7 == 2 and not stalled
-        waiting = waiting_kinds[i % 3] if is_open and i % 9 == 4 else ""
-        project = Project(
-            **t,
-            customer_account=relationship.account,
-            relationship=relationship,
-            title=BENCH_TITLE.format(i),
-            problem_statement="Benchmark problem statement.",
-            belt_level=BeltLevel.BLACK if i % 11 == 0 else BeltLevel.GREEN,
-            lead=lead,
-            coach=coach,
-            solution_area=areas[i % len(areas)] if areas else None,
-            is_pilot=i % 250 == 0,
-            phase=phase,
-            phase_entered_at=entry,
-            last_activity_at=now - dt.timedelta(days=idle),
-            waiting_kind=waiting,
-            tollgate_pending=pending,
-            selection_score=Decimal(20 + (i * 13) % 80),
-            credit_owner=CreditOwner.SUPPLIER if phase != Phase.CANDIDATE and i % 13 else CreditOwner.UNSETTLED,
-            started_on=today - dt.timedelta(days=started_days),
-            closed_on=today - dt.timedelta(days=in_phase) if not is_open else None,
-            cancel_reason="Benchmark cancellation." if phase == Phase.CANCELLED else "",
-            internal_notes="Benchmark internal note.",
-            created_by=lead,
-            created_at=start,
-        )
+        plan = _BenchPlan.of(i, leads, coaches, now)
+        project = _bench_project(t, plan, relationships[i % len(relationships)], areas, now)
         rows[Project].append(project)
-        step = (entry - start) / max(1, len(past))
-        for k, visited in enumerate(past):
-            rows[PhaseVisit].append(
-                PhaseVisit(
-                    **t, project=project, phase=visited, entered_at=start + step * k, left_at=start + step * (k + 1)
-                )
-            )
-            if phase != Phase.CANCELLED:
-                rows[TollgateReview].append(
-                    TollgateReview(
-                        **t,
-                        project=project,
-                        phase=visited,
-                        submitted_by=lead,
-                        submitted_at=start + step * (k + 1) - dt.timedelta(days=1),
-                        decision=ReviewDecision.APPROVED,
-                        decided_by=coach,
-                        decided_at=start + step * (k + 1),
-                    )
-                )
-        rows[PhaseVisit].append(PhaseVisit(**t, project=project, phase=phase, entered_at=entry))
-        if pending:
-            rows[TollgateReview].append(
-                TollgateReview(**t, project=project, phase=phase, submitted_by=lead, submitted_at=now)
-            )
-        if waiting:
-            rows[WaitingPeriod].append(
-                WaitingPeriod(
-                    **t,
-                    project=project,
-                    kind=waiting,
-                    reason="Benchmark wait.",
-                    started_on=today - dt.timedelta(days=min(in_phase, 10)),
-                    phase=phase,
-                    created_by=lead,
-                )
-            )
-        if phase in (Phase.IMPROVE, Phase.CONTROL, Phase.CLOSED):
-            validated = phase != Phase.IMPROVE and i % 2 == 0
-            rows[Benefit].append(
-                Benefit(
-                    **t,
-                    project=project,
-                    kind=BenefitKind.HARD_SAVINGS,
-                    description="Benchmark benefit.",
-                    period_start=today - dt.timedelta(days=180),
-                    period_end=today,
-                    currency=("EUR", "USD", "SEK")[i % 3],
-                    estimated_amount=Decimal(10_000 + (i * 97) % 90_000),
-                    validated_amount=Decimal(9_000 + (i * 97) % 80_000) if validated else None,
-                    status=BenefitStatus.VALIDATED if validated else BenefitStatus.ESTIMATED,
-                    created_by=lead,
-                )
-            )
-        done_phases = set(past) if is_open else set(DMAIC_PHASES)
-        rows[ChecklistItem] += [
-            ChecklistItem(
-                **t,
-                project=project,
-                phase=template.phase,
-                title=template.title,
-                position=template.position,
-                done=template.phase in done_phases,
-                done_by=lead if template.phase in done_phases else None,
-                done_at=entry if template.phase in done_phases else None,
-            )
-            for template in templates
-        ]
+        for part in (_bench_phases(t, plan, project, now), _bench_work(t, plan, project, templates)):
+            for model, objects in part.items():
+                rows[model] += objects
     return rows
 
 
-__all__ = ["BENCH_SLUG", "score_value", "seed_bench", "seed_tenant"]
+__all__ = ["BENCH_SLUG", "seed_bench", "seed_tenant"]

@@ -3,7 +3,7 @@
 Internal-only comments, attachments and activity lines never reach customer participants: every
 read here takes the reader's membership and drops them, and customers cannot write them.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_discussion.html``
+``panel_context(project, membership)`` returns what the project page's ``discussion/_project_panel.html``
 needs (a fixed number of queries, whatever the project's size).
 """
 
@@ -20,11 +20,12 @@ from django.db import transaction
 from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 
+from core import quarters
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import require, save_validated
 from core.tenancy import current_tenant_id
-from projects import services
+from partnering.models import CustomerAccount
 from projects.models import (
     CustomerFeedback,
     Phase,
@@ -36,6 +37,8 @@ from projects.models import (
     ReviewDecision,
     TollgateReview,
 )
+from projects.projects import activity_record, check_in_workspace, settings_for_tenant
+from projects.workflow import announce
 
 # --- Attachments: what we accept ---------------------------------------------------------------
 
@@ -94,7 +97,7 @@ def content_matches(extension: str, head: bytes) -> bool:
 
 
 def max_upload_mb() -> int:
-    return int(services.settings_for_tenant().attachment_max_mb)
+    return int(settings_for_tenant().attachment_max_mb)
 
 
 def _upload_rules(limit_mb: int) -> str:
@@ -124,14 +127,10 @@ def activity_for(membership: Membership) -> QuerySet[ProjectActivity]:
 
 
 def feedback_for(membership: Membership) -> QuerySet[CustomerFeedback]:
-    return CustomerFeedback.objects.visible_to(membership).select_related("author__user").order_by("-created_at")
-
-
-def _check_project(actor: Membership, project: Project) -> None:
-    if project.tenant_id != current_tenant_id() or actor.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
-    if actor.is_customer and actor.customer_account_id != project.customer_account_id:
-        raise PermissionDenied("Not found in this workspace.")
+    rows: QuerySet[CustomerFeedback] = (
+        CustomerFeedback.objects.visible_to(membership).select_related("author__user").order_by("-created_at")
+    )
+    return rows
 
 
 # --- Comments ----------------------------------------------------------------------------------
@@ -141,13 +140,13 @@ def _check_project(actor: Membership, project: Project) -> None:
 def comment_post(*, actor: Membership, project: Project, body: str, internal_only: bool = False) -> ProjectComment:
     """A comment on the project. Customer participants cannot post internal-only ones (forced off)."""
     require(actor, "comments.post")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a comment first."})
     internal_only = bool(internal_only) and actor.is_internal
     comment = save_validated(ProjectComment(project=project, author=actor, body=body, internal_only=internal_only))
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="comment.posted",
@@ -166,7 +165,7 @@ def attachment_upload(
 ) -> ProjectAttachment:
     """Attach a file: size and type (extension and sniffed content) checked, stored under a generated name."""
     require(actor, "attachments.upload")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     limit_mb = max_upload_mb()
     rules = _upload_rules(limit_mb)
     if uploaded_file is None:
@@ -202,7 +201,7 @@ def attachment_upload(
     except ValidationError:
         attachment.file.storage.delete(stored_name)
         raise
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="attachment.uploaded",
@@ -223,14 +222,14 @@ def attachment_delete(*, actor: Membership, attachment: ProjectAttachment) -> No
     """Delete an attachment (its uploader or an admin); the file goes after commit."""
     require(actor, "attachments.delete")
     project = attachment.project
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     if not can_delete_attachment(actor, attachment):
         raise PermissionDenied("Only the person who uploaded a file, or an admin, can delete it.")
     storage, name, original = attachment.file.storage, attachment.file.name or "", attachment.original_name
     internal_only = attachment.internal_only
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="attachment.deleted",
@@ -243,12 +242,13 @@ def attachment_delete(*, actor: Membership, attachment: ProjectAttachment) -> No
 
 
 def last_decided_review(project: Project) -> TollgateReview | None:
-    return (
+    review: TollgateReview | None = (
         TollgateReview.objects.filter(project=project, decided_at__isnull=False)
         .exclude(decision__in=[ReviewDecision.PENDING, ReviewDecision.WITHDRAWN])
         .order_by("-decided_at")
         .first()
     )
+    return review
 
 
 def default_feedback_phase(project: Project, review: TollgateReview | None = None) -> str:
@@ -283,7 +283,7 @@ def feedback_give(
 ) -> CustomerFeedback:
     """A customer participant of the project's account says how a phase (or the project) went; once per phase."""
     require(actor, "feedback.give")
-    _check_project(actor, project)
+    check_in_workspace(actor, project, own_account=True)
     if not actor.is_customer or actor.customer_account_id != project.customer_account_id:
         raise PermissionDenied("Only customer participants of this account give feedback on the project.")
     score = _parse_satisfaction(satisfaction)
@@ -317,7 +317,7 @@ def feedback_give(
         )
     )
     phase_label = Phase(phase).label
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="feedback.given",
@@ -340,7 +340,7 @@ def feedback_prompt(project: Project, membership: Membership) -> dict[str, Any] 
     )
     if approved is None and project.phase != Phase.CLOSED:
         return None
-    phase = Phase.CLOSED if project.phase == Phase.CLOSED else approved.phase  # type: ignore[union-attr]
+    phase = Phase.CLOSED if project.phase == Phase.CLOSED or approved is None else approved.phase
     if CustomerFeedback.objects.filter(project=project, phase=phase, author=membership).exists():
         return None
     return {"phase": phase, "label": Phase(phase).label, "review": approved}
@@ -357,32 +357,17 @@ SUMMARY_SORTS = {
 
 
 def _quarter_of(moment: Any) -> str:
-    from core import quarters
-
     return quarters.of(timezone.localtime(moment).date())
 
 
-def feedback_summary(
-    membership: Membership, *, sort: str = "account", comments_per_account: int = 3
-) -> list[dict[str, Any]]:
-    """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
-    the latest comments. Three queries whatever the number of accounts."""
-    from core import quarters
-    from partnering.models import CustomerAccount
+def _one_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"))
 
-    base = CustomerFeedback.objects.visible_to(membership)
-    rows = list(
-        base.values("project__customer_account_id")
-        .annotate(responses=Count("id"), average=Avg("satisfaction"), latest=Max("created_at"))
-        .order_by()
-    )
-    if not rows:
-        return []
-    account_ids = [row["project__customer_account_id"] for row in rows]
-    names = dict(CustomerAccount.objects.filter(pk__in=account_ids).values_list("pk", "name"))
-    window = quarters.last(4)
+
+def _satisfaction_by_quarter(base: QuerySet[CustomerFeedback], window: list[str]) -> dict[Any, dict[str, list[int]]]:
+    """account id → quarter → the satisfaction scores given in it (the quarters of ``window``). One query."""
     since = quarters.start_date(window[0])
-    recent = list(
+    recent = (
         base.filter(created_at__date__gte=since)
         .values_list("project__customer_account_id", "created_at", "satisfaction")
         .order_by()
@@ -390,6 +375,11 @@ def feedback_summary(
     per_quarter: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for account_id, created_at, satisfaction in recent:
         per_quarter[account_id][_quarter_of(created_at)].append(satisfaction)
+    return per_quarter
+
+
+def _latest_comments(base: QuerySet[CustomerFeedback], per_account: int) -> dict[Any, list[dict[str, Any]]]:
+    """account id → its latest feedback with words in it (at most ``per_account``). One query."""
     comments: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     latest_rows = (
         base.exclude(what_worked="", what_to_change="")
@@ -398,7 +388,7 @@ def feedback_summary(
     )
     for feedback in latest_rows:
         account_id = feedback.project.customer_account_id
-        if len(comments[account_id]) < comments_per_account:
+        if len(comments[account_id]) < per_account:
             comments[account_id].append(
                 {
                     "project": feedback.project,
@@ -409,32 +399,48 @@ def feedback_summary(
                     "created_at": feedback.created_at,
                 }
             )
-    result = []
-    for row in rows:
-        account_id = row["project__customer_account_id"]
-        trend = []
-        for quarter in window:
-            values = per_quarter[account_id].get(quarter, [])
-            trend.append(
-                {
-                    "quarter": quarter,
-                    "responses": len(values),
-                    "average": (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None,
-                }
-            )
-        result.append(
-            {
-                "account_id": account_id,
-                "account_name": names.get(account_id, "—"),
-                "responses": row["responses"],
-                "average": Decimal(str(row["average"])).quantize(Decimal("0.1"))
-                if row["average"] is not None
-                else None,
-                "trend": trend,
-                "comments": comments.get(account_id, []),
-                "latest_at": row["latest"],
-            }
-        )
+    return comments
+
+
+def _trend(by_quarter: dict[str, list[int]], window: list[str]) -> list[dict[str, Any]]:
+    trend = []
+    for quarter in window:
+        values = by_quarter.get(quarter, [])
+        average = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
+        trend.append({"quarter": quarter, "responses": len(values), "average": average})
+    return trend
+
+
+def feedback_summary(
+    membership: Membership, *, sort: str = "account", comments_per_account: int = 3
+) -> list[dict[str, Any]]:
+    """Per customer account: responses, average satisfaction, trend over the last 4 quarters and
+    the latest comments. Three queries whatever the number of accounts."""
+    base = feedback_for(membership).select_related(None).order_by()
+    rows = list(
+        base.values("project__customer_account_id")
+        .annotate(responses=Count("id"), average=Avg("satisfaction"), latest=Max("created_at"))
+        .order_by()
+    )
+    if not rows:
+        return []
+    account_ids = [row["project__customer_account_id"] for row in rows]
+    names = dict(CustomerAccount.objects.filter(pk__in=account_ids).values_list("pk", "name"))
+    window = quarters.last(4)
+    per_quarter = _satisfaction_by_quarter(base, window)
+    comments = _latest_comments(base, comments_per_account)
+    result = [
+        {
+            "account_id": row["project__customer_account_id"],
+            "account_name": names.get(row["project__customer_account_id"], "—"),
+            "responses": row["responses"],
+            "average": _one_decimal(row["average"]),
+            "trend": _trend(per_quarter[row["project__customer_account_id"]], window),
+            "comments": comments.get(row["project__customer_account_id"], []),
+            "latest_at": row["latest"],
+        }
+        for row in rows
+    ]
     key = sort.lstrip("-")
     if key not in SUMMARY_SORTS:
         key, sort = "account", "account"

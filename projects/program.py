@@ -20,7 +20,6 @@ ignored and explained in ``errors``; it never raises.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,8 +44,7 @@ from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
-from partnering.models import CustomerAccount
-from projects import selectors
+from core.parsing import parse_uuid
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -61,6 +59,15 @@ from projects.models import (
     Project,
     SelectionScore,
     WaitingPeriod,
+)
+from projects.projects import (
+    coach_pool_q,
+    customer_accounts,
+    flag_thresholds,
+    long_running_q,
+    projects_scoped,
+    query_value,
+    stalled_q,
 )
 
 #: Quarters of the throughput chart (oldest first, ending with the current one).
@@ -94,13 +101,6 @@ class DateDiff(Func):
     output_field = IntegerField()
 
 
-def _get(params: Mapping[str, Any], key: str) -> str:
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value or "").strip()[:200]
-
-
 def _round(value: Any, digits: int = 1) -> float | None:
     return None if value is None else round(float(value), digits)
 
@@ -112,7 +112,7 @@ def _share(part: int | float, whole: int | float) -> float | None:
 
 def customer_options(membership: Membership) -> list[tuple[str, str]]:
     """``(id, name)`` of the customer accounts the member may see (the filter's choices). One query."""
-    rows = CustomerAccount.objects.visible_to(membership).order_by("name").values_list("pk", "name")
+    rows = customer_accounts(membership).values_list("pk", "name")
     return [(str(pk), name) for pk, name in rows]
 
 
@@ -120,17 +120,15 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
     """``(active, errors)``: the understood filters (``customer`` id, ``belt``) and what was ignored."""
     active: dict[str, str] = {}
     errors: list[str] = []
-    raw = _get(params, "customer")
+    raw = query_value(params, "customer")
     if raw:
-        try:
-            account_id = str(uuid.UUID(raw))
-        except ValueError:
-            account_id = ""
+        parsed = parse_uuid(raw)
+        account_id = str(parsed) if parsed else ""
         if account_id and account_id in dict(options):
             active["customer"] = account_id
         else:
             errors.append("The customer filter was not found and is ignored.")
-    raw = _get(params, "belt")
+    raw = query_value(params, "belt")
     if raw:
         if raw in BeltLevel.values:
             active["belt"] = raw
@@ -141,9 +139,9 @@ def clean_filters(params: Mapping[str, Any], options: list[tuple[str, str]]) -> 
 
 def scoped_projects(membership: Membership, active: Mapping[str, str]) -> QuerySet[Project]:
     """The member's projects narrowed by the cleaned filters (no joins, no ordering)."""
-    queryset = Project.objects.visible_to(membership).order_by()
+    queryset = projects_scoped(membership).order_by()
     if "customer" in active:
-        queryset = queryset.filter(customer_account_id=active["customer"])
+        queryset = queryset.filter(customer_account_id=parse_uuid(active["customer"]))
     if "belt" in active:
         queryset = queryset.filter(belt_level=active["belt"])
     return queryset
@@ -160,7 +158,7 @@ def _customer_scored() -> Exists:
 def _project_figures(projects: QuerySet[Project], today: dt.date) -> dict[str, Any]:
     """One aggregate over the projects: headline counts, phases now, throughput, durations,
     selection buy-in and pilots."""
-    thresholds = selectors.flag_thresholds()
+    thresholds = flag_thresholds()
     is_open = Q(phase__in=OPEN_PHASES)
     closed = Q(phase=Phase.CLOSED, closed_on__isnull=False)
     duration = DateDiff(F("closed_on"), F("started_on"))
@@ -172,8 +170,8 @@ def _project_figures(projects: QuerySet[Project], today: dt.date) -> dict[str, A
         "in_dmaic": Count("pk", filter=Q(phase__in=DMAIC_PHASES)),
         "closed_12m": Count("pk", filter=closed & Q(closed_on__gt=today - dt.timedelta(days=365))),
         "closed_total": Count("pk", filter=closed),
-        "stalled": Count("pk", filter=selectors.stalled_q(thresholds)),
-        "long_running": Count("pk", filter=selectors.long_running_q(thresholds)),
+        "stalled": Count("pk", filter=stalled_q(thresholds)),
+        "long_running": Count("pk", filter=long_running_q(thresholds)),
         "waiting": Count("pk", filter=is_open & ~Q(waiting_kind="")),
         "tollgates_pending": Count("pk", filter=is_open & Q(tollgate_pending=True)),
         "duration_median": Median(duration, filter=closed),
@@ -215,7 +213,7 @@ def _cycle_times(membership: Membership, projects: QuerySet[Project]) -> list[di
         .values("phase")
         .annotate(median=Median(days), average=Avg(days), visits=Count("pk"))
     )
-    by_phase = {row["phase"]: row for row in rows}
+    by_phase: dict[str, dict[str, Any]] = {row["phase"]: dict(row) for row in rows}
     result = []
     for phase in CYCLE_PHASES:
         row = by_phase.get(phase, {})
@@ -297,11 +295,12 @@ def _belts() -> dict[str, int]:
     """Certified Green / Black Belts and the coach pool (program-wide). One query."""
     green = Exists(Certification.objects.filter(member=OuterRef("pk"), belt_level=BeltLevel.GREEN))
     black = Exists(Certification.objects.filter(member=OuterRef("pk"), belt_level=BeltLevel.BLACK))
-    return Membership.objects.aggregate(
+    counts: dict[str, int] = Membership.objects.aggregate(
         green_belts=Count("pk", filter=Q(green)),
         black_belts=Count("pk", filter=Q(black)),
-        coaches=Count("pk", filter=selectors.coach_pool_q()),
+        coaches=Count("pk", filter=coach_pool_q()),
     )
+    return counts
 
 
 def _first_pilot_won(projects: QuerySet[Project]) -> dict[str, Any] | None:
@@ -322,36 +321,25 @@ def _first_pilot_won(projects: QuerySet[Project]) -> dict[str, Any] | None:
     }
 
 
-def program_health(membership: Membership, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every figure of the program health page and API (see the module docstring)."""
-    today = timezone.localdate()
-    options = customer_options(membership)
-    active, errors = clean_filters(params or {}, options)
-    projects = scoped_projects(membership, active)
-    figures = _project_figures(projects, today)
+#: The headline counts (keys of the aggregate of ``_project_figures``).
+COUNT_KEYS = (
+    "total",
+    "open",
+    "in_dmaic",
+    "closed_12m",
+    "closed_total",
+    "stalled",
+    "long_running",
+    "waiting",
+    "tollgates_pending",
+)
 
-    counts = {
-        key: figures[key]
-        for key in (
-            "total",
-            "open",
-            "in_dmaic",
-            "closed_12m",
-            "closed_total",
-            "stalled",
-            "long_running",
-            "waiting",
-            "tollgates_pending",
-        )
-    }
+
+def _durations(figures: dict[str, Any]) -> dict[str, Any]:
+    """How long closed projects took, and the share of it spent waiting."""
     waiting_days = int(figures["waiting_days"] or 0)
-    responses = int(figures["feedback_responses"] or 0)
-    feedback = {
-        "average": _round(figures["feedback_points"] / responses, 2) if responses else None,
-        "responses": responses,
-    }
     duration_sum = figures["duration_sum"] or 0
-    durations = {
+    return {
         "closed_projects": figures["closed_total"],
         "median_days": _round(figures["duration_median"]),
         "average_days": _round(figures["duration_avg"]),
@@ -362,15 +350,11 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "median_days_with_waiting": _round(figures["duration_median_waited"]),
         "median_days_without_waiting": _round(figures["duration_median_no_wait"]),
     }
-    throughput = [
-        {"quarter": label, "closed": figures[f"quarter_{index}"]}
-        for index, label in enumerate(figures["quarter_labels"])
-    ]
-    phases = [
-        {"phase": str(phase), "label": Phase(phase).label, "count": figures[f"phase_{phase}"]}
-        for phase in [*PHASE_ORDER, Phase.CANCELLED]
-    ]
-    selection = {
+
+
+def _selection(figures: dict[str, Any]) -> dict[str, Any]:
+    """Customer buy-in: candidates and selected projects the customer scored."""
+    return {
         "candidates": figures["candidates"],
         "candidates_with_customer_score": figures["candidates_customer_scored"],
         "candidates_without_customer_score": figures["candidates"] - figures["candidates_customer_scored"],
@@ -378,12 +362,34 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "selected_with_customer_score": figures["selected_customer_scored"],
         "selected_customer_share": _share(figures["selected_customer_scored"], figures["selected"]),
     }
-    pilot = {
+
+
+def _pilot(figures: dict[str, Any], projects: QuerySet[Project]) -> dict[str, Any]:
+    """Pilots open and won, and the first one won (one query, only when one was won)."""
+    return {
         "pilots": figures["pilots"],
         "open": figures["pilots_open"],
         "won": figures["pilots_won"],
         "first_won": _first_pilot_won(projects) if figures["pilots_won"] else None,
     }
+
+
+def _feedback(figures: dict[str, Any]) -> dict[str, Any]:
+    responses = int(figures["feedback_responses"] or 0)
+    return {
+        "average": _round(figures["feedback_points"] / responses, 2) if responses else None,
+        "responses": responses,
+    }
+
+
+def program_health(membership: Membership, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every figure of the program health page and API (see the module docstring)."""
+    today = timezone.localdate()
+    options = customer_options(membership)
+    active, errors = clean_filters(params or {}, options)
+    projects = scoped_projects(membership, active)
+    figures = _project_figures(projects, today)
+    pilot = _pilot(figures, projects)
     has_projects = figures["total"] > 0
     return {
         "filters": active,
@@ -391,15 +397,21 @@ def program_health(membership: Membership, params: Mapping[str, Any] | None = No
         "customer_options": options,
         "belt_options": list(BeltLevel.choices),
         "has_projects": has_projects,
-        "counts": counts,
-        "durations": durations,
+        "counts": {key: figures[key] for key in COUNT_KEYS},
+        "durations": _durations(figures),
         "cycle_times": _cycle_times(membership, projects) if has_projects else _cycle_times_empty(),
-        "throughput": throughput,
-        "phases": phases,
-        "selection": selection,
+        "throughput": [
+            {"quarter": label, "closed": figures[f"quarter_{index}"]}
+            for index, label in enumerate(figures["quarter_labels"])
+        ],
+        "phases": [
+            {"phase": str(phase), "label": Phase(phase).label, "count": figures[f"phase_{phase}"]}
+            for phase in [*PHASE_ORDER, Phase.CANCELLED]
+        ],
+        "selection": _selection(figures),
         "pilot": pilot,
         "benefits": _benefits(membership, projects) if has_projects else [],
-        "feedback": feedback,
+        "feedback": _feedback(figures),
         "belts": _belts(),
         "as_of": today,
     }

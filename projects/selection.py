@@ -6,11 +6,12 @@ criterion the mean over all scorers is taken, the criteria are combined with the
 (``ProjectsSettings.weight_*``) into a weighted mean ``m`` in 1…5, and scaled to 0–100 as
 ``(m − 1) / 4 × 100`` (all 1s → 0, all 5s → 100). All weights 0, or no scores → ``None``.
 
-``panel_context(project, membership)`` feeds ``panels/_selection.html`` with a fixed number of queries.
+``panel_context(project, membership)`` feeds ``selection/_project_panel.html`` with a fixed number of queries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,10 +21,9 @@ from django.db.models import Avg, BooleanField, Case, Count, Exists, F, OuterRef
 
 from core.models import Membership, Role
 from core.permissions import can
-from core.service_helpers import require, save_validated
-from core.tenancy import current_tenant_id
-from projects import services
+from core.service_helpers import model_update, require, save_validated
 from projects.models import CURRENCIES, OPEN_PHASES, Criterion, Phase, Project, ProjectsSettings, SelectionScore
+from projects.projects import activity_record, check_in_workspace, projects_for, settings_for_tenant
 
 CRITERIA: list[str] = [c.value for c in Criterion]
 WEIGHT_FIELDS: dict[str, str] = {c: f"weight_{c}" for c in CRITERIA}
@@ -67,17 +67,27 @@ def weighted_score(means: dict[str, Any], settings: ProjectsSettings) -> Decimal
     return _two((mean_score - 1) / 4 * 100)
 
 
+def score_of(scores: Iterable[SelectionScore], settings: ProjectsSettings) -> Decimal | None:
+    """The score of one project from its score rows, without a query: the per-criterion means
+    weighted by ``weighted_score`` (what ``score_recompute`` stores). None without rows."""
+    rows = list(scores)
+    if not rows:
+        return None
+    means = {c: Decimal(sum(getattr(row, c) for row in rows)) / len(rows) for c in CRITERIA}
+    return weighted_score(means, settings)
+
+
 def _means_by_project(project_ids: list[Any]) -> dict[Any, dict[str, Any]]:
     rows = (
         SelectionScore.objects.filter(project_id__in=project_ids)
         .values("project_id")
         .annotate(**{c: Avg(c) for c in CRITERIA})
     )
-    return {row["project_id"]: row for row in rows}
+    return {row["project_id"]: dict(row) for row in rows}
 
 
 def score_recompute(project: Project, settings: ProjectsSettings | None = None) -> Decimal | None:
-    settings = settings or services.settings_for_tenant()
+    settings = settings or settings_for_tenant()
     means = _means_by_project([project.pk]).get(project.pk, {})
     project.selection_score = weighted_score(means, settings)
     Project.objects.filter(pk=project.pk).update(selection_score=project.selection_score)
@@ -86,7 +96,7 @@ def score_recompute(project: Project, settings: ProjectsSettings | None = None) 
 
 def scores_recompute_all(settings: ProjectsSettings | None = None) -> int:
     """Recompute every scored project of the tenant (after the weights change). Two queries + one update."""
-    settings = settings or services.settings_for_tenant()
+    settings = settings or settings_for_tenant()
     projects = list(
         Project.objects.filter(Q(selection_score__isnull=False) | Q(selection_scores__isnull=False)).distinct()
     )
@@ -132,8 +142,7 @@ def score_submit(
 ) -> SelectionScore:
     """Create or update the actor's own score of ``project`` and recompute the project's score."""
     require(actor, "projects.score")
-    if actor.tenant_id != current_tenant_id() or project.tenant_id != current_tenant_id():
-        raise PermissionDenied("Not found in this workspace.")
+    check_in_workspace(actor, project)
     if actor.is_customer and actor.customer_account_id != project.customer_account_id:
         raise PermissionDenied("You can score only your own account's projects.")
     if project.phase not in OPEN_PHASES:
@@ -154,7 +163,9 @@ def score_submit(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    score = SelectionScore.objects.select_for_update().filter(project=project, scorer=actor).first()
+    score: SelectionScore | None = (
+        SelectionScore.objects.select_for_update().filter(project=project, scorer=actor).first()
+    )
     created = score is None
     if score is None:
         score = SelectionScore(project=project, scorer=actor)
@@ -164,7 +175,7 @@ def score_submit(
     save_validated(score)
     score_recompute(project)
     side = "the customer" if actor.is_customer else "our side"
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="selection.scored",
@@ -217,11 +228,12 @@ def selection_summary(project: Project) -> dict[str, Any]:
 
 
 def own_score(project: Project, membership: Membership) -> SelectionScore | None:
-    return SelectionScore.objects.filter(project=project, scorer=membership).first()
+    score: SelectionScore | None = SelectionScore.objects.filter(project=project, scorer=membership).first()
+    return score
 
 
 def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
-    """What ``panels/_selection.html`` needs: two queries."""
+    """What ``selection/_project_panel.html`` needs: two queries."""
     return {
         "selection_summary": selection_summary(project),
         "selection_own": own_score(project, membership),
@@ -232,8 +244,6 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
 
 def candidates_ranked(membership: Membership) -> QuerySet[Project]:
     """Open candidates the member may see, best score first (unscored last), with scorer counts."""
-    from projects.selectors import projects_for
-
     customer_scores = SelectionScore.objects.filter(project=OuterRef("pk"), scorer__role=Role.CUSTOMER)
     return (
         projects_for(membership)
@@ -255,7 +265,7 @@ def candidates_ranked(membership: Membership) -> QuerySet[Project]:
 
 def candidates_with_sides(membership: Membership) -> list[Project]:
     """``candidates_ranked`` with ``customer_score`` and ``supplier_score`` (0–100 each side) attached."""
-    settings = services.settings_for_tenant()
+    settings = settings_for_tenant()
     candidates = list(candidates_ranked(membership))
     ids = [p.pk for p in candidates]
     rows = (
@@ -268,7 +278,7 @@ def candidates_with_sides(membership: Membership) -> list[Project]:
         .values("project_id", "is_customer")
         .annotate(**{c: Avg(c) for c in CRITERIA})
     )
-    sides: dict[tuple[Any, bool], dict[str, Any]] = {(r["project_id"], r["is_customer"]): r for r in rows}
+    sides: dict[tuple[Any, bool], dict[str, Any]] = {(r["project_id"], r["is_customer"]): dict(r) for r in rows}
     for project in candidates:
         project.customer_score = weighted_score(sides.get((project.pk, True), {}), settings)  # type: ignore[attr-defined]
         project.supplier_score = weighted_score(sides.get((project.pk, False), {}), settings)  # type: ignore[attr-defined]
@@ -278,22 +288,24 @@ def candidates_with_sides(membership: Membership) -> list[Project]:
 # --- Settings ---------------------------------------------------------------------------------
 
 
+def check_currency(settings: ProjectsSettings) -> None:
+    """The default currency is one of the listed ISO codes (normalised to upper case)."""
+    settings.default_currency = (settings.default_currency or "").strip().upper()
+    if settings.default_currency not in dict(CURRENCIES):
+        raise ValidationError({"default_currency": "Choose one of the listed currencies."})
+
+
 @transaction.atomic
 def settings_update(*, actor: Membership, **fields: Any) -> ProjectsSettings:
     """Change the tenant's projects settings (admin). New weights recompute every scored project."""
     require(actor, "projects.settings.manage")
-    unknown = set(fields) - SETTINGS_FIELDS
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
-    settings = ProjectsSettings.objects.select_for_update().get(pk=services.settings_for_tenant().pk)
-    old_weights = [getattr(settings, f) for f in WEIGHT_FIELDS.values()]
-    for name, value in fields.items():
-        setattr(settings, name, value)
-    if "default_currency" in fields:
-        settings.default_currency = (settings.default_currency or "").strip().upper()
-        if settings.default_currency not in dict(CURRENCIES):
-            raise ValidationError({"default_currency": "Choose one of the listed currencies."})
-    save_validated(settings)
-    if [getattr(settings, f) for f in WEIGHT_FIELDS.values()] != old_weights:
+    settings: ProjectsSettings = ProjectsSettings.objects.select_for_update().get(pk=settings_for_tenant().pk)
+    _, changed = model_update(
+        instance=settings,
+        data=fields,
+        allowed=SETTINGS_FIELDS,
+        prepare=check_currency if "default_currency" in fields else None,
+    )
+    if set(changed) & set(WEIGHT_FIELDS.values()):
         scores_recompute_all(settings)
     return settings

@@ -44,7 +44,7 @@ def send_notification_emails(tenant: Tenant, notification_ids: list[str]) -> int
                 path = reverse("projects:detail", kwargs={"tenant_slug": tenant.slug, "pk": notification.project_id})
                 link = settings.SITE_URL.rstrip("/") + path
             context: dict[str, Any] = {"notification": notification, "tenant": tenant, "link": link, "user": user}
-            body = render_to_string("projects/email/notification.txt", context)
+            body = render_to_string("projects/workflow/email/notification.txt", context)
             send_mail(f"[{tenant.name}] {notification.message}", body, None, [user.email])
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])

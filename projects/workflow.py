@@ -3,12 +3,12 @@ notifications — services (writes) and selectors (reads) of this area.
 
 Services are keyword-only, atomic and validated: bad input raises ``ValidationError`` with field
 messages, a refused *who* raises ``PermissionDenied``; nothing is written then. Every write that
-changes a project calls ``services.activity_record`` and, where somebody must act, ``services.notify``.
+changes a project calls ``activity_record`` and, where somebody must act, ``notify``.
 
-Only an approved tollgate moves a project forward (``services.phase_enter``), one phase at a time:
+Only an approved tollgate moves a project forward (``phase_enter``), one phase at a time:
 there is no "set phase" write anywhere, so a phase cannot be skipped.
 
-``panel_context(project, membership)`` returns what the project page's ``panels/_workflow.html``
+``panel_context(project, membership)`` returns what the project page's ``workflow/_project_panel.html``
 needs in a fixed number of queries (four), whatever the project's size.
 """
 
@@ -27,7 +27,8 @@ from django.utils import timezone
 from core.models import Membership, Role
 from core.permissions import can
 from core.service_helpers import check_same_tenant, require, save_validated
-from projects import services
+from core.tasks import enqueue_on_commit
+from core.tenancy import current_tenant, current_tenant_id
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -45,6 +46,8 @@ from projects.models import (
     WaitingPeriod,
     next_phase,
 )
+from projects.projects import activity_record, checklist_templates_ensure
+from projects.tasks import send_notification_emails
 
 APPROVE = "approve"
 RETURN = "return"
@@ -56,7 +59,7 @@ DECISION_ALIASES = {"approved": APPROVE, "returned": RETURN}
 
 
 def _name(member: Membership) -> str:
-    return member.user.display_name  # type: ignore[no-any-return]
+    return member.user.display_name
 
 
 def _is_admin(member: Membership) -> bool:
@@ -91,6 +94,118 @@ def _check_open(project: Project) -> None:
 def _lead_coach_or_admin(actor: Membership, project: Project, what: str) -> None:
     if actor.pk not in (project.lead_id, project.coach_id) and not _is_admin(actor):
         raise PermissionDenied(f"Only the project's lead, its coach or the program office can {what}.")
+
+
+# --- Phases ---------------------------------------------------------------------------------
+
+
+def phase_enter(*, project: Project, phase: str) -> Project:
+    """Move ``project`` into ``phase``: closes the current phase visit, opens the next one.
+
+    Called only by this area's services (a tollgate approval, a cancellation); never directly from
+    a view, so a phase cannot be skipped.
+    """
+    now = timezone.now()
+    PhaseVisit.objects.filter(project=project, left_at__isnull=True).update(left_at=now)
+    PhaseVisit.objects.create(project=project, phase=phase, entered_at=now)
+    project.phase = phase
+    project.phase_entered_at = now
+    project.tollgate_pending = False
+    if phase in (Phase.CLOSED, Phase.CANCELLED):
+        project.closed_on = timezone.localdate()
+        project.waiting_kind = ""
+    project.save(
+        update_fields=["phase", "phase_entered_at", "tollgate_pending", "closed_on", "waiting_kind", "updated_at"]
+    )
+    return project
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+def notify(
+    *,
+    recipients: Iterable[Membership | None],
+    project: Project | None,
+    verb: str,
+    message: str,
+    actor: Membership | None = None,
+) -> list[Notification]:
+    """Tell people about something (home page + an e-mail sent by Celery after commit).
+
+    The actor is never notified of their own act; a customer participant only hears about projects
+    of their own account.
+    """
+    seen: set[Any] = set()
+    rows: list[Notification] = []
+    for person in recipients:
+        if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        if person.tenant_id != current_tenant_id():
+            continue
+        if person.is_customer and (project is None or person.customer_account_id != project.customer_account_id):
+            continue
+        seen.add(person.pk)
+        rows.append(
+            Notification(
+                tenant_id=current_tenant_id(), recipient=person, project=project, verb=verb, message=message[:300]
+            )
+        )
+    Notification.objects.bulk_create(rows)
+    if rows:
+        enqueue_on_commit(send_notification_emails, current_tenant(), [str(n.pk) for n in rows])
+    return rows
+
+
+def announce(
+    *,
+    project: Project,
+    actor: Membership,
+    verb: str,
+    summary: str,
+    recipients: Iterable[Membership | None],
+    message: str,
+    internal_only: bool = False,
+) -> list[Notification]:
+    """The usual pair after a write: a line in the project's feed, and a notification to the people
+    who must act (never the actor). Returns the notifications created."""
+    activity_record(project=project, actor=actor, verb=verb, summary=summary, internal_only=internal_only)
+    return notify(recipients=recipients, project=project, verb=verb, message=message, actor=actor)
+
+
+@transaction.atomic
+def notifications_mark_read(
+    *, actor: Membership, ids: Iterable[Any] | None = None, project: Project | None = None
+) -> int:
+    """Mark the actor's notifications read: those with ``ids``, those about ``project``, or all. One query."""
+    queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    marked: int = queryset.update(read_at=timezone.now())
+    return marked
+
+
+def notifications_for(membership: Membership) -> QuerySet[Notification]:
+    """The member's own notifications, newest first (project joined)."""
+    rows: QuerySet[Notification] = (
+        Notification.objects.visible_to(membership)
+        .filter(recipient=membership)
+        .select_related("project")
+        .order_by("-created_at", "pk")
+    )
+    return rows
+
+
+def unread_notifications(membership: Membership, *, limit: int = 10) -> list[Notification]:
+    """The member's unread notifications, newest first (the home page's "For you"). One query."""
+    return list(notifications_for(membership).filter(read_at__isnull=True)[:limit])
+
+
+def home_for_you_context(membership: Membership) -> dict[str, Any]:
+    """Home widget "For you": the member's five newest unread notifications (the card hides when none). One query."""
+    return {"for_you": unread_notifications(membership, limit=5)}
 
 
 # --- Tollgates ------------------------------------------------------------------------------
@@ -131,7 +246,7 @@ def tollgate_submit(*, actor: Membership, project: Project, summary: str = "") -
     project.tollgate_pending = True
     project.save(update_fields=["tollgate_pending", "updated_at"])
     phase = _phase_label(review.phase)
-    services.announce(
+    announce(
         project=project,
         actor=actor,
         verb="tollgate.submitted",
@@ -162,10 +277,10 @@ def tollgate_withdraw(*, actor: Membership, review: TollgateReview) -> TollgateR
     project.tollgate_pending = False
     project.save(update_fields=["tollgate_pending", "updated_at"])
     phase = _phase_label(review.phase)
-    services.activity_record(
+    activity_record(
         project=project, actor=actor, verb="tollgate.withdrawn", summary=f"{_name(actor)} withdrew the {phase} tollgate"
     )
-    services.notify(
+    notify(
         recipients=[project.coach],
         project=project,
         verb="tollgate.withdrawn",
@@ -176,30 +291,30 @@ def tollgate_withdraw(*, actor: Membership, review: TollgateReview) -> TollgateR
     return review
 
 
-@transaction.atomic
-def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str, comments: str = "") -> TollgateReview:
-    """The project's coach approves (the project enters the next phase) or returns (comments required)."""
-    require(actor, "tollgates.decide")
-    check_same_tenant(review, "review")
-    project = review.project
-    _in_tenant(actor, project)
-    _locked(project)
+def _check_decider(actor: Membership, project: Project) -> None:
+    """Only the project's coach decides its tollgates, never its lead."""
     if actor.pk == project.lead_id:
         raise PermissionDenied("The lead cannot decide their own tollgate.")
     if project.coach_id is None:
         raise ValidationError({"coach": "Assign a coach first: only the project's coach decides a tollgate."})
     if actor.pk != project.coach_id:
         raise PermissionDenied("Only the project's coach can decide this tollgate.")
-    review = TollgateReview.objects.select_for_update().get(pk=review.pk)
-    review.project = project
-    if review.decision != ReviewDecision.PENDING:
-        raise ValidationError({"decision": f"This review was already decided ({review.get_decision_display()})."})
-    key = DECISION_ALIASES.get((decision or "").strip().lower(), (decision or "").strip().lower())
+
+
+def _decision_key(decision: str, comments: str) -> str:
+    """``approve`` or ``return`` (also ``approved`` / ``returned``); a return needs comments."""
+    raw = (decision or "").strip().lower()
+    key = DECISION_ALIASES.get(raw, raw)
     if key not in DECISIONS:
         raise ValidationError({"decision": "Choose approve or return."})
-    comments = (comments or "").strip()
     if key == RETURN and not comments:
         raise ValidationError({"comments": "Say what must change: returning a tollgate needs comments."})
+    return key
+
+
+def _check_decidable(project: Project, review: TollgateReview, key: str) -> str | None:
+    """The review is about the current phase; an approval has a phase to go to (and, into Control,
+    the belt credit settled). Returns the phase an approval moves to."""
     if project.phase != review.phase:
         raise ValidationError({"decision": "The project is no longer in the phase this review is about."})
     target = next_phase(review.phase)
@@ -210,6 +325,59 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
             raise ValidationError(
                 {"credit_owner": "Settle who gets the belt credit (the credit form) before approving into Control."}
             )
+    return target
+
+
+def _approved(actor: Membership, project: Project, phase: str, target: str) -> None:
+    """The project enters ``target``; the lead is told and the customer sponsor asked for feedback."""
+    phase_enter(project=project, phase=target)
+    announce(
+        project=project,
+        actor=actor,
+        verb="tollgate.approved",
+        summary=f"{_name(actor)} approved the {phase} tollgate; the project is now in {_phase_label(target)}",
+        recipients=[project.lead],
+        message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
+    )
+    notify(
+        recipients=[project.customer_sponsor],
+        project=project,
+        verb="feedback.asked",
+        message=f"{project.title}: phase {phase} approved — tell us how it went",
+        actor=actor,
+    )
+
+
+def _returned(actor: Membership, project: Project, phase: str) -> None:
+    """The phase stays open; the lead is told to rework it."""
+    project.tollgate_pending = False
+    project.save(update_fields=["tollgate_pending", "updated_at"])
+    announce(
+        project=project,
+        actor=actor,
+        verb="tollgate.returned",
+        summary=f"{_name(actor)} returned the {phase} tollgate",
+        recipients=[project.lead],
+        message=f"{project.title}: the {phase} tollgate was returned with comments",
+    )
+
+
+@transaction.atomic
+def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str, comments: str = "") -> TollgateReview:
+    """The project's coach approves (the project enters the next phase) or returns (comments required)."""
+    require(actor, "tollgates.decide")
+    check_same_tenant(review, "review")
+    project = review.project
+    _in_tenant(actor, project)
+    _locked(project)
+    _check_decider(actor, project)
+    review = TollgateReview.objects.select_for_update().get(pk=review.pk)
+    review.project = project
+    comments = (comments or "").strip()
+    if review.decision != ReviewDecision.PENDING:
+        raise ValidationError({"decision": f"This review was already decided ({review.get_decision_display()})."})
+    key = _decision_key(decision, comments)
+    target = _check_decidable(project, review, key)
     review.decision = DECISIONS[key]
     review.decided_by = actor
     review.decided_at = timezone.now()
@@ -218,33 +386,9 @@ def tollgate_decide(*, actor: Membership, review: TollgateReview, decision: str,
     phase = _phase_label(review.phase)
     if key == APPROVE:
         assert target is not None
-        services.phase_enter(project=project, phase=target, actor=actor)
-        services.announce(
-            project=project,
-            actor=actor,
-            verb="tollgate.approved",
-            summary=f"{_name(actor)} approved the {phase} tollgate; the project is now in {_phase_label(target)}",
-            recipients=[project.lead],
-            message=f"{project.title}: the {phase} tollgate was approved — now in {_phase_label(target)}",
-        )
-        services.notify(
-            recipients=[project.customer_sponsor],
-            project=project,
-            verb="feedback.asked",
-            message=f"{project.title}: phase {phase} approved — tell us how it went",
-            actor=actor,
-        )
+        _approved(actor, project, phase, target)
     else:
-        project.tollgate_pending = False
-        project.save(update_fields=["tollgate_pending", "updated_at"])
-        services.announce(
-            project=project,
-            actor=actor,
-            verb="tollgate.returned",
-            summary=f"{_name(actor)} returned the {phase} tollgate",
-            recipients=[project.lead],
-            message=f"{project.title}: the {phase} tollgate was returned with comments",
-        )
+        _returned(actor, project, phase)
     return review
 
 
@@ -266,7 +410,7 @@ def checklist_toggle(*, actor: Membership, item: ChecklistItem, done: bool) -> C
     item.done_by = actor if done else None
     item.done_at = timezone.now() if done else None
     save_validated(item)
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="checklist.done" if done else "checklist.reopened",
@@ -287,7 +431,7 @@ def checklist_item_add(*, actor: Membership, project: Project, phase: str, title
     item = save_validated(
         ChecklistItem(project=project, phase=phase, title=(title or "").strip(), position=(last or 0) + 1)
     )
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="checklist.added",
@@ -300,13 +444,11 @@ def checklist_item_add(*, actor: Membership, project: Project, phase: str, title
 def checklist_template_add(*, actor: Membership, phase: str, title: str) -> ChecklistTemplateItem:
     """A new default deliverable for the tenant (copied onto projects logged from now on)."""
     require(actor, "checklists.manage")
-    services.checklist_templates_ensure()
+    checklist_templates_ensure()
     if phase not in DMAIC_PHASES:
         raise ValidationError({"phase": "Choose one of Define, Measure, Analyze, Improve or Control."})
     last = ChecklistTemplateItem.objects.filter(phase=phase).aggregate(m=Max("position"))["m"]
-    return save_validated(  # type: ignore[no-any-return]
-        ChecklistTemplateItem(phase=phase, title=(title or "").strip(), position=(last or 0) + 1)
-    )
+    return save_validated(ChecklistTemplateItem(phase=phase, title=(title or "").strip(), position=(last or 0) + 1))
 
 
 @transaction.atomic
@@ -329,7 +471,7 @@ def checklist_template_update(
         if position < 0:
             raise ValidationError({"position": "The position cannot be negative."})
         template.position = position
-    return save_validated(template)  # type: ignore[no-any-return]
+    return save_validated(template)
 
 
 @transaction.atomic
@@ -386,13 +528,13 @@ def waiting_start(
     )
     project.waiting_kind = kind
     project.save(update_fields=["waiting_kind", "updated_at"])
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="waiting.started",
         summary=f"{_name(actor)}: {period.get_kind_display().lower()}",
     )
-    return period  # type: ignore[no-any-return]
+    return period
 
 
 @transaction.atomic
@@ -419,7 +561,7 @@ def waiting_end(*, actor: Membership, period: WaitingPeriod, ended_on: dt.date |
     project.save(update_fields=["waiting_kind", "updated_at"])
     days = (ended_on - period.started_on).days
     plural = "" if days == 1 else "s"
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="waiting.ended",
@@ -449,11 +591,11 @@ def project_cancel(*, actor: Membership, project: Project, reason: str) -> Proje
     WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).update(ended_on=timezone.localdate())
     project.cancel_reason = reason
     project.save(update_fields=["cancel_reason", "updated_at"])
-    services.phase_enter(project=project, phase=Phase.CANCELLED, actor=actor)
-    services.activity_record(
+    phase_enter(project=project, phase=Phase.CANCELLED)
+    activity_record(
         project=project, actor=actor, verb="project.cancelled", summary=f"{_name(actor)} cancelled the project"
     )
-    services.notify(
+    notify(
         recipients=[project.lead, project.coach],
         project=project,
         verb="project.cancelled",
@@ -477,7 +619,7 @@ def credit_settle(*, actor: Membership, project: Project, owner: str, note: str 
     project.credit_settled_by = actor
     project.credit_settled_at = timezone.now()
     project.save(update_fields=["credit_owner", "credit_note", "credit_settled_by", "credit_settled_at", "updated_at"])
-    services.activity_record(
+    activity_record(
         project=project,
         actor=actor,
         verb="credit.settled",
@@ -486,17 +628,7 @@ def credit_settle(*, actor: Membership, project: Project, owner: str, note: str 
     return project
 
 
-# --- Notifications --------------------------------------------------------------------------
-
-
-def notifications_for(membership: Membership) -> QuerySet[Notification]:
-    """The member's own notifications, newest first (project joined)."""
-    return (
-        Notification.objects.visible_to(membership)
-        .filter(recipient=membership)
-        .select_related("project")
-        .order_by("-created_at", "pk")
-    )
+# --- Notification links ----------------------------------------------------------------------
 
 
 def notification_url(notification: Notification, slug: str, membership: Membership) -> str:
@@ -514,6 +646,48 @@ def notification_url(notification: Notification, slug: str, membership: Membersh
     return reverse("projects:notifications", kwargs={"tenant_slug": slug})
 
 
+# --- Selectors ------------------------------------------------------------------------------
+
+
+def reviews_for(membership: Membership) -> QuerySet[TollgateReview]:
+    """Tollgate reviews the member may see (the submitter and decider joined)."""
+    rows: QuerySet[TollgateReview] = TollgateReview.objects.visible_to(membership).select_related(
+        "submitted_by__user", "decided_by__user"
+    )
+    return rows
+
+
+def checklist_items_for(membership: Membership) -> QuerySet[ChecklistItem]:
+    """Deliverables of the projects the member may see."""
+    rows: QuerySet[ChecklistItem] = ChecklistItem.objects.visible_to(membership)
+    return rows
+
+
+def waiting_periods_for(membership: Membership) -> QuerySet[WaitingPeriod]:
+    """Waiting periods of the projects the member may see."""
+    rows: QuerySet[WaitingPeriod] = WaitingPeriod.objects.visible_to(membership)
+    return rows
+
+
+def open_waiting_period(project: Project) -> WaitingPeriod | None:
+    """The project's waiting period still running, if any (at most one)."""
+    period: WaitingPeriod | None = WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).first()
+    return period
+
+
+def checklist_templates() -> QuerySet[ChecklistTemplateItem]:
+    """The tenant's default deliverables, by phase and position."""
+    rows: QuerySet[ChecklistTemplateItem] = ChecklistTemplateItem.objects.order_by("phase", "position", "title")
+    return rows
+
+
+def checklist_templates_by_phase() -> list[dict[str, Any]]:
+    """The default deliverables grouped per DMAIC phase (seeded the first time)."""
+    checklist_templates_ensure()
+    rows = list(checklist_templates())
+    return [{"phase": p, "label": Phase(p).label, "items": [r for r in rows if r.phase == p]} for p in DMAIC_PHASES]
+
+
 # --- Selectors: the project page's workflow panel -------------------------------------------
 
 
@@ -527,29 +701,11 @@ def phase_days(visits: Iterable[PhaseVisit], now: dt.datetime | None = None) -> 
     return {phase: int(total // 86400) for phase, total in seconds.items()}
 
 
-def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
-    """Reviews, checklists per phase, waiting periods, the phase stepper and what the member may do.
-
-    Four queries, whatever the number of reviews, deliverables, visits or waiting periods.
-    """
-    reviews = list(
-        TollgateReview.objects.visible_to(membership)
-        .filter(project=project)
-        .select_related("submitted_by__user", "decided_by__user")
-        .order_by("submitted_at")  # the history reads top-down, oldest first
-    )
-    items = list(
-        ChecklistItem.objects.visible_to(membership)
-        .filter(project=project)
-        .select_related("done_by__user")
-        .order_by("phase", "position", "title")
-    )
-    periods = list(WaitingPeriod.objects.visible_to(membership).filter(project=project).order_by("-started_on", "-pk"))
-    visits = list(PhaseVisit.objects.visible_to(membership).filter(project=project).order_by("entered_at"))
-
+def _stepper(project: Project, visits: list[PhaseVisit]) -> list[dict[str, Any]]:
+    """Candidate … Closed with the days spent in each, the current one and those passed."""
     days = phase_days(visits)
     current_index = PHASE_ORDER.index(project.phase) if project.phase in PHASE_ORDER else -1
-    stepper = [
+    return [
         {
             "phase": phase,
             "label": _phase_label(phase),
@@ -559,10 +715,14 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         }
         for index, phase in enumerate(PHASE_ORDER)
     ]
+
+
+def _checklists(project: Project, items: list[ChecklistItem]) -> list[dict[str, Any]]:
+    """The deliverables of each DMAIC phase with done/total counts."""
     by_phase: dict[str, list[ChecklistItem]] = {phase: [] for phase in DMAIC_PHASES}
     for item in items:
         by_phase.setdefault(item.phase, []).append(item)
-    checklists = [
+    return [
         {
             "phase": phase,
             "label": _phase_label(phase),
@@ -573,22 +733,15 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         }
         for phase in DMAIC_PHASES
     ]
-    today = timezone.localdate()
-    waited = sum(((p.ended_on or today) - p.started_on).days for p in periods)
-    pending = next((r for r in reviews if r.decision == ReviewDecision.PENDING), None)
+
+
+def _allowed(project: Project, membership: Membership, pending: TollgateReview | None) -> dict[str, bool]:
+    """What the member may do on the panel (the services check the same rules again)."""
     is_open = project.phase in OPEN_PHASES
     is_lead = membership.pk == project.lead_id
     is_coach = membership.pk == project.coach_id
     admin = _is_admin(membership)
     return {
-        "workflow_reviews": reviews,
-        "workflow_pending_review": pending,
-        "workflow_returns": sum(1 for r in reviews if r.decision == ReviewDecision.RETURNED),
-        "workflow_checklists": checklists,
-        "workflow_waiting": periods,
-        "workflow_waiting_open": next((p for p in periods if p.ended_on is None), None),
-        "workflow_waited_days": waited,
-        "workflow_stepper": stepper,
         "workflow_is_open": is_open,
         "workflow_can_submit": is_open
         and pending is None
@@ -600,6 +753,35 @@ def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
         "workflow_can_wait": is_open and can(membership, "waiting.manage"),
         "workflow_can_cancel": is_open and can(membership, "projects.cancel") and (is_lead or is_coach or admin),
         "workflow_can_credit": can(membership, "credit.settle") and (is_lead or is_coach or admin),
+    }
+
+
+def panel_context(project: Project, membership: Membership) -> dict[str, Any]:
+    """Reviews, checklists per phase, waiting periods, the phase stepper and what the member may do.
+
+    Four queries, whatever the number of reviews, deliverables, visits or waiting periods.
+    """
+    reviews = list(reviews_for(membership).filter(project=project).order_by("submitted_at"))  # oldest first
+    items = list(
+        checklist_items_for(membership)
+        .filter(project=project)
+        .select_related("done_by__user")
+        .order_by("phase", "position", "title")
+    )
+    periods = list(waiting_periods_for(membership).filter(project=project).order_by("-started_on", "-pk"))
+    visits = list(PhaseVisit.objects.visible_to(membership).filter(project=project).order_by("entered_at"))
+    today = timezone.localdate()
+    pending = next((r for r in reviews if r.decision == ReviewDecision.PENDING), None)
+    return {
+        "workflow_reviews": reviews,
+        "workflow_pending_review": pending,
+        "workflow_returns": sum(1 for r in reviews if r.decision == ReviewDecision.RETURNED),
+        "workflow_checklists": _checklists(project, items),
+        "workflow_waiting": periods,
+        "workflow_waiting_open": next((p for p in periods if p.ended_on is None), None),
+        "workflow_waited_days": sum(((p.ended_on or today) - p.started_on).days for p in periods),
+        "workflow_stepper": _stepper(project, visits),
+        **_allowed(project, membership, pending),
         "workflow_credit_unsettled": project.credit_owner == CreditOwner.UNSETTLED,
     }
 

@@ -41,7 +41,7 @@ def test_home_runs_at_most_11_queries_whatever_the_size(
     world_a, client_for, django_assert_max_num_queries, extra_accounts
 ):
     from partnering.models import CustomerAccount
-    from projects.services import settings_for_tenant
+    from projects.projects import settings_for_tenant
     from projects.tests.factories import project_for
 
     with world_a.context():

@@ -18,18 +18,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from projects import belts
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import (
     BeltCandidate,
     BeltLevel,
     CandidateStatus,
     Certification,
     Cohort,
-    ModuleCompletion,
     TrainingModule,
 )
 
@@ -62,7 +62,7 @@ class CohortSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Cohort
-        fields = ["id", "name", "belt_level", "starts_on", "ends_on", "coach", "coach_name", "candidate_count"]
+        fields = ["id", *belts.COHORT_FIELDS, "coach_name", "candidate_count"]
         read_only_fields = ["id"]
         validators: list[Any] = []  # uniqueness is checked by the service (a field error)
 
@@ -140,7 +140,7 @@ class TrainingModuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingModule
-        fields = ["id", "belt_level", "name", "position", "is_required"]
+        fields = ["id", "belt_level", *belts.MODULE_FIELDS]
         read_only_fields = ["id"]
         validators: list[Any] = []
 
@@ -177,21 +177,13 @@ class CertificationSerializer(serializers.ModelSerializer):
 
 
 def _progress(candidate: BeltCandidate) -> list[dict[str, Any]]:
-    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
-    modules = TrainingModule.objects.filter(belt_level=candidate.target_belt).order_by("position", "name")
     return [
-        {"module": m.pk, "name": m.name, "is_required": m.is_required, "completed_on": done.get(m.pk)} for m in modules
+        {"module": m.pk, "name": m.name, "is_required": m.is_required, "completed_on": m.completed_on}  # type: ignore[attr-defined]
+        for m in belts.module_progress(candidate)
     ]
 
 
 # --- Viewsets -----------------------------------------------------------------------------------
-
-
-class BeltsViewSet(TenantScopedViewSet):
-    lookup_value_regex = UUID_REGEX
-
-    def _reread(self, obj: Any) -> Any:
-        return self.get_queryset().get(pk=obj.pk)
 
 
 def _crud(view: str, manage: str) -> dict[str, str]:
@@ -203,7 +195,7 @@ class CohortViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """Cohorts of belt candidates (internal people; coaches and admins manage)."""
 
@@ -215,28 +207,31 @@ class CohortViewSet(
     ordering = ["-starts_on", "name"]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("coach__user").annotate(candidate_count=Count("candidates"))
+        rows: QuerySet[Any] = queryset.select_related("coach__user").annotate(candidate_count=Count("candidates"))
+        return rows
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cohort = belts.cohort_create(actor=self.membership, **serializer.validated_data)
-        return Response(self.get_serializer(self._reread(cohort)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(cohort)).data, status=status.HTTP_201_CREATED)
 
+    @override
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         cohort = cast(Cohort, self.get_object())
         serializer = self.get_serializer(cohort, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         belts.cohort_update(actor=self.membership, cohort=cohort, **serializer.validated_data)
-        return Response(self.get_serializer(self._reread(cohort)).data)
+        return Response(self.get_serializer(self.reread(cohort)).data)
 
 
 class BeltCandidateViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """Belt candidates with their eligibility; tick modules and certify through the detail actions."""
 
@@ -256,8 +251,12 @@ class BeltCandidateViewSet(
     ordering = ["cohort__name", "member__user__full_name"]
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.select_related("member__user", "cohort").annotate(done_module_ids=belts.done_modules())
+        rows: QuerySet[Any] = queryset.select_related("member__user", "cohort").annotate(
+            done_module_ids=belts.done_modules()
+        )
+        return rows
 
+    @override
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
@@ -266,6 +265,7 @@ class BeltCandidateViewSet(
         data = BeltCandidateSerializer(rows, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -277,7 +277,7 @@ class BeltCandidateViewSet(
             target_belt=data.get("target_belt"),
             joined_on=data.get("joined_on"),
         )
-        return Response(self.get_serializer(self._reread(candidate)).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(candidate)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ModuleProgressSerializer(many=True))
     @action(
@@ -288,14 +288,14 @@ class BeltCandidateViewSet(
         filter_backends=[],
         pagination_class=None,
     )
-    def modules(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def modules(self, _request: Request, **_url: Any) -> Response:
         """The candidate's curriculum with the completion date of each module (null: not yet)."""
         candidate = cast(BeltCandidate, self.get_object())
         return Response(ModuleProgressSerializer(_progress(candidate), many=True).data)
 
     @modules.mapping.post
     @extend_schema(request=CompleteModuleSerializer, responses=ModuleProgressSerializer(many=True))
-    def complete_module(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def complete_module(self, request: Request, **_url: Any) -> Response:
         """Tick a module off (``done``: true, the default) or untick it (false)."""
         candidate = cast(BeltCandidate, self.get_object())
         serializer = CompleteModuleSerializer(data=request.data, context=self.get_serializer_context())
@@ -314,14 +314,14 @@ class BeltCandidateViewSet(
 
     @extend_schema(responses=EligibilitySerializer)
     @action(detail=True, methods=["get"], url_path="certify", url_name="certify", filter_backends=[])
-    def eligibility(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def eligibility(self, _request: Request, **_url: Any) -> Response:
         """Where the candidate stands against the tenant's belt rules (what is missing)."""
         candidate = cast(BeltCandidate, self.get_object())
         return Response(EligibilitySerializer(belts.eligibility(candidate).as_dict()).data)
 
     @eligibility.mapping.post
     @extend_schema(request=CertifySerializer, responses={201: CertificationSerializer})
-    def certify(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def certify(self, request: Request, **_url: Any) -> Response:
         """Sign off the belt: a coach or certified Black Belt, never the candidate; the candidate
         must be eligible. A Black Belt joins the coach pool."""
         candidate = cast(BeltCandidate, self.get_object())
@@ -333,11 +333,7 @@ class BeltCandidateViewSet(
             certified_on=serializer.validated_data.get("certified_on"),
             note=serializer.validated_data.get("note", ""),
         )
-        certification = (
-            Certification.objects.select_related("member__user", "signed_off_by__user")
-            .prefetch_related("projects")
-            .get(pk=certification.pk)
-        )
+        certification = belts.certifications().get(pk=certification.pk)
         return Response(CertificationSerializer(certification).data, status=status.HTTP_201_CREATED)
 
 
@@ -346,7 +342,7 @@ class TrainingModuleViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    BeltsViewSet,
+    ProjectsAreaViewSet,
 ):
     """The belt curriculum (seeded with the defaults the first time it is listed)."""
 
@@ -360,12 +356,14 @@ class TrainingModuleViewSet(
         belts.training_modules_ensure()
         return super().list(request, *args, **kwargs)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         module = belts.module_create(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(module).data, status=status.HTTP_201_CREATED)
 
+    @override
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partial = kwargs.pop("partial", False)
         module = cast(TrainingModule, self.get_object())
@@ -378,7 +376,7 @@ class TrainingModuleViewSet(
         return Response(self.get_serializer(module).data)
 
 
-class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BeltsViewSet):
+class CertificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     """Certified Green and Black Belts with the date, signer and the projects that counted."""
 
     model = Certification

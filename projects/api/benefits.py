@@ -12,26 +12,20 @@ from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField, inline_choice
 from dashboards.models import Scorecard
 from projects import benefits as area
+from projects.api.base import ERROR, ProjectsAreaViewSet
 from projects.models import Benefit, BenefitKind, BenefitStatus, Project
-
-ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
-
-
-class ProjectsAreaViewSet(TenantScopedViewSet):
-    """Shared plumbing of this area's viewsets: UUID ids and the caller's membership."""
-
-    lookup_value_regex = UUID_REGEX
 
 
 class BenefitSerializer(serializers.ModelSerializer):
@@ -133,9 +127,9 @@ class BenefitViewSet(
         return queryset.select_related("validated_by__user", "project")
 
     def _out(self, benefit: Benefit, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=benefit.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+        return Response(self.get_serializer(self.reread(benefit)).data, status=code)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -144,6 +138,7 @@ class BenefitViewSet(
         benefit = area.benefit_record(actor=self.membership, project=project, **data)
         return self._out(benefit, status.HTTP_201_CREATED)
 
+    @override
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         benefit = cast(Benefit, self.get_object())
         serializer = self.get_serializer(benefit, data=request.data, partial=True)
@@ -151,8 +146,6 @@ class BenefitViewSet(
         data = dict(serializer.validated_data)
         project = data.pop("project", None)
         if project is not None and project.pk != benefit.project_id:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A benefit cannot move to another project."})
         area.benefit_update(actor=self.membership, benefit=benefit, **data)
         return self._out(benefit)
@@ -165,13 +158,13 @@ class BenefitViewSet(
 
     @extend_schema(responses={200: BenefitSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path="validate", url_name="validate", filter_backends=[])
-    def validation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def validation(self, _request: Request, **_url: Any) -> Response:
         """The benefit as the sponsor is asked to validate it."""
         return self._out(cast(Benefit, self.get_object()))
 
     @validation.mapping.post
     @extend_schema(request=ValidateSerializer, responses={200: BenefitSerializer, 400: ERROR, 403: ERROR})
-    def validate(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def validate(self, request: Request, **_url: Any) -> Response:
         """The customer sponsor confirms the benefit with an amount (status → validated)."""
         benefit = cast(Benefit, self.get_object())
         serializer = ValidateSerializer(data=request.data)
@@ -181,13 +174,13 @@ class BenefitViewSet(
 
     @extend_schema(responses={200: BenefitSerializer, 404: ERROR})
     @action(detail=True, methods=["get"], url_path="dispute", url_name="dispute", filter_backends=[])
-    def dispute_view(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def dispute_view(self, _request: Request, **_url: Any) -> Response:
         """The benefit as the sponsor is asked to validate it."""
         return self._out(cast(Benefit, self.get_object()))
 
     @dispute_view.mapping.post
     @extend_schema(request=DisputeSerializer, responses={200: BenefitSerializer, 400: ERROR, 403: ERROR})
-    def dispute(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def dispute(self, request: Request, **_url: Any) -> Response:
         """The customer sponsor disputes the benefit, saying why (status → disputed)."""
         benefit = cast(Benefit, self.get_object())
         serializer = DisputeSerializer(data=request.data)
@@ -201,7 +194,7 @@ def register(router: SimpleRouter) -> None:
     router.register("benefits", BenefitViewSet, basename="api-benefit")
 
 
-class ProjectBenefitsActions:
+class ProjectBenefitsActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). None: benefits have their own ``/benefits/`` endpoint."""
 

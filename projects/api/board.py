@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
 from projects import board as board_selectors
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import BeltLevel, Phase, Project, WaitingKind
 
 
@@ -95,7 +95,7 @@ FILTER_PARAMETERS = [
 ]
 
 
-class ProjectBoardViewSet(TenantScopedViewSet):
+class ProjectBoardViewSet(ProjectsAreaViewSet):
     """The board: one column per phase (Candidate … Closed) with its count and at most 40 cards.
 
     Malformed filter values are ignored, never an error. Moving a card is a tollgate submission
@@ -112,8 +112,8 @@ class ProjectBoardViewSet(TenantScopedViewSet):
         parameters=FILTER_PARAMETERS,
         responses=BoardSerializer,
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        board = board_selectors.board_for(request.membership, request.query_params)  # type: ignore[attr-defined]
+    def list(self, request: Request, **_url: Any) -> Response:
+        board = board_selectors.board_for(self.membership, request.query_params)
         return Response(BoardSerializer(board).data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -15,12 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.models import Membership
+from core.parsing import parse_uuid
 from knowledge.models import SolutionArea
 from projects import coaching
-from projects.models import CoachExpertise, Project
+from projects.api.base import ProjectsAreaViewSet
+from projects.models import CoachExpertise
 
 
 class AreaRefSerializer(serializers.Serializer):
@@ -43,7 +45,7 @@ class CoachSerializer(serializers.Serializer):
         return [{"id": r.area.pk, "name": r.area.name, "path": r.area.path} for r in obj.expertise_rows]  # type: ignore[attr-defined]
 
 
-class CoachViewSet(mixins.ListModelMixin, TenantScopedViewSet):
+class CoachViewSet(mixins.ListModelMixin, ProjectsAreaViewSet):
     """The coach pool: coaches and certified Black Belts, with their areas and current load."""
 
     model = Membership
@@ -52,14 +54,10 @@ class CoachViewSet(mixins.ListModelMixin, TenantScopedViewSet):
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         area = None
-        area_id = self.request.query_params.get("area")
-        if area_id:
-            import uuid
-
-            try:
-                area = SolutionArea.objects.filter(pk=uuid.UUID(area_id)).first()
-            except ValueError:
-                return queryset.none()
+        raw = self.request.query_params.get("area")
+        if raw:
+            area_id = parse_uuid(raw)
+            area = next(iter(coaching.areas_by_ids([area_id])), None) if area_id else None
             if area is None:
                 return queryset.none()
         return coaching.coaches_annotated(area=area).filter(pk__in=queryset.values("pk"))
@@ -91,13 +89,12 @@ class CoachExpertiseViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    TenantScopedViewSet,
+    ProjectsAreaViewSet,
 ):
     """A coach's areas: the coach edits their own, an admin anyone's."""
 
     model = CoachExpertise
     serializer_class = ExpertiseSerializer
-    lookup_value_regex = UUID_REGEX
     action_permissions = {
         "list": "coaches.view",
         "retrieve": "coaches.view",
@@ -106,30 +103,28 @@ class CoachExpertiseViewSet(
     }
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        import uuid
-
         queryset = queryset.select_related("coach__user", "area").order_by("coach__user__email", "area__path")
         if self.action == "list":
             for name in ("coach", "area"):
                 value = self.request.query_params.get(name)
                 if value:
-                    try:
-                        queryset = queryset.filter(**{f"{name}_id": uuid.UUID(value)})
-                    except ValueError:
+                    value_id = parse_uuid(value)
+                    if value_id is None:
                         return queryset.none()
+                    queryset = queryset.filter(**{f"{name}_id": value_id})
         return queryset
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = coaching.expertise_add(
-            actor=self.request.membership,  # type: ignore[attr-defined]
+            actor=self.membership,
             coach=data["coach"],
             area=data["area"],
             note=data.get("note", ""),
         )
 
     def perform_destroy(self, instance: Any) -> None:
-        coaching.expertise_remove(actor=self.request.membership, expertise=instance)  # type: ignore[attr-defined]
+        coaching.expertise_remove(actor=self.membership, expertise=instance)
 
 
 def register(router: SimpleRouter) -> None:
@@ -158,7 +153,7 @@ class CurrentCoachSerializer(serializers.Serializer):
     coach_name = serializers.CharField(allow_null=True)
 
 
-class ProjectCoachingActions:
+class ProjectCoachingActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet``)."""
 
     extra_action_permissions: dict[str, str] = {
@@ -168,8 +163,8 @@ class ProjectCoachingActions:
 
     @extend_schema(responses=SuggestionSerializer(many=True), description="Coaches ranked by area match, then load.")
     @action(detail=True, methods=["get"], url_path="coach-suggestions", url_name="coach-suggestions")
-    def coach_suggestions(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+    def coach_suggestions(self, _request: Request, **_url: Any) -> Response:
+        project = self.get_project()
         return Response(SuggestionSerializer(coaching.coach_suggestions(project, limit=None), many=True).data)
 
     @extend_schema(methods=["GET"], responses=CurrentCoachSerializer, description="The project's current coach.")
@@ -180,20 +175,17 @@ class ProjectCoachingActions:
         description="Make a coach of the pool the project's coach (admin, a coach, or the project's lead).",
     )
     @action(detail=True, methods=["get", "post"], url_path="assign-coach", url_name="assign-coach")
-    def assign_coach(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+    def assign_coach(self, request: Request, **_url: Any) -> Response:
+        project = self.get_project()
         if request.method == "POST":
-            if not coaching.can_assign(request.membership, project):  # type: ignore[attr-defined]
+            if not coaching.can_assign(self.membership, project):
                 raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
             serializer = AssignCoachSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            from django.core.exceptions import ValidationError
-
             coach = serializer.validated_data["coach"]
             if coach is None:
                 raise ValidationError({"coach": "Choose a coach."})
-            coaching.coach_assign(actor=request.membership, project=project, coach=coach)  # type: ignore[attr-defined]
-            project.refresh_from_db(fields=["coach"])
+            coaching.coach_assign(actor=self.membership, project=project, coach=coach)
         coach = project.coach
         return Response(
             {"coach": coach.pk if coach else None, "coach_name": coach.user.display_name if coach else None},

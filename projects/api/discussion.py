@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, cast
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,11 +20,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from typing_extensions import override
 
 from core.api.fields import CustomerSafeMixin, ScopedPrimaryKeyRelatedField, inline_choice
 from core.http import attachment_response
 from projects import discussion as area
-from projects.api.benefits import ERROR, ProjectsAreaViewSet
+from projects.api.base import ERROR, ProjectsAreaViewSet
 from projects.models import CustomerFeedback, Phase, Project, ProjectActivity, ProjectAttachment, ProjectComment
 
 
@@ -71,11 +73,11 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         "create": "comments.post",
     }
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("author__user")
+        return area.comments_for(self.membership)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -84,10 +86,9 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             actor=self.membership,
             project=data["project"],
             body=data["body"],
-            internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
+            internal_only=bool(data.get("internal_only")),
         )
-        fresh = self.get_queryset().get(pk=comment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(comment)).data, status=status.HTTP_201_CREATED)
 
 
 # --- Attachments -------------------------------------------------------------------------------
@@ -150,11 +151,11 @@ class AttachmentViewSet(
         "destroy": "attachments.delete",
     }
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("uploaded_by__user", "project")
+        return area.attachments_for(self.membership).select_related("project")
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -163,10 +164,9 @@ class AttachmentViewSet(
             actor=self.membership,
             project=data["project"],
             uploaded_file=data["file"],
-            internal_only=bool(data.get("internal_only")) and self.membership.is_internal,
+            internal_only=bool(data.get("internal_only")),
         )
-        fresh = self.get_queryset().get(pk=attachment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(attachment)).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ProjectAttachment) -> None:
         area.attachment_delete(actor=self.membership, attachment=instance)
@@ -176,7 +176,7 @@ class AttachmentViewSet(
         description="The file as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`).",
     )
     @action(detail=True, methods=["get"], url_path="download", url_name="download", filter_backends=[])
-    def download(self, request: Request, *args: Any, **kwargs: Any) -> FileResponse:
+    def download(self, _request: Request, **_url: Any) -> FileResponse:
         attachment = cast(ProjectAttachment, self.get_object())
         return attachment_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
@@ -233,16 +233,17 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ProjectsAr
     search_fields: ClassVar[list[str]] = []
     action_permissions: ClassVar[dict[str, str]] = {"list": "feedback.view", "create": "feedback.give"}
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        return queryset.select_related("author__user")
+        return area.feedback_for(self.membership)
 
+    @override
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         feedback = area.feedback_give(actor=self.membership, **data)
-        fresh = self.get_queryset().get(pk=feedback.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(self.reread(feedback)).data, status=status.HTTP_201_CREATED)
 
 
 # --- Activity ----------------------------------------------------------------------------------
@@ -274,10 +275,9 @@ class ActivityViewSet(mixins.ListModelMixin, ProjectsAreaViewSet):
     search_fields: ClassVar[list[str]] = []
     action_permissions: ClassVar[dict[str, str]] = {"list": "projects.view"}
 
+    @override
     def safely_get_queryset(self, queryset: Any) -> Any:
-        if not self.membership.is_internal:
-            queryset = queryset.filter(internal_only=False)
-        return queryset.select_related("actor__user")
+        return area.activity_for(self.membership)
 
 
 # --- Feedback summary --------------------------------------------------------------------------
@@ -326,11 +326,9 @@ class FeedbackSummaryViewSet(ProjectsAreaViewSet):
         ],
         responses={200: FeedbackSummarySerializer(many=True), 403: ERROR},
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, **_url: Any) -> Response:
         sort = request.query_params.get("sort") or "account"
         if sort.lstrip("-") not in area.SUMMARY_SORTS:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"sort": f"Sort by one of: {', '.join(area.SUMMARY_SORTS)} (prefix - to reverse)."})
         rows = area.feedback_summary(self.membership, sort=sort)
         return Response(FeedbackSummarySerializer(rows, many=True).data)
@@ -345,7 +343,7 @@ def register(router: SimpleRouter) -> None:
     router.register("feedback-summary", FeedbackSummaryViewSet, basename="api-feedback-summary")
 
 
-class ProjectDiscussionActions:
+class ProjectDiscussionActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). None: the discussion has its own endpoints filtered by ``?project=``."""
 

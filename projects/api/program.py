@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import TenantScopedViewSet
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import BeltLevel, Project
 from projects.program import program_health
 
@@ -128,7 +128,7 @@ class ProgramHealthSerializer(serializers.Serializer):
     belts = ProgramBeltsSerializer(help_text="Program-wide (not narrowed by the filters).")
 
 
-class ProjectProgramViewSet(TenantScopedViewSet):
+class ProjectProgramViewSet(ProjectsAreaViewSet):
     """Program health: cycle times, throughput, stalled work, benefits, belts, pilot, customer buy-in."""
 
     model = Project
@@ -148,8 +148,8 @@ class ProjectProgramViewSet(TenantScopedViewSet):
         ],
         responses=ProgramHealthSerializer,
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        health = program_health(request.membership, request.query_params)  # type: ignore[attr-defined]
+    def list(self, request: Request, **_url: Any) -> Response:
+        health = program_health(self.membership, request.query_params)
         return Response(ProgramHealthSerializer(health).data)
 
 

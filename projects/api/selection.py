@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from projects import selection, services
+from core.parsing import parse_uuid
+from projects import selection
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import CURRENCIES, Project, ProjectsSettings, SelectionScore
+from projects.projects import settings_for_tenant
 
 
 def _score_field(help_text: str) -> serializers.IntegerField:
@@ -83,10 +85,9 @@ class SelectionSummarySerializer(serializers.Serializer):
     ),
     create=extend_schema(description="Create or update the caller's own score of a project (200 when updated)."),
 )
-class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = SelectionScore
     serializer_class = SelectionScoreSerializer
-    lookup_value_regex = UUID_REGEX
     action_permissions = {"list": "projects.view", "retrieve": "projects.view", "create": "projects.score"}
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -94,24 +95,20 @@ class SelectionScoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         if self.action == "list":
             project = self.request.query_params.get("project")
             if project:
-                try:
-                    import uuid
-
-                    queryset = queryset.filter(project_id=uuid.UUID(project))
-                except ValueError:
-                    queryset = queryset.none()
+                project_id = parse_uuid(project)
+                queryset = queryset.filter(project_id=project_id) if project_id else queryset.none()
         return queryset
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         project = data.pop("project")
-        existed = SelectionScore.objects.filter(project=project, scorer=request.membership).exists()  # type: ignore[attr-defined]
-        score = selection.score_submit(actor=request.membership, project=project, **data)  # type: ignore[attr-defined]
-        fresh = self.get_queryset().get(pk=score.pk)
+        existed = selection.own_score(project, self.membership) is not None
+        score = selection.score_submit(actor=self.membership, project=project, **data)
         return Response(
-            self.get_serializer(fresh).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            self.get_serializer(self.reread(score)).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
 
 
@@ -125,7 +122,7 @@ class ProjectsSettingsSerializer(serializers.ModelSerializer):
         fields = sorted(selection.SETTINGS_FIELDS)
 
 
-class ProjectsSettingsViewSet(TenantScopedViewSet):
+class ProjectsSettingsViewSet(ProjectsAreaViewSet):
     """``GET`` the tenant's projects settings (one object, not a list); ``PATCH`` (admins) changes them.
 
     New selection weights recompute every scored project's score."""
@@ -139,22 +136,22 @@ class ProjectsSettingsViewSet(TenantScopedViewSet):
     }
 
     @classmethod
-    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:  # type: ignore[override]
+    def as_view(cls, actions: Any = None, **initkwargs: Any) -> Any:
         # The singleton lives on the router's list route: PATCH there updates it.
         if actions is not None and actions.get("get") == "list":
             actions = {**actions, "patch": "update_singleton"}
         return super().as_view(actions, **initkwargs)
 
     @extend_schema(responses=ProjectsSettingsSerializer)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(services.settings_for_tenant()).data)
+    def list(self, _request: Request, **_url: Any) -> Response:
+        return Response(self.get_serializer(settings_for_tenant()).data)
 
     @extend_schema(request=ProjectsSettingsSerializer, responses=ProjectsSettingsSerializer)
-    def update_singleton(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        current = services.settings_for_tenant()
+    def update_singleton(self, request: Request, **_url: Any) -> Response:
+        current = settings_for_tenant()
         serializer = self.get_serializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        updated = selection.settings_update(actor=request.membership, **serializer.validated_data)  # type: ignore[attr-defined]
+        updated = selection.settings_update(actor=self.membership, **serializer.validated_data)
         return Response(self.get_serializer(updated).data)
 
 
@@ -164,7 +161,7 @@ def register(router: SimpleRouter) -> None:
     router.register("projects-settings", ProjectsSettingsViewSet, basename="api-projects-settings")
 
 
-class ProjectSelectionActions:
+class ProjectSelectionActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet``)."""
 
     extra_action_permissions: dict[str, str] = {"score": "projects.score"}
@@ -179,11 +176,10 @@ class ProjectSelectionActions:
         description="Create or update the caller's own score; answers the new summary.",
     )
     @action(detail=True, methods=["get", "post"], url_path="score", url_name="score")
-    def score(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project: Project = self.get_object()  # type: ignore[attr-defined]
+    def score(self, request: Request, **_url: Any) -> Response:
+        project = self.get_project()
         if request.method == "POST":
             serializer = ScoreInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            selection.score_submit(actor=request.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
-            project.refresh_from_db(fields=["selection_score"])
+            selection.score_submit(actor=self.membership, project=project, **serializer.validated_data)
         return Response(SelectionSummarySerializer(selection.selection_summary(project)).data)

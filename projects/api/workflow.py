@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from core.api.base import UUID_REGEX, TenantScopedViewSet
-from projects import services, workflow
+from projects import workflow
+from projects.api.base import ProjectsAreaViewSet
 from projects.models import (
     DMAIC_PHASES,
     ChecklistItem,
@@ -36,6 +36,7 @@ from projects.models import (
     WaitingKind,
     WaitingPeriod,
 )
+from projects.workflow import notifications_mark_read
 
 # --- Serializers ----------------------------------------------------------------------------
 
@@ -208,17 +209,6 @@ class ProjectChildFilter(django_filters.FilterSet):
     project = django_filters.UUIDFilter(field_name="project_id", help_text="Rows of this project.")
 
 
-class WorkflowViewSet(TenantScopedViewSet):
-    lookup_value_regex = UUID_REGEX
-
-    def project_from(self, pk: Any) -> Project:
-        """A project id from a body, re-scoped to what the member may see (else a 400)."""
-        project = Project.objects.visible_to(self.membership).filter(pk=pk).first()
-        if project is None:
-            raise ValidationError({"project": "Not found in this workspace."})
-        return project  # type: ignore[no-any-return]
-
-
 # --- Tollgate reviews -----------------------------------------------------------------------
 
 
@@ -239,7 +229,7 @@ class TollgateReviewFilter(ProjectChildFilter):
         responses={201: TollgateReviewSerializer},
     ),
 )
-class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = TollgateReview
     serializer_class = TollgateReviewSerializer
     filterset_class = TollgateReviewFilter
@@ -257,20 +247,18 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("project", "submitted_by__user", "decided_by__user")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = TollgateSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         project = self.project_from(serializer.validated_data["project"])
         review = workflow.tollgate_submit(
             actor=self.membership, project=project, summary=serializer.validated_data["summary"]
         )
-        return Response(
-            TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data, status=status.HTTP_201_CREATED
-        )
+        return Response(TollgateReviewSerializer(self.reread(review)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="The review to decide", responses={200: TollgateReviewSerializer})
     @action(detail=True, methods=["get"], url_path="decide", url_name="decide", filter_backends=[])
-    def decision(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def decision(self, _request: Request, **_url: Any) -> Response:
         return Response(TollgateReviewSerializer(self.get_object()).data)
 
     @decision.mapping.post
@@ -279,12 +267,12 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         request=TollgateDecideSerializer,
         responses={200: TollgateReviewSerializer},
     )
-    def decide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def decide(self, request: Request, **_url: Any) -> Response:
         review = cast(TollgateReview, self.get_object())
         serializer = TollgateDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.tollgate_decide(actor=self.membership, review=review, **serializer.validated_data)
-        return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+        return Response(TollgateReviewSerializer(self.reread(review)).data)
 
     @extend_schema(
         summary="Withdraw a pending submission (the project's lead, or an admin)",
@@ -292,10 +280,10 @@ class TollgateReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wo
         responses={200: TollgateReviewSerializer},
     )
     @action(detail=True, methods=["post"], url_path="withdraw", url_name="withdraw", filter_backends=[])
-    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def withdraw(self, _request: Request, **_url: Any) -> Response:
         review = cast(TollgateReview, self.get_object())
         workflow.tollgate_withdraw(actor=self.membership, review=review)
-        return Response(TollgateReviewSerializer(self.get_queryset().get(pk=review.pk)).data)
+        return Response(TollgateReviewSerializer(self.reread(review)).data)
 
 
 # --- Checklist items ------------------------------------------------------------------------
@@ -319,7 +307,7 @@ class ChecklistItemFilter(ProjectChildFilter):
         responses={201: ChecklistItemSerializer},
     ),
 )
-class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = ChecklistItem
     serializer_class = ChecklistItemSerializer
     filterset_class = ChecklistItemFilter
@@ -336,7 +324,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("project")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = ChecklistItemCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -344,7 +332,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
         item = workflow.checklist_item_add(actor=self.membership, project=project, **data)
         return Response(ChecklistItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: Request, **_url: Any) -> Response:
         item = cast(ChecklistItem, self.get_object())
         unknown = sorted(set(request.data) - {"done"})
         if unknown:
@@ -354,7 +342,7 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
         if "done" not in serializer.validated_data:
             raise ValidationError({"done": "This field is required."})
         item = workflow.checklist_toggle(actor=self.membership, item=item, done=serializer.validated_data["done"])
-        return Response(ChecklistItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+        return Response(ChecklistItemSerializer(self.reread(item)).data)
 
 
 # --- Waiting periods ------------------------------------------------------------------------
@@ -377,7 +365,7 @@ class WaitingPeriodFilter(ProjectChildFilter):
         responses={201: WaitingPeriodSerializer},
     ),
 )
-class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = WaitingPeriod
     serializer_class = WaitingPeriodSerializer
     filterset_class = WaitingPeriodFilter
@@ -391,7 +379,7 @@ class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
         "end": "projects.view",  # looked up first (404), then the service checks (403)
     }
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, **_url: Any) -> Response:
         serializer = WaitingStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -401,12 +389,12 @@ class WaitingPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
 
     @extend_schema(summary="The waiting period to end", responses={200: WaitingPeriodSerializer})
     @action(detail=True, methods=["get"], url_path="end", url_name="end", filter_backends=[])
-    def ending(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def ending(self, _request: Request, **_url: Any) -> Response:
         return Response(WaitingPeriodSerializer(self.get_object()).data)
 
     @ending.mapping.post
     @extend_schema(summary="End the wait", request=WaitingEndSerializer, responses={200: WaitingPeriodSerializer})
-    def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def end(self, request: Request, **_url: Any) -> Response:
         period = cast(WaitingPeriod, self.get_object())
         serializer = WaitingEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -433,7 +421,7 @@ UnreadSerializer = inline_serializer("NotificationsUnread", {"unread": serialize
     list=extend_schema(summary="My notifications (newest first)"),
     retrieve=extend_schema(summary="One of my notifications"),
 )
-class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowViewSet):
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectsAreaViewSet):
     model = Notification
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
@@ -453,25 +441,25 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Work
 
     @extend_schema(summary="The notification (read or not)", responses={200: NotificationSerializer})
     @action(detail=True, methods=["get"], url_path="read", url_name="read", filter_backends=[])
-    def read_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read_state(self, _request: Request, **_url: Any) -> Response:
         return Response(NotificationSerializer(self.get_object()).data)
 
     @read_state.mapping.post
     @extend_schema(summary="Mark one notification read", request=None, responses={200: NotificationSerializer})
-    def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def read(self, _request: Request, **_url: Any) -> Response:
         notification = cast(Notification, self.get_object())
-        services.notifications_mark_read(actor=self.membership, ids=[notification.pk])
-        return Response(NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
+        notifications_mark_read(actor=self.membership, ids=[notification.pk])
+        return Response(NotificationSerializer(self.reread(notification)).data)
 
     @extend_schema(summary="How many of my notifications are unread", responses={200: UnreadSerializer})
     @action(detail=False, methods=["get"], url_path="read-all", url_name="read-all", filter_backends=[])
-    def unread_count(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def unread_count(self, _request: Request, **_url: Any) -> Response:
         return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
 
     @unread_count.mapping.post
     @extend_schema(summary="Mark all my notifications read", request=None, responses={200: ReadAllSerializer})
-    def read_all(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response({"marked": services.notifications_mark_read(actor=self.membership)})
+    def read_all(self, _request: Request, **_url: Any) -> Response:
+        return Response({"marked": notifications_mark_read(actor=self.membership)})
 
 
 def register(router: SimpleRouter) -> None:
@@ -482,7 +470,7 @@ def register(router: SimpleRouter) -> None:
     router.register("notifications", NotificationViewSet, basename="api-notification")
 
 
-class ProjectWorkflowActions:
+class ProjectWorkflowActions(ProjectsAreaViewSet):
     """Detail actions of this area on ``/projects/<pk>/…`` (composed into ``ProjectViewSet`` by
     projects/api/projects.py). Add ``@action(detail=True, …)`` methods here and name their
     permission in ``extra_action_permissions`` (action name → core.permissions action)."""
@@ -499,8 +487,8 @@ class ProjectWorkflowActions:
         summary="Phase, cancel reason and belt credit of the project", responses={200: CreditResultSerializer}
     )
     @action(detail=True, methods=["get"], url_path="cancel", url_name="cancel", filter_backends=[])
-    def cancel_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(CreditResultSerializer(self.get_object()).data)  # type: ignore[attr-defined]
+    def cancel_state(self, _request: Request, **_url: Any) -> Response:
+        return Response(CreditResultSerializer(self.get_object()).data)
 
     @cancel_state.mapping.post
     @extend_schema(
@@ -508,12 +496,12 @@ class ProjectWorkflowActions:
         request=CancelSerializer,
         responses={200: CreditResultSerializer},
     )
-    def cancel(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())  # type: ignore[attr-defined]
+    def cancel(self, request: Request, **_url: Any) -> Response:
+        project = self.get_project()
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         workflow.project_cancel(
-            actor=request.membership,  # type: ignore[attr-defined]
+            actor=self.membership,
             project=project,
             reason=serializer.validated_data["reason"],
         )
@@ -521,8 +509,8 @@ class ProjectWorkflowActions:
 
     @extend_schema(summary="Belt credit of the project", responses={200: CreditResultSerializer})
     @action(detail=True, methods=["get"], url_path="credit", url_name="credit", filter_backends=[])
-    def credit_state(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(CreditResultSerializer(self.get_object()).data)  # type: ignore[attr-defined]
+    def credit_state(self, _request: Request, **_url: Any) -> Response:
+        return Response(CreditResultSerializer(self.get_object()).data)
 
     @credit_state.mapping.post
     @extend_schema(
@@ -530,9 +518,9 @@ class ProjectWorkflowActions:
         request=CreditSerializer,
         responses={200: CreditResultSerializer},
     )
-    def credit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        project = cast(Project, self.get_object())  # type: ignore[attr-defined]
+    def credit(self, request: Request, **_url: Any) -> Response:
+        project = self.get_project()
         serializer = CreditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        workflow.credit_settle(actor=request.membership, project=project, **serializer.validated_data)  # type: ignore[attr-defined]
+        workflow.credit_settle(actor=self.membership, project=project, **serializer.validated_data)
         return Response(CreditResultSerializer(project).data)

@@ -7,8 +7,8 @@ from typing import Any
 
 from core.models import Membership
 from knowledge.models import SolutionArea
-from projects import services
 from projects.models import Project
+from projects.projects import project_log
 
 
 def project_for(world: Any, *, account: Any = None, lead: Membership | None = None, **fields: Any) -> Project:
@@ -22,7 +22,7 @@ def project_for(world: Any, *, account: Any = None, lead: Membership | None = No
     fields.setdefault("coach", world.member("coach"))
     fields.setdefault("customer_sponsor", customer)
     with world.context():
-        return services.project_log(actor=lead or world.rep, customer_account=account, lead=lead or world.rep, **fields)
+        return project_log(actor=lead or world.rep, customer_account=account, lead=lead or world.rep, **fields)
 
 
 def area_for(world: Any, name: str = "Water treatment", parent: SolutionArea | None = None) -> SolutionArea:

@@ -4,7 +4,7 @@ notifications).
 Write pages (submit, decide, waiting, cancel, credit) are for our company's people only: they answer
 404 to outsiders and to the customer of another account (lookup first) and 403 to the account's own
 customer, so they are registered as not account-bound here and the customer cases are tested in
-``test_views_workflow.py``. Reads a customer of the account may open are account-bound.
+``test_workflow_views.py``. Reads a customer of the account may open are account-bound.
 """
 
 from __future__ import annotations

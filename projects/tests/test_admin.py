@@ -39,7 +39,7 @@ from projects.models import (
     TrainingModule,
     WaitingPeriod,
 )
-from projects.services import settings_for_tenant
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 
 ADMIN = "/admin/projects/"
@@ -116,7 +116,9 @@ def rows_b(world_b) -> dict[str, Any]:
 
 
 @pytest.fixture
-def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
+def admin_a(request, world_a, client_for) -> Client:
+    for name in ("world_b", "rows_a", "rows_b"):  # both workspaces filled: only A's rows may show
+        request.getfixturevalue(name)
     client = client_for(world_a.admin)
     response = client.get(f"/t/{world_a.slug}/program-office/")
     assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug
@@ -233,7 +235,8 @@ def test_project_edit_applies_the_services_people_rules(admin_a, world_a, world_
         assert saved.title == "Renamed in the admin" and saved.phase == "candidate"
 
 
-def test_cohort_rules_and_candidates_inline(admin_a, world_a, rows_a):
+@pytest.mark.usefixtures("rows_a")
+def test_cohort_rules_and_candidates_inline(admin_a, world_a):
     response = admin_a.post(
         url(Cohort, "add/"),
         {

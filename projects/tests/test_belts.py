@@ -31,8 +31,7 @@ from projects.models import (
     ProjectsSettings,
     TrainingModule,
 )
-from projects.selectors import coach_pool, is_coach
-from projects.services import settings_for_tenant
+from projects.projects import coach_pool, is_coach, settings_for_tenant
 from projects.tests.factories import project_for
 from projects.tests.isolation_belts import candidate_for, cohort_for
 from tests.fixtures import PASSWORD

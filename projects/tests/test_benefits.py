@@ -298,7 +298,8 @@ def test_edit_and_delete_pages(world_a, project, client_for):
         assert not Benefit.objects.exists()
 
 
-def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a, client_for):
+@pytest.mark.usefixtures("client_for")
+def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a):
     from django.template.loader import render_to_string
 
     project = project_for(world_a)
@@ -307,7 +308,7 @@ def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a, c
         context = benefits.panel_context(project, world_a.customer_x)
     assert context["benefits_is_sponsor"]
     html = render_to_string(
-        "projects/panels/_benefits.html",
+        "projects/benefits/_project_panel.html",
         {**context, "project": project, "membership": world_a.customer_x, "tenant": world_a.tenant},
     )
     assert f"benefits/{benefit.pk}/validate/" in html and "Confirm" in html and "Dispute" in html
@@ -315,7 +316,7 @@ def test_panel_shows_confirm_for_the_sponsor_and_missing_sponsor_note(world_a, c
     with world_a.context():
         context = benefits.panel_context(no_sponsor, world_a.rep)
     html = render_to_string(
-        "projects/panels/_benefits.html",
+        "projects/benefits/_project_panel.html",
         {**context, "project": no_sponsor, "membership": world_a.rep, "tenant": world_a.tenant},
     )
     assert "Name a customer sponsor so the customer can validate benefits" in html

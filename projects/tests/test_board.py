@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from projects import board as board_selectors
-from projects import services
 from projects.models import BOARD_COLUMNS, Phase, Project, WaitingKind
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 from tests.fixtures import INTERNAL_ROLES
 
@@ -55,8 +55,9 @@ def two_accounts(world_a):
 # --- Visibility ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("two_accounts")
 @pytest.mark.parametrize("role", INTERNAL_ROLES)
-def test_every_internal_role_sees_all_projects(role, world_a, client_for, api_for, two_accounts):
+def test_every_internal_role_sees_all_projects(role, world_a, client_for, api_for):
     member = world_a.member(role)
     response = client_for(member).get(board_url(world_a))
     assert response.status_code == 200
@@ -99,7 +100,8 @@ def test_cards_show_customer_lead_days_flags_and_belt(world_a, client_for, api_f
     assert "internal_notes" not in card
 
 
-def test_customer_sees_only_their_accounts_projects_and_no_moves(world_a, client_for, api_for, two_accounts):
+@pytest.mark.usefixtures("two_accounts")
+def test_customer_sees_only_their_accounts_projects_and_no_moves(world_a, client_for, api_for):
     response = client_for(world_a.customer_x).get(board_url(world_a))
     assert response.status_code == 200
     assert card_titles(response) == ["Boiler blowdown at X"]
@@ -119,7 +121,8 @@ def test_customer_sees_only_their_accounts_projects_and_no_moves(world_a, client
     assert api_titles(api_for(world_a.customer_y).get(api_url(world_a))) == ["Cooling tower at Y"]
 
 
-def test_outsider_gets_404_on_page_and_api(world_a, world_b, client_for, api_for, two_accounts):
+@pytest.mark.usefixtures("two_accounts")
+def test_outsider_gets_404_on_page_and_api(world_a, world_b, client_for, api_for):
     assert client_for(world_b.rep).get(board_url(world_a)).status_code == 404
     assert api_for(world_b.rep).get(api_url(world_a)).status_code == 404
     # and world_b's own board does not show world_a's projects
@@ -200,6 +203,7 @@ def test_people_customer_area_and_belt_filters(world_a, client_for, api_for):
     assert api_titles(api_for(world_a.rep).get(api_url(world_a, "belt=black"))) == ["B by champion"]
 
 
+@pytest.mark.usefixtures("two_accounts")
 @pytest.mark.parametrize(
     "query",
     [
@@ -216,7 +220,7 @@ def test_people_customer_area_and_belt_filters(world_a, client_for, api_for):
         "customer=a&customer=b",
     ],
 )
-def test_bad_filter_values_do_not_fail(query, world_a, client_for, api_for, two_accounts):
+def test_bad_filter_values_do_not_fail(query, world_a, client_for, api_for):
     page = client_for(world_a.rep).get(board_url(world_a, query))
     assert page.status_code == 200
     api = api_for(world_a.rep).get(api_url(world_a, query))
@@ -224,7 +228,8 @@ def test_bad_filter_values_do_not_fail(query, world_a, client_for, api_for, two_
     assert [c["phase"] for c in api.json()["columns"]] == BOARD_COLUMNS
 
 
-def test_unknown_values_are_ignored_not_applied(world_a, client_for, two_accounts):
+@pytest.mark.usefixtures("two_accounts")
+def test_unknown_values_are_ignored_not_applied(world_a, client_for):
     response = client_for(world_a.rep).get(board_url(world_a, "belt=purple&customer=nope&stalled=maybe"))
     assert sorted(card_titles(response)) == ["Boiler blowdown at X", "Cooling tower at Y"]
     assert response.context["chips"] == []
@@ -233,7 +238,8 @@ def test_unknown_values_are_ignored_not_applied(world_a, client_for, two_account
     assert "Unknown belt" in body
 
 
-def test_filtered_empty_board_says_how_to_clear(world_a, client_for, two_accounts):
+@pytest.mark.usefixtures("two_accounts")
+def test_filtered_empty_board_says_how_to_clear(world_a, client_for):
     response = client_for(world_a.rep).get(board_url(world_a, "belt=black"))
     body = response.content.decode()
     assert "No project matches these filters" in body
@@ -334,7 +340,7 @@ def test_board_runs_a_fixed_number_of_queries(role, world_a, client_for, api_for
     api_client.get(f"/api/v1/t/{world_a.slug}/me/")  # the token's first use stamps it: not part of the budget
     area = area_for(world_a, "Water treatment")
     with world_a.context():  # the tenant's settings row is created once, on first use: not the budget
-        services.settings_for_tenant()
+        settings_for_tenant()
     counts: dict[int, list[tuple[int, int]]] = {}
     for size in (5, 60):
         _grow(world_a, size)

@@ -15,7 +15,6 @@ from django.core.management.base import CommandError
 from core.models import Membership, Tenant
 from core.tenancy import tenant_context
 from knowledge.models import SolutionArea
-from projects import demo
 from projects.models import (
     PHASE_ORDER,
     BeltCandidate,
@@ -39,7 +38,8 @@ from projects.models import (
     TollgateReview,
     WaitingPeriod,
 )
-from projects.selectors import coach_pool, with_flags
+from projects.projects import coach_pool, with_flags
+from projects.selection import score_of
 
 PASSWORD = "demo-passphrase-for-tests"
 MODELS = (
@@ -72,17 +72,20 @@ def counts(slug: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db) -> None:
+def seeded(request) -> None:
+    request.getfixturevalue("db")
     seed()
 
 
 @pytest.fixture
-def aquenta(seeded):
+def aquenta(request):
+    request.getfixturevalue("seeded")
     with tenant_context(Tenant.objects.get(slug="aquenta")):
         yield
 
 
-def test_second_run_adds_nothing(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_second_run_adds_nothing():
     first = {slug: counts(slug) for slug in ("aquenta", "kestrel")}
     assert 38 <= first["aquenta"]["Project"] <= 45
     assert 15 <= first["aquenta"]["SolutionArea"] <= 30
@@ -90,13 +93,15 @@ def test_second_run_adds_nothing(seeded):
     assert {slug: counts(slug) for slug in ("aquenta", "kestrel")} == first
 
 
-def test_every_phase_has_projects(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_every_phase_has_projects():
     phases = set(Project.objects.values_list("phase", flat=True))
     assert set(PHASE_ORDER) | {Phase.CANCELLED} <= phases
     assert Project.objects.filter(phase=Phase.CANCELLED).exclude(cancel_reason="").count() == 2
 
 
-def test_flags_and_waiting(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_flags_and_waiting():
     projects = with_flags(Project.objects.all())
     assert projects.filter(is_stalled=True).exists()
     assert projects.filter(is_long_running=True).exists()
@@ -107,7 +112,8 @@ def test_flags_and_waiting(aquenta):
         assert WaitingPeriod.objects.get(project=project, ended_on__isnull=True).kind == project.waiting_kind
 
 
-def test_denormalised_fields_match_the_rows(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_denormalised_fields_match_the_rows():
     for project in Project.objects.all():
         open_visit = PhaseVisit.objects.get(project=project, left_at__isnull=True)
         assert open_visit.phase == project.phase
@@ -129,7 +135,8 @@ def test_denormalised_fields_match_the_rows(aquenta):
             assert sorted(approved, key=PHASE_ORDER.index) == PHASE_ORDER[: PHASE_ORDER.index(project.phase)]
 
 
-def test_pending_tollgate_for_the_coach_and_a_returned_one(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_pending_tollgate_for_the_coach_and_a_returned_one():
     coach = Membership.objects.get(user__email="coach@aquenta.example")
     assert Project.objects.filter(tollgate_pending=True, coach=coach).exists()
     returned = TollgateReview.objects.filter(decision=ReviewDecision.RETURNED).exclude(comments="")
@@ -140,7 +147,8 @@ def test_pending_tollgate_for_the_coach_and_a_returned_one(aquenta):
         ).exists()
 
 
-def test_benefits_wait_for_ana_and_some_are_validated(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_benefits_wait_for_ana_and_some_are_validated():
     ana = Membership.objects.get(user__email="ana.lopez@northfield-paper.example")
     waiting = Benefit.objects.filter(status=BenefitStatus.ESTIMATED, project__customer_sponsor=ana)
     assert waiting.exists()
@@ -156,7 +164,8 @@ def test_benefits_wait_for_ana_and_some_are_validated(aquenta):
     assert all(b.scorecard is not None and b.scorecard.relationship_id == b.project.relationship_id for b in linked)
 
 
-def test_black_belt_joins_the_coach_pool(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_black_belt_joins_the_coach_pool():
     black = Certification.objects.filter(belt_level=BeltLevel.BLACK)
     assert black.exists()
     pool = set(coach_pool().values_list("pk", flat=True))
@@ -167,7 +176,8 @@ def test_black_belt_joins_the_coach_pool(aquenta):
     assert Project.objects.filter(is_pilot=True, phase=Phase.CLOSED, benefits__status="validated").exists()
 
 
-def test_internal_only_comments_and_selection_scores(aquenta):
+@pytest.mark.usefixtures("aquenta")
+def test_internal_only_comments_and_selection_scores():
     assert ProjectComment.objects.filter(internal_only=True).exists()
     assert ProjectComment.objects.filter(internal_only=False).exists()
     candidates = Project.objects.filter(phase=Phase.CANDIDATE).exclude(selection_score=None)
@@ -176,12 +186,13 @@ def test_internal_only_comments_and_selection_scores(aquenta):
     assert both_sides
     for project in candidates:
         rows = list(SelectionScore.objects.filter(project=project))
-        expected = demo.score_value(rows, ProjectsSettings.objects.get())
+        expected = score_of(rows, ProjectsSettings.objects.get())
         assert expected is not None and abs(project.selection_score - expected) <= Decimal("0.01")
         assert 0 <= project.selection_score <= 100
 
 
-def test_scale_adds_exactly_n_projects(seeded):
+@pytest.mark.usefixtures("seeded")
+def test_scale_adds_exactly_n_projects():
     seed("--scale", "2")
     assert counts("benchco")["Project"] == 2
     aquenta = counts("aquenta")
@@ -199,8 +210,9 @@ def test_scale_adds_exactly_n_projects(seeded):
         assert not Project.objects.filter(title__startswith="Bench project").exists()
 
 
+@pytest.mark.usefixtures("db")
 @pytest.mark.parametrize("value", ["-1", "100001", "many"])
-def test_bad_projects_number_is_refused(db, value):
+def test_bad_projects_number_is_refused(value):
     with pytest.raises(CommandError):
         call_command("seed_demo", "--force", "--scale", "1", "--projects", value, stdout=StringIO(), stderr=StringIO())
     assert not Tenant.objects.filter(slug="benchco").exists()

@@ -23,7 +23,7 @@ from projects.models import (
     ReviewDecision,
     TollgateReview,
 )
-from projects.services import settings_for_tenant
+from projects.projects import settings_for_tenant
 from projects.tests.factories import project_for
 
 SECRET = "SECRET-internal-do-not-show"
@@ -218,7 +218,8 @@ def test_too_big_is_refused(world_a, project, client_for):
         assert not ProjectAttachment.objects.exists()
 
 
-def test_api_upload_download_and_delete(world_a, project, api_for, media):
+@pytest.mark.usefixtures("media")
+def test_api_upload_download_and_delete(world_a, project, api_for):
     rep = api_for(world_a.rep)
     created = rep.post(
         api(world_a, "project-attachments/"),
@@ -382,7 +383,7 @@ def test_panel_prompt_and_query_count(world_a, project, django_assert_max_num_qu
     with world_a.context(), django_assert_max_num_queries(8):
         context = discussion.panel_context(project, world_a.customer_x)
     html = render_to_string(
-        "projects/panels/_discussion.html",
+        "projects/discussion/_project_panel.html",
         {**context, "project": project, "membership": world_a.customer_x, "tenant": world_a.tenant},
     )
     assert "How did this phase go?" in html

@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from core import quarters
-from projects import services
 from projects.models import (
     Benefit,
     BenefitStatus,
@@ -25,6 +24,7 @@ from projects.models import (
     WaitingPeriod,
 )
 from projects.program import program_health
+from projects.projects import settings_for_tenant
 from projects.tests.factories import project_for
 
 MAX_QUERIES = 12
@@ -158,7 +158,8 @@ def health(world, member, params=None):
 # --- Figures ---------------------------------------------------------------------------------
 
 
-def test_headline_counts(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_headline_counts(world_a):
     h = health(world_a, world_a.member("executive"))
     assert h["counts"] == {
         "total": 6,
@@ -185,7 +186,8 @@ def test_headline_counts(world_a, program):
     }
 
 
-def test_durations_and_waiting_share(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_durations_and_waiting_share(world_a):
     d = health(world_a, world_a.member("executive"))["durations"]
     assert d["closed_projects"] == 3
     assert d["median_days"] == 100.0
@@ -198,7 +200,8 @@ def test_durations_and_waiting_share(world_a, program):
     assert d["median_days_without_waiting"] == 300.0
 
 
-def test_cycle_times_per_phase(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_cycle_times_per_phase(world_a):
     rows = {row["phase"]: row for row in health(world_a, world_a.member("executive"))["cycle_times"]}
     assert list(rows) == ["candidate", "define", "measure", "analyze", "improve", "control"]
     assert (rows["define"]["median_days"], rows["define"]["average_days"], rows["define"]["visits"]) == (20.0, 20.0, 3)
@@ -213,7 +216,8 @@ def test_cycle_times_per_phase(world_a, program):
     }
 
 
-def test_throughput_per_quarter(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_throughput_per_quarter(world_a):
     rows = health(world_a, world_a.member("executive"))["throughput"]
     assert [row["quarter"] for row in rows] == quarters.last(8)
     expected: dict[str, int] = {}
@@ -224,7 +228,8 @@ def test_throughput_per_quarter(world_a, program):
     assert sum(row["closed"] for row in rows) == 3
 
 
-def test_benefits_belts_feedback_selection_pilot(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_benefits_belts_feedback_selection_pilot(world_a):
     h = health(world_a, world_a.member("executive"))
     eur, usd = h["benefits"]
     assert (eur["currency"], eur["estimated"], eur["validated"]) == ("EUR", Decimal("1500.00"), Decimal("800.00"))
@@ -254,7 +259,8 @@ def test_a_pilot_without_validated_benefit_is_not_won(world_a):
     assert (h["pilot"]["won"], h["pilot"]["first_won"]) == (0, None)
 
 
-def test_filters_narrow_project_figures(world_a, program):
+@pytest.mark.usefixtures("program")
+def test_filters_narrow_project_figures(world_a):
     exec_ = world_a.member("executive")
     green = health(world_a, exec_, {"belt": "green"})
     assert green["filters"] == {"belt": "green"} and green["errors"] == []
@@ -270,10 +276,11 @@ def test_filters_narrow_project_figures(world_a, program):
     assert by_y["belts"] == {"green_belts": 2, "black_belts": 1, "coaches": 2}  # program-wide
 
 
+@pytest.mark.usefixtures("program")
 @pytest.mark.parametrize(
     "query", ["customer=not-a-uuid", "belt=purple", "customer=00000000-0000-0000-0000-000000000000", "belt=&customer="]
 )
-def test_bad_filter_values_are_ignored_with_a_message(query, world_a, program, client_for, api_for):
+def test_bad_filter_values_are_ignored_with_a_message(query, world_a, client_for, api_for):
     member = world_a.member("executive")
     page = client_for(member).get(page_url(world_a, query))
     assert page.status_code == 200
@@ -286,7 +293,8 @@ def test_bad_filter_values_are_ignored_with_a_message(query, world_a, program, c
         assert "ignored" in page.content.decode()
 
 
-def test_a_customer_of_another_tenant_is_not_a_filter(world_a, world_b, program, api_for):
+@pytest.mark.usefixtures("program")
+def test_a_customer_of_another_tenant_is_not_a_filter(world_a, world_b, api_for):
     response = api_for(world_a.member("executive")).get(api_url(world_a, f"customer={world_b.account_x.pk}"))
     assert response.status_code == 200
     body = response.json()
@@ -297,7 +305,8 @@ def test_a_customer_of_another_tenant_is_not_a_filter(world_a, world_b, program,
 # --- Page and API ------------------------------------------------------------------------------
 
 
-def test_page_shows_figures_with_table_fallbacks(world_a, program, client_for):
+@pytest.mark.usefixtures("program")
+def test_page_shows_figures_with_table_fallbacks(world_a, client_for):
     response = client_for(world_a.member("executive")).get(page_url(world_a))
     assert response.status_code == 200
     html = response.content.decode()
@@ -346,21 +355,24 @@ def test_api_returns_the_same_figures(world_a, program, api_for):
     assert len(body["throughput"]) == 8
 
 
+@pytest.mark.usefixtures("program")
 @pytest.mark.parametrize("role", ["admin", "executive", "coach"])
-def test_allowed_roles(role, world_a, program, client_for, api_for):
+def test_allowed_roles(role, world_a, client_for, api_for):
     member = world_a.member(role)
     assert client_for(member).get(page_url(world_a)).status_code == 200
     assert api_for(member).get(api_url(world_a)).status_code == 200
 
 
+@pytest.mark.usefixtures("program")
 @pytest.mark.parametrize("role", ["rep", "champion", "customer"])
-def test_refused_roles(role, world_a, program, client_for, api_for):
+def test_refused_roles(role, world_a, client_for, api_for):
     member = world_a.customer_x if role == "customer" else world_a.member(role)
     assert client_for(member).get(page_url(world_a)).status_code == 403
     assert api_for(member).get(api_url(world_a)).status_code == 403
 
 
-def test_outsider_gets_404(world_a, world_b, program, client_for, api_for):
+@pytest.mark.usefixtures("program")
+def test_outsider_gets_404(world_a, world_b, client_for, api_for):
     outsider = world_b.member("executive")
     assert client_for(outsider).get(page_url(world_a)).status_code == 404
     assert api_for(outsider).get(api_url(world_a)).status_code == 404
@@ -429,7 +441,7 @@ def test_fixed_number_of_queries_at_two_sizes(world_a, client_for, api_for, djan
     api_client = api_for(member)
     api_client.get(f"/api/v1/t/{world_a.slug}/me/")  # the token's first use stamps it: not the budget
     with world_a.context():
-        services.settings_for_tenant()  # created once on first use: not the budget
+        settings_for_tenant()  # created once on first use: not the budget
     counts: dict[int, list[tuple[int, int]]] = {}
     for size in (4, 40):
         _grow(world_a, size)
@@ -447,9 +459,10 @@ def test_fixed_number_of_queries_at_two_sizes(world_a, client_for, api_for, djan
     print("program health queries (page, api):", counts)
 
 
-def test_the_selector_alone_runs_seven_queries_at_most(world_a, program, django_assert_max_num_queries):
+@pytest.mark.usefixtures("program")
+def test_the_selector_alone_runs_seven_queries_at_most(world_a, django_assert_max_num_queries):
     member = world_a.member("executive")
     with world_a.context():
-        services.settings_for_tenant()
+        settings_for_tenant()
         with django_assert_max_num_queries(7):
             program_health(member, {"belt": "green", "customer": str(world_a.account_x.pk)})

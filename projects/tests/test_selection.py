@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import selection, services, workflow
+from projects import selection, workflow
 from projects.models import Phase, Project, ProjectsSettings, SelectionScore
+from projects.projects import settings_for_tenant
 from projects.tests.factories import project_for
 
 A = {"customer_value": 5, "buy_in": 4, "durability": 3, "effort": 2, "data_availability": 1}
@@ -287,7 +288,7 @@ def test_settings_page_bad_values_are_form_errors(world_a, client_for, field, va
     response = client_for(world_a.admin).post(url(world_a, "settings/"), settings_form(**{field: value}))
     assert response.status_code == 200 and response.context["form"].errors[field]
     with world_a.context():
-        settings = services.settings_for_tenant()
+        settings = settings_for_tenant()
     assert (settings.weight_effort, settings.default_currency, settings.stalled_after_days) == (2, "EUR", 30)
 
 
@@ -298,7 +299,7 @@ def test_settings_are_for_admins_only(world_a, client_for, api_for):
     with world_a.context():
         with pytest.raises(PermissionDenied):
             selection.settings_update(actor=world_a.rep, weight_effort=9)
-        assert services.settings_for_tenant().weight_effort == 2
+        assert settings_for_tenant().weight_effort == 2
 
 
 def test_settings_api_get_and_patch(world_a, api_for):

@@ -11,94 +11,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.views import View
 
-from core.forms.base import DateInput, MemberChoiceField, apply_service_errors
-from core.members import internal_members
-from core.models import Membership
+from core.forms.base import apply_service_errors
 from core.parsing import parse_uuid
 from core.permissions import can
-from core.views.base import PageMixin
 from projects import belts
+from projects.forms.belts import CandidateForm, CertifyForm, CohortForm, ModuleForm, ModuleRenameForm
 from projects.models import (
     BeltCandidate,
     BeltLevel,
-    BenefitStatus,
     Cohort,
-    ModuleCompletion,
     TrainingModule,
 )
-from projects.selectors import coach_pool, is_coach, projects_for
+from projects.projects import is_coach
+from projects.views.base import ProjectsPage
 
 
-class CohortForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="e.g. “Green Belt wave 3 — spring”.")
-    belt_level = forms.ChoiceField(choices=BeltLevel.choices, initial=BeltLevel.GREEN, label="Belt")
-    starts_on = forms.DateField(widget=DateInput(), label="Starts")
-    ends_on = forms.DateField(widget=DateInput(), label="Ends", required=False)
-    coach = MemberChoiceField(
-        show="role",
-        queryset=Membership.objects.none(),
-        required=False,
-        empty_label="No coach yet",
-        help_text="Coaches the cohort.",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        coach = self.fields["coach"]
-        assert isinstance(coach, forms.ModelChoiceField)
-        coach.queryset = coach_pool()
-
-
-class CandidateForm(forms.Form):
-    member = MemberChoiceField(
-        show="role", queryset=Membership.objects.none(), label="Person", empty_label="Choose someone of our company"
-    )
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.none(), empty_label="Choose a cohort")
-    target_belt = forms.ChoiceField(
-        choices=[("", "The cohort's belt"), *BeltLevel.choices], required=False, label="Working towards"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        member = self.fields["member"]
-        assert isinstance(member, forms.ModelChoiceField)
-        member.queryset = internal_members()
-        cohort = self.fields["cohort"]
-        assert isinstance(cohort, forms.ModelChoiceField)
-        cohort.queryset = Cohort.objects.order_by("-starts_on", "name")
-
-
-class CertifyForm(forms.Form):
-    certified_on = forms.DateField(widget=DateInput(), label="Certified on")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Sign-off note")
-
-
-class ModuleForm(forms.Form):
-    belt_level = forms.ChoiceField(choices=BeltLevel.choices, label="Curriculum")
-    name = forms.CharField(max_length=150, label="Module")
-    is_required = forms.BooleanField(required=False, initial=True, label="Required for certification")
-
-
-class ModuleRenameForm(forms.Form):
-    module = forms.ModelChoiceField(queryset=TrainingModule.objects.all())
-    name = forms.CharField(max_length=150)
-    is_required = forms.BooleanField(required=False)
-
-
-class BeltsPage(PageMixin):
-    """``PageMixin`` with projects-namespace URLs."""
-
-    url_namespace = "projects"
+class BeltsPage(ProjectsPage):
+    """A page of the belts area (its subnav and what the member may do there)."""
 
     def base_context(self) -> dict[str, Any]:
         member = self.member
@@ -113,28 +50,28 @@ class BeltsPage(PageMixin):
 # --- The pipeline -----------------------------------------------------------------------------
 
 
-class BeltsView(BeltsPage, View):
+class BeltsView(BeltsPage):
     model = Cohort
     required_action = "belts.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         data = belts.pipeline()
         context = self.base_context()
         context.update({"pipeline": data, "cohorts": data.cohorts})
-        return render(request, "projects/belts.html", context)
+        return render(request, "projects/belts/pipeline.html", context)
 
 
 # --- Cohorts ----------------------------------------------------------------------------------
 
 
-class CohortCreateView(BeltsPage, View):
+class CohortCreateView(BeltsPage):
     model = Cohort
     required_action = "belts.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(CohortForm(initial={"starts_on": timezone.localdate()}))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         form = CohortForm(request.POST)
         if form.is_valid():
             try:
@@ -149,10 +86,10 @@ class CohortCreateView(BeltsPage, View):
     def page(self, form: CohortForm) -> HttpResponse:
         context = self.base_context()
         context["form"] = form
-        return render(self.request, "projects/cohort_form.html", context)
+        return render(self.request, "projects/belts/cohort_form.html", context)
 
 
-class CohortDetailView(BeltsPage, View):
+class CohortDetailView(BeltsPage):
     """A cohort: its candidates and their progress; coaches/admins edit it here (POST)."""
 
     model = Cohort
@@ -161,12 +98,12 @@ class CohortDetailView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("coach__user")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         cohort = self.get_object()
-        initial = {name: getattr(cohort, name) for name in ("name", "belt_level", "starts_on", "ends_on", "coach")}
+        initial = {name: getattr(cohort, name) for name in belts.COHORT_FIELDS}
         return self.page(cohort, CohortForm(initial=initial))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         cohort = self.get_object()
         self.require("belts.manage")
         form = CohortForm(request.POST)
@@ -187,24 +124,24 @@ class CohortDetailView(BeltsPage, View):
             candidate.eligibility = results[candidate.pk]  # type: ignore[attr-defined]
         context = self.base_context()
         context.update({"cohort": cohort, "candidates": candidates, "form": form})
-        return render(self.request, "projects/cohort_detail.html", context, status=status)
+        return render(self.request, "projects/belts/cohort_detail.html", context, status=status)
 
 
 # --- Candidates -------------------------------------------------------------------------------
 
 
-class CandidateCreateView(BeltsPage, View):
+class CandidateCreateView(BeltsPage):
     model = BeltCandidate
     required_action = "belts.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         initial: dict[str, Any] = {}
         cohort_id = parse_uuid(request.GET.get("cohort"))
         if cohort_id:
-            initial["cohort"] = Cohort.objects.filter(pk=cohort_id).first()
+            initial["cohort"] = belts.cohorts().filter(pk=cohort_id).first()
         return self.page(CandidateForm(initial=initial))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         form = CandidateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -225,10 +162,10 @@ class CandidateCreateView(BeltsPage, View):
     def page(self, form: CandidateForm) -> HttpResponse:
         context = self.base_context()
         context["form"] = form
-        return render(self.request, "projects/candidate_form.html", context)
+        return render(self.request, "projects/belts/candidate_form.html", context)
 
 
-class CandidateDetailView(BeltsPage, View):
+class CandidateDetailView(BeltsPage):
     """Modules checklist (tick/untick: POST ``module`` + ``done``), projects led, eligibility, certify."""
 
     model = BeltCandidate
@@ -237,17 +174,18 @@ class CandidateDetailView(BeltsPage, View):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("member__user", "cohort__coach__user")
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         context = self.base_context()
-        context.update(candidate_context(candidate, self.member))
-        return render(request, "projects/candidate_detail.html", context)
+        context.update(belts.candidate_summary(candidate, self.member))
+        return render(request, "projects/belts/candidate_detail.html", context)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         self.require("belts.manage")
         default = self.url("candidate-detail", pk=candidate.pk)
-        module = TrainingModule.objects.filter(pk=parse_uuid(request.POST.get("module"))).first()
+        module_id = parse_uuid(request.POST.get("module"))
+        module = belts.training_modules().filter(pk=module_id).first() if module_id else None
         if module is None:
             messages.error(request, "Choose one of the listed modules.")
             return redirect(default)
@@ -263,37 +201,7 @@ class CandidateDetailView(BeltsPage, View):
         return redirect(default)
 
 
-def candidate_context(candidate: BeltCandidate, member: Membership) -> dict[str, Any]:
-    curriculum = belts.training_modules_ensure()
-    result = belts.eligibility(candidate)
-    done = dict(ModuleCompletion.objects.filter(candidate=candidate).values_list("module_id", "completed_on"))
-    modules = sorted(
-        (m for m in curriculum if m.belt_level == candidate.target_belt), key=lambda m: (m.position, m.name)
-    )
-    for module in modules:
-        module.completed_on = done.get(module.pk)  # type: ignore[attr-defined]
-    certification = belts.certification_for(candidate)
-    led = list(
-        projects_for(member)
-        .filter(lead_id=candidate.member_id)
-        .annotate(validated_benefits=Count("benefits", filter=Q(benefits__status=BenefitStatus.VALIDATED)))
-        .order_by("-created_at")[:50]
-    )
-    counted = {p.pk for p in result.projects}
-    for project in led:
-        project.counts = project.pk in counted  # type: ignore[attr-defined]
-    return {
-        "projects_led": led,
-        "candidate": candidate,
-        "eligibility": result,
-        "modules": modules,
-        "certification": certification,
-        "is_self": candidate.member_id == member.pk,
-        "now_a_coach": certification is not None and certification.belt_level == BeltLevel.BLACK,
-    }
-
-
-class CertifyView(BeltsPage, View):
+class CertifyView(BeltsPage):
     """Confirm and sign off a belt (a coach or certified Black Belt, never the candidate)."""
 
     model = BeltCandidate
@@ -309,11 +217,11 @@ class CertifyView(BeltsPage, View):
             raise PermissionDenied("Only a coach or a certified Black Belt can sign off a belt.")
         return candidate
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         return self.page(candidate, CertifyForm(initial={"certified_on": timezone.localdate()}))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidate = self.get_object()
         form = CertifyForm(request.POST)
         if form.is_valid():
@@ -334,24 +242,24 @@ class CertifyView(BeltsPage, View):
 
     def page(self, candidate: BeltCandidate, form: CertifyForm) -> HttpResponse:
         context = self.base_context()
-        context.update(candidate_context(candidate, self.member))
+        context.update(belts.candidate_summary(candidate, self.member))
         context["form"] = form
-        return render(self.request, "projects/candidate_certify.html", context)
+        return render(self.request, "projects/belts/candidate_certify.html", context)
 
 
 # --- The curriculum ---------------------------------------------------------------------------
 
 
-class ModulesView(BeltsPage, View):
+class ModulesView(BeltsPage):
     """The curriculum per belt: list, add (``action=add``), rename (``action=rename``)."""
 
     model = TrainingModule
     required_action = "belts.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(ModuleForm(initial={"is_required": True, "belt_level": request.GET.get("belt", "green")}))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         self.require("belts.manage")
         if request.POST.get("action") == "rename":
             rename = ModuleRenameForm(request.POST)
@@ -390,7 +298,7 @@ class ModulesView(BeltsPage, View):
         ]
         context = self.base_context()
         context.update({"curricula": curricula, "form": form})
-        return render(self.request, "projects/modules.html", context)
+        return render(self.request, "projects/belts/modules.html", context)
 
 
 urlpatterns: list[URLPattern] = [

@@ -9,64 +9,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from projects import benefits as area
-from projects.models import CURRENCIES, Benefit, BenefitKind, BenefitStatus, Project
-from projects.views.base import ProjectPageMixin
+from projects.forms.benefits import BenefitForm, ValidateForm
+from projects.models import Benefit, BenefitKind, BenefitStatus, Project
+from projects.projects import settings_for_tenant
+from projects.views.base import ProjectPage
 
 #: One picker sets both the scorecard and the metric: the scorecard's errors show on the picker.
 BENEFIT_FIELD_MAP = {"scorecard": "metric_key"}
 
 
-class ProjectAreaPage(ProjectPageMixin, View):
-    """Base of the benefits and discussion pages."""
+class BenefitPage(ProjectPage):
+    """A page about one project's benefits; ``benefit_pk`` is looked up among that project's."""
+
+    def get_benefit(self, project: Project) -> Benefit:
+        benefit: Benefit = get_object_or_404(
+            area.benefits_for(self.member), project=project, pk=self.kwargs["benefit_pk"]
+        )
+        return benefit
 
 
-class BenefitForm(forms.Form):
-    kind = forms.ChoiceField(choices=BenefitKind.choices)
-    description = forms.CharField(max_length=300, help_text="What improves, e.g. “Less boiler blowdown water”.")
-    period_start = forms.CharField(label="Period from", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.CharField(label="Period to", widget=forms.DateInput(attrs={"type": "date"}))
-    currency = forms.CharField(max_length=8, widget=forms.Select(choices=CURRENCIES))
-    estimated_amount = forms.CharField(
-        label="Estimated amount",
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text="A number ≥ 0, at most 2 decimals.",
-    )
-    metric_key = forms.CharField(
-        label="Scorecard metric it moves", required=False, widget=forms.Select(choices=[("", "— none —")])
-    )
-
-    def __init__(self, *args: Any, metric_choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["metric_key"].widget.choices = [("", "— none —"), *metric_choices]
-        if not metric_choices:
-            self.fields["metric_key"].help_text = "This project's relationship has no scorecard metrics to link."
-
-
-class BenefitCreateView(ProjectAreaPage):
+class BenefitCreateView(BenefitPage):
     required_action = "benefits.record"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
-        from projects.services import settings_for_tenant
-
         form = BenefitForm(
             initial={"currency": settings_for_tenant().default_currency, "kind": BenefitKind.HARD_SAVINGS},
             metric_choices=area.metric_choices(project),
         )
         return self.page(project, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
         if form.is_valid():
@@ -83,7 +64,7 @@ class BenefitCreateView(ProjectAreaPage):
     def page(self, project: Project, form: BenefitForm, benefit: Benefit | None = None) -> HttpResponse:
         return render(
             self.request,
-            "projects/benefit_form.html",
+            "projects/benefits/form.html",
             {
                 "project": project,
                 "form": form,
@@ -96,25 +77,13 @@ class BenefitCreateView(ProjectAreaPage):
 
 
 class BenefitEditView(BenefitCreateView):
-    def get_benefit(self, project: Project) -> Benefit:
-        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
-        initial = {
-            "kind": benefit.kind,
-            "description": benefit.description,
-            "period_start": benefit.period_start.isoformat(),
-            "period_end": benefit.period_end.isoformat(),
-            "currency": benefit.currency,
-            "estimated_amount": f"{benefit.estimated_amount:.2f}",
-            "metric_key": benefit.metric_key,
-        }
-        form = BenefitForm(initial=initial, metric_choices=area.metric_choices(project))
+        form = BenefitForm(initial=BenefitForm.initial_for(benefit), metric_choices=area.metric_choices(project))
         return self.page(project, form, benefit)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         form = BenefitForm(request.POST, metric_choices=area.metric_choices(project))
@@ -141,18 +110,18 @@ class BenefitEditView(BenefitCreateView):
 
 
 class BenefitDeleteView(BenefitEditView):
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.can_delete(self.member, benefit):
             raise PermissionDenied("A benefit the customer validated can be deleted by an admin only.")
         return render(
-            request,
-            "projects/benefit_confirm_delete.html",
+            self.request,
+            "projects/benefits/confirm_delete.html",
             {"project": project, "benefit": benefit, "subnav": "", "active_nav": "projects"},
         )
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any = None) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         area.benefit_delete(actor=self.member, benefit=benefit)
@@ -160,30 +129,13 @@ class BenefitDeleteView(BenefitEditView):
         return redirect(self.detail_url(project, "benefits"))
 
 
-class ValidateForm(forms.Form):
-    validated_amount = forms.CharField(
-        label="Amount you confirm",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    comment = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional when you confirm; required when you dispute (say what is wrong).",
-    )
-
-
-class BenefitValidateView(ProjectAreaPage):
+class BenefitValidateView(BenefitPage):
     """The customer sponsor confirms a benefit (amount prefilled with the estimate) or disputes it.
     Anyone else who opens the page is sent back with an explanation; a POST from them is refused."""
 
     required_action = "benefits.view"
 
-    def get_benefit(self, project: Project) -> Benefit:
-        return get_object_or_404(Benefit.objects.visible_to(self.member), project=project, pk=self.kwargs["benefit_pk"])
-
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.is_sponsor(project, self.member):
@@ -193,7 +145,7 @@ class BenefitValidateView(ProjectAreaPage):
         form = ValidateForm(initial={"validated_amount": f"{amount:.2f}", "comment": benefit.customer_comment})
         return self.page(project, benefit, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, benefit_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         benefit = self.get_benefit(project)
         if not area.is_sponsor(project, self.member):
@@ -214,7 +166,6 @@ class BenefitValidateView(ProjectAreaPage):
                     )
                     messages.success(request, "Thank you: the benefit is validated.")
             except ValidationError as error:
-                benefit.refresh_from_db()
                 apply_service_errors(form, error, field_map=BENEFIT_FIELD_MAP)
             else:
                 return redirect(self.detail_url(project, "benefits"))
@@ -223,7 +174,7 @@ class BenefitValidateView(ProjectAreaPage):
     def page(self, project: Project, benefit: Benefit, form: ValidateForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/benefit_validate.html",
+            "projects/benefits/validate.html",
             {
                 "project": project,
                 "benefit": benefit,

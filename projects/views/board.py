@@ -1,7 +1,7 @@
 """Pages · board: the one global Kanban board of projects by phase (issue #5, item 10).
 
 Every internal member sees all projects of the tenant; customer participants see their own
-account's projects only (``selectors.projects_for``). Moving a card never changes a phase here: a
+account's projects only (``projects.projects.projects_for``). Moving a card never changes a phase here: a
 card dragged to the next column (or its "Move to …" link) opens the tollgate page of the project,
 where the lead submits the phase for the coach's review.
 """
@@ -11,21 +11,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import CharField, F, Func, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.http import urlencode
-from django.views import View
 
-from core.models import Membership, Role
 from core.permissions import can
-from core.views.base import TenantScopedViewMixin
-from knowledge.models import SolutionArea
-from partnering.models import CustomerAccount
 from projects import board as board_selectors
 from projects.models import BeltLevel, Phase, WaitingKind
+from projects.views.base import ProjectsPage
 
 PLACEHOLDER = uuid.UUID(int=0)
 
@@ -39,35 +33,6 @@ def url_maker(name: str, slug: str, fallback_suffix: str) -> Any:
         template = reverse("projects:list", kwargs={"tenant_slug": slug}) + f"{PLACEHOLDER}/{fallback_suffix}"
     placeholder = str(PLACEHOLDER)
     return lambda pk: template.replace(placeholder, str(pk))
-
-
-def _option_rows(queryset: QuerySet[Any], kind: str, label: Any) -> QuerySet[Any]:
-    return (
-        queryset.order_by()
-        .annotate(option_kind=Value(kind), option_id=Cast("pk", CharField()), option_label=label)
-        .values_list("option_kind", "option_id", "option_label")
-    )
-
-
-def filter_options(membership: Membership) -> dict[str, list[tuple[str, str]]]:
-    """Choices of the filter bar as ``(id, label)`` pairs: customers, our people (leads and coaches)
-    and solution areas, in **one** query (a UNION) so the board's query budget stays small.
-    Internal members only; customer participants filter by belt and flags."""
-    options: dict[str, list[tuple[str, str]]] = {"customer": [], "person": [], "area": []}
-    if not membership.is_internal:
-        return options
-    person_label = Coalesce(
-        NullIf(F("user__full_name"), Value("")),
-        Func(F("user__email"), Value("@"), Value(1), function="split_part", output_field=CharField()),
-    )
-    rows = _option_rows(CustomerAccount.objects.visible_to(membership), "customer", F("name")).union(
-        _option_rows(Membership.objects.exclude(role=Role.CUSTOMER), "person", person_label),
-        _option_rows(SolutionArea.objects.all(), "area", F("path")),
-        all=True,
-    )
-    for kind, option_id, label in rows.order_by("option_kind", "option_label"):
-        options[kind].append((option_id, label))
-    return options
 
 
 def filter_chips(
@@ -102,16 +67,16 @@ def filter_chips(
     return chips
 
 
-class BoardView(TenantScopedViewMixin, View):
+class BoardView(ProjectsPage):
     """``projects:board``: columns Candidate … Closed with counts, cards, filters and tollgate moves."""
 
     required_action = "projects.board"
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        membership: Membership = request.membership  # type: ignore[attr-defined]
-        slug = request.tenant.slug  # type: ignore[attr-defined]
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        membership = self.member
+        slug = self.slug
         board = board_selectors.board_for(membership, request.GET)
-        options = filter_options(membership)
+        options = board_selectors.filter_options(membership)
         board_url = reverse("projects:board", kwargs={"tenant_slug": slug})
         list_url = reverse("projects:list", kwargs={"tenant_slug": slug})
         detail_url = url_maker("detail", slug, "")
@@ -142,7 +107,7 @@ class BoardView(TenantScopedViewMixin, View):
             "people": options["person"],
             "areas": options["area"],
         }
-        return render(request, "projects/board.html", context)
+        return render(request, "projects/board/board.html", context)
 
 
 urlpatterns: list[URLPattern] = [

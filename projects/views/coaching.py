@@ -10,24 +10,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
-from knowledge.models import SolutionArea
 from projects import coaching
-from projects.selectors import coach_pool
-from projects.views.base import ProjectPageMixin
+from projects.projects import active_areas, coach_pool, member_by_id
+from projects.views.base import ProjectPage
 
 
-class CoachesView(ProjectPageMixin, View):
+class CoachesView(ProjectPage):
     """All coaches with their expertise chips, current load and a Black Belt badge; ``?area=`` filters."""
 
     required_action = "coaches.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        areas = list(SolutionArea.objects.filter(is_active=True).order_by("path"))
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        areas = list(active_areas())
         area_id = parse_uuid(request.GET.get("area"))
         area = next((a for a in areas if a.pk == area_id), None)
         coaches = list(coaching.coaches_annotated(area=area))
@@ -40,10 +38,10 @@ class CoachesView(ProjectPageMixin, View):
             "subnav": "coaches",
             "active_nav": "projects",
         }
-        return render(request, "projects/coaches.html", context)
+        return render(request, "projects/coaching/coaches.html", context)
 
 
-class CoachExpertiseView(ProjectPageMixin, View):
+class CoachExpertiseView(ProjectPage):
     """Edit a coach's areas (checkboxes of the tree). The coach themselves or an admin."""
 
     required_action = "coaches.view"
@@ -54,29 +52,29 @@ class CoachExpertiseView(ProjectPageMixin, View):
             raise Http404("No such coach.")
         return coach
 
-    def get(self, request: HttpRequest, tenant_slug: str, member_pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         coach = self.get_coach()
-        selected = {str(pk) for pk in coach.expertise.values_list("area_id", flat=True)}
+        selected = coaching.expertise_area_ids(coach)
         return self.page(coach, selected, errors=[])
 
-    def post(self, request: HttpRequest, tenant_slug: str, member_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         coach = self.get_coach()
         if not coaching.can_edit_expertise(self.member, coach):
             raise PermissionDenied("Only the coach themselves or an admin can change a coach's areas.")
         wanted = {v for v in (parse_uuid(x) for x in request.POST.getlist("areas")) if v}
-        areas = list(SolutionArea.objects.filter(pk__in=wanted))
+        areas = coaching.areas_by_ids(wanted)
         try:
             coaching.expertise_set(actor=self.member, coach=coach, areas=areas)
         except ValidationError as error:
-            return self.page(coach, wanted, errors=error.messages)
+            return self.page(coach, {str(pk) for pk in wanted}, errors=error.messages)
         messages.success(request, f"Areas of {coach.user.display_name} saved.")
         return redirect(self.url("projects:coaches"))
 
     def page(self, coach: Membership, selected: set[str], errors: list[str]) -> HttpResponse:
-        areas = [a for a in SolutionArea.objects.order_by("path") if a.is_active or str(a.pk) in selected]
+        areas = coaching.expertise_choices(selected)
         return render(
             self.request,
-            "projects/coach_expertise.html",
+            "projects/coaching/coach_expertise.html",
             {
                 "coach": coach,
                 "areas": areas,
@@ -89,21 +87,20 @@ class CoachExpertiseView(ProjectPageMixin, View):
         )
 
 
-class CoachAssignView(ProjectPageMixin, View):
+class CoachAssignView(ProjectPage):
     """Ranked coach suggestions for a project (match and load shown), radio + assign."""
 
     required_action = "coaches.assign"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         return self.page(project, errors=[])
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         if not coaching.can_assign(self.member, project):
             raise PermissionDenied("Only an admin, a coach or the project's lead can assign its coach.")
-        coach_id = parse_uuid(request.POST.get("coach"))
-        coach = Membership.objects.filter(pk=coach_id).first() if coach_id else None
+        coach = member_by_id(request.POST.get("coach"))
         if coach is None:
             return self.page(project, errors=["Choose a coach from the list."])
         try:
@@ -116,7 +113,7 @@ class CoachAssignView(ProjectPageMixin, View):
     def page(self, project: Any, errors: list[str]) -> HttpResponse:
         return render(
             self.request,
-            "projects/coach_assign.html",
+            "projects/coaching/coach_assign.html",
             {
                 "project": project,
                 "suggestions": coaching.coach_suggestions(project, limit=None),

@@ -9,38 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.http import attachment_response
-from core.views.base import TenantScopedViewMixin
+from core.views.base import paginate
 from projects import discussion as area
-from projects.models import Phase, Project, ProjectAttachment
-from projects.views.benefits import ProjectAreaPage
+from projects.forms.discussion import AttachmentForm, CommentForm, FeedbackForm
+from projects.models import Project, ProjectAttachment
+from projects.views.base import ProjectPage, ProjectsPage
 
 ACTIVITY_PAGE_SIZE = 25
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
-    internal_only = forms.BooleanField(label="Internal only (never shown to the customer)", required=False)
-
-
-class CommentCreateView(ProjectAreaPage):
+class CommentCreateView(ProjectPage):
     required_action = "comments.post"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.detail_url(self.get_project(), "discussion"))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = CommentForm(request.POST)
         if not form.is_valid():
@@ -51,7 +44,7 @@ class CommentCreateView(ProjectAreaPage):
                 actor=self.member,
                 project=project,
                 body=form.cleaned_data["body"],
-                internal_only=form.cleaned_data["internal_only"] and self.member.is_internal,
+                internal_only=form.cleaned_data["internal_only"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -60,18 +53,13 @@ class CommentCreateView(ProjectAreaPage):
         return redirect(self.detail_url(project, "discussion"))
 
 
-class AttachmentForm(forms.Form):
-    file = forms.FileField(required=False)
-    internal_only = forms.BooleanField(label="Internal only (never shown to the customer)", required=False)
-
-
-class AttachmentUploadView(ProjectAreaPage):
+class AttachmentUploadView(ProjectPage):
     required_action = "attachments.upload"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_project(), AttachmentForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
@@ -80,7 +68,7 @@ class AttachmentUploadView(ProjectAreaPage):
                     actor=self.member,
                     project=project,
                     uploaded_file=form.cleaned_data["file"],
-                    internal_only=form.cleaned_data["internal_only"] and self.member.is_internal,
+                    internal_only=form.cleaned_data["internal_only"],
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -92,7 +80,7 @@ class AttachmentUploadView(ProjectAreaPage):
     def page(self, project: Project, form: AttachmentForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/attachment_form.html",
+            "projects/discussion/attachment_form.html",
             {
                 "project": project,
                 "form": form,
@@ -104,7 +92,7 @@ class AttachmentUploadView(ProjectAreaPage):
         )
 
 
-class AttachmentPage(ProjectAreaPage):
+class AttachmentPage(ProjectPage):
     def get_attachment(self, project: Project) -> ProjectAttachment:
         return get_object_or_404(area.attachments_for(self.member), project=project, pk=self.kwargs["attachment_pk"])
 
@@ -112,7 +100,7 @@ class AttachmentPage(ProjectAreaPage):
 class AttachmentDownloadView(AttachmentPage):
     required_action = "attachments.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponseBase:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponseBase:
         attachment = self.get_attachment(self.get_project())
         return attachment_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
@@ -122,18 +110,18 @@ class AttachmentDownloadView(AttachmentPage):
 class AttachmentDeleteView(AttachmentPage):
     required_action = "attachments.delete"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         attachment = self.get_attachment(project)
         if not area.can_delete_attachment(self.member, attachment):
             raise PermissionDenied("Only the person who uploaded a file, or an admin, can delete it.")
         return render(
             request,
-            "projects/attachment_confirm_delete.html",
+            "projects/discussion/attachment_confirm_delete.html",
             {"project": project, "attachment": attachment, "subnav": "", "active_nav": "projects"},
         )
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, attachment_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         attachment = self.get_attachment(project)
         area.attachment_delete(actor=self.member, attachment=attachment)
@@ -141,27 +129,7 @@ class AttachmentDeleteView(AttachmentPage):
         return redirect(self.detail_url(project, "discussion"))
 
 
-SATISFACTION_CHOICES = [
-    (5, "5 · Very satisfied"),
-    (4, "4 · Satisfied"),
-    (3, "3 · Neutral"),
-    (2, "2 · Dissatisfied"),
-    (1, "1 · Very dissatisfied"),
-]
-
-
-class FeedbackForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you?", choices=SATISFACTION_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    what_worked = forms.CharField(label="What worked", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    what_to_change = forms.CharField(
-        label="What should we change", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    phase = forms.ChoiceField(label="Phase", choices=[(p.value, p.label) for p in Phase if p != Phase.CANCELLED])
-
-
-class FeedbackCreateView(ProjectAreaPage):
+class FeedbackCreateView(ProjectPage):
     """A customer participant of the account says how a phase went. Others are sent back (GET) or
     refused (POST)."""
 
@@ -171,7 +139,7 @@ class FeedbackCreateView(ProjectAreaPage):
         member = self.member
         return member.is_customer and member.customer_account_id == project.customer_account_id
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         if not self.can_give(project):
             messages.error(request, "Feedback is given by the customer's participants.")
@@ -179,7 +147,7 @@ class FeedbackCreateView(ProjectAreaPage):
         default = area.default_feedback_phase(project, area.last_decided_review(project))
         return self.page(project, FeedbackForm(initial={"phase": request.GET.get("phase") or default}))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         if not self.can_give(project):
             raise PermissionDenied("Only customer participants of this account give feedback on the project.")
@@ -198,21 +166,20 @@ class FeedbackCreateView(ProjectAreaPage):
     def page(self, project: Project, form: FeedbackForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/feedback_form.html",
+            "projects/discussion/feedback_form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 
 
-class ActivityView(ProjectAreaPage):
+class ActivityView(ProjectPage):
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
-        paginator = Paginator(area.activity_for(self.member).filter(project=project), ACTIVITY_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        page = paginate(request, area.activity_for(self.member).filter(project=project), ACTIVITY_PAGE_SIZE)
         return render(
             request,
-            "projects/activity.html",
+            "projects/discussion/activity.html",
             {"project": project, "page_obj": page, "subnav": "", "active_nav": "projects"},
         )
 
@@ -225,21 +192,21 @@ SUMMARY_COLUMNS = [
 ]
 
 
-class FeedbackSummaryView(TenantScopedViewMixin, View):
+class FeedbackSummaryView(ProjectsPage):
     required_action = "feedback.summary"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         sort = request.GET.get("sort") or "account"
         if sort.lstrip("-") not in area.SUMMARY_SORTS:
             sort = "account"
-        rows = area.feedback_summary(request.membership, sort=sort)  # type: ignore[attr-defined]
+        rows = area.feedback_summary(self.member, sort=sort)
         columns = [
             {"key": key, "label": label, "sort": f"-{key}" if sort == key else key, "active": sort.lstrip("-") == key}
             for key, label in SUMMARY_COLUMNS
         ]
         return render(
             request,
-            "projects/feedback_summary.html",
+            "projects/discussion/feedback_summary.html",
             {"rows": rows, "columns": columns, "sort": sort, "subnav": "feedback", "active_nav": "projects"},
         )
 

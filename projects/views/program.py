@@ -13,11 +13,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.views import View
 
-from core.models import Membership
-from core.views.base import TenantScopedViewMixin
 from projects.program import program_health
+from projects.views.base import ProjectsPage
 
 
 def _max(values: list[Any]) -> float:
@@ -25,15 +23,14 @@ def _max(values: list[Any]) -> float:
     return max(numbers) if numbers and max(numbers) > 0 else 1.0
 
 
-class ProgramHealthView(TenantScopedViewMixin, View):
+class ProgramHealthView(ProjectsPage):
     """Headline numbers, cycle times per phase, throughput per quarter, phases now, selection
     buy-in, benefits per currency, belts and the pilot, each chart with a table of its figures."""
 
     required_action = "projects.program"
 
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        membership: Membership = request.membership  # type: ignore[attr-defined]
-        health = program_health(membership, request.GET)
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        health = program_health(self.member, request.GET)
         cycle_max = _max([row["median_days"] for row in health["cycle_times"]])
         for row in health["cycle_times"]:
             row["bar"] = round(100 * (row["median_days"] or 0) / cycle_max)
@@ -59,7 +56,7 @@ class ProgramHealthView(TenantScopedViewMixin, View):
             },
         }
         context = {**health, "charts": charts, "subnav": "program"}
-        return render(request, "projects/program.html", context)
+        return render(request, "projects/program/program.html", context)
 
 
 urlpatterns: list[URLPattern] = [

@@ -1,8 +1,8 @@
 """Pages: the project list (+ CSV), the quick log, the project page, editing and the customer team.
 
-Every project is looked up through ``projects.selectors.projects_for(membership)`` first (404 for
+Every project is looked up through ``projects.projects.projects_for(membership)`` first (404 for
 other tenants and other customer accounts), then the write permission is checked (403). Writes go
-through ``projects.services``; a ``ValidationError`` becomes a form error (HTTP 200, nothing saved).
+through ``projects.projects`` services; a ``ValidationError`` becomes a form error (HTTP 200, nothing saved).
 """
 
 from __future__ import annotations
@@ -11,26 +11,35 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.exports import csv_response
 from core.forms.base import apply_service_errors
-from core.members import internal_members
 from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
 from core.registry import PROJECT_PANELS
 from core.views.base import paginate, sortable_columns
-from knowledge.models import SolutionArea
-from partnering.models import CustomerAccount
-from projects import filters, selectors, services
-from projects.forms import ProjectEditForm, QuickLogForm, TeamForm
-from projects.models import BeltLevel, Phase, Project, TeamMember, WaitingKind
-from projects.views.base import ProjectPageMixin
+from projects.forms.projects import ProjectEditForm, QuickLogForm, TeamForm
+from projects.models import BeltLevel, Phase, Project, WaitingKind
+from projects.projects import (
+    ActiveFilters,
+    active_areas,
+    customer_accounts,
+    filter_people,
+    filter_projects,
+    project_log,
+    project_update,
+    projects_for,
+    sort_projects,
+    team_of,
+    team_set,
+)
+from projects.views.base import ProjectPage
+from projects.workflow import notifications_mark_read
 
 PAGE_SIZE = 50
 
@@ -50,30 +59,18 @@ COLUMNS = [
 ]
 
 
-def list_queryset(membership: Membership, params: Any) -> tuple[QuerySet[Project], filters.ActiveFilters, str]:
-    queryset, active = filters.filter_projects(selectors.projects_for(membership), params, membership)
-    queryset, sort = filters.sort_projects(queryset, params.get("sort"))
+def list_queryset(membership: Membership, params: Any) -> tuple[QuerySet[Project], ActiveFilters, str]:
+    queryset, active = filter_projects(projects_for(membership), params)
+    queryset, sort = sort_projects(queryset, params.get("sort"))
     return queryset, active, sort
 
 
-def people_choices(internal: bool) -> dict[str, list[Membership]]:
-    """Leads (our people) and coaches (the coach pool) for the filter selects, in one query."""
-    if not internal:
-        return {"leads": [], "coaches": []}
-    people: list[Membership] = list(
-        internal_members().annotate(
-            in_pool=Exists(Membership.objects.filter(selectors.coach_pool_q(), pk=OuterRef("pk")))
-        )
-    )
-    return {"leads": people, "coaches": [p for p in people if getattr(p, "in_pool", False)]}
-
-
-class ProjectListView(ProjectPageMixin, View):
+class ProjectListView(ProjectPage):
     """All projects the member may see: filters, sortable columns, 50 a page, CSV export."""
 
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         member = self.member
         queryset, active, sort = list_queryset(member, request.GET)
         page = paginate(request, queryset, PAGE_SIZE)
@@ -93,13 +90,13 @@ class ProjectListView(ProjectPageMixin, View):
             "phases": Phase.choices,
             "belts": BeltLevel.choices,
             "waiting_kinds": WaitingKind.choices,
-            "accounts": list(CustomerAccount.objects.order_by("name")) if internal else [],
-            **people_choices(internal),
-            "areas": list(SolutionArea.objects.filter(is_active=True).order_by("path")) if internal else [],
+            "accounts": list(customer_accounts(member)) if internal else [],
+            **(filter_people() if internal else {"leads": [], "coaches": []}),
+            "areas": list(active_areas()) if internal else [],
             "can_log": can(member, "projects.log"),
             "can_export": can(member, "projects.export"),
         }
-        return render(request, "projects/project_list.html", context)
+        return render(request, "projects/projects/list.html", context)
 
 
 EXPORT_HEADER = [
@@ -133,15 +130,15 @@ def _name(person: Membership | None) -> str:
     return person.user.display_name if person is not None else ""
 
 
-class ProjectExportView(ProjectPageMixin, View):
+class ProjectExportView(ProjectPage):
     """The filtered, sorted list as CSV; formula-safe cells; never internal notes (for anyone)."""
 
     required_action = "projects.export"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         queryset, _, _ = list_queryset(self.member, request.GET)
         return csv_response(
-            f"{tenant_slug}-projects.csv", EXPORT_HEADER, (export_row(p) for p in queryset.iterator(chunk_size=500))
+            f"{self.slug}-projects.csv", EXPORT_HEADER, (export_row(p) for p in queryset.iterator(chunk_size=500))
         )
 
 
@@ -177,12 +174,12 @@ def export_row(p: Project) -> list[Any]:
 # --- Quick log ------------------------------------------------------------------------------
 
 
-class QuickLogView(ProjectPageMixin, View):
+class QuickLogView(ProjectPage):
     """Log a new candidate on one screen: customer, title, problem, belt; the lead is you."""
 
     required_action = "projects.log"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         initial: dict[str, Any] = {"belt_level": BeltLevel.GREEN}
         account = request.GET.get("account")
         if account:
@@ -190,12 +187,12 @@ class QuickLogView(ProjectPageMixin, View):
         form = QuickLogForm(initial=initial, membership=self.member)
         return self.page(form)
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         form = QuickLogForm(request.POST, membership=self.member)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                project = services.project_log(
+                project = project_log(
                     actor=self.member,
                     customer_account=data["customer_account"],
                     title=data["title"],
@@ -216,7 +213,7 @@ class QuickLogView(ProjectPageMixin, View):
         more_open = any(form[name].errors or (form.is_bound and form.data.get(name)) for name in form.MORE)
         return render(
             self.request,
-            "projects/quick_log.html",
+            "projects/projects/quick_log.html",
             {"form": form, "subnav": "list", "active_nav": "projects", "more_open": more_open},
         )
 
@@ -224,15 +221,15 @@ class QuickLogView(ProjectPageMixin, View):
 # --- Project page ---------------------------------------------------------------------------
 
 
-class ProjectDetailView(ProjectPageMixin, View):
+class ProjectDetailView(ProjectPage):
     """The header (people, dates, what/who/how, flags), then the four area panels."""
 
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         member = self.member
-        team = list(TeamMember.objects.filter(project=project).select_related("contact").order_by("contact__full_name"))
+        team = team_of(project)
         context: dict[str, Any] = {
             "project": project,
             "p": project,
@@ -245,31 +242,30 @@ class ProjectDetailView(ProjectPageMixin, View):
         panels = PROJECT_PANELS.fill(project=project, membership=member)  # each area's panel, a fixed number of queries
         context.update(panels.context, project_panels=panels.templates)
         # Opening the project is reading what it told you: its notifications leave "For you".
-        services.notifications_mark_read(actor=member, project=project)
-        return render(request, "projects/project_detail.html", context)
+        notifications_mark_read(actor=member, project=project)
+        return render(request, "projects/projects/detail.html", context)
 
 
 # --- Edit and team --------------------------------------------------------------------------
 
 
-class ProjectEditView(ProjectPageMixin, View):
+class ProjectEditView(ProjectPage):
     """Edit every descriptive field; people are offered by role (lead, coach pool, account's customers)."""
 
     required_action = "projects.view"
     manage_action = "projects.edit"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = ProjectEditForm(initial=ProjectEditForm.initial_for(project), project=project, membership=self.member)
         return self.page(project, form)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = ProjectEditForm(request.POST, project=project, membership=self.member)
         if form.is_valid():
-            working = Project.objects.get(pk=project.pk)  # a plain copy for the service to change
             try:
-                services.project_update(actor=self.member, project=working, **form.cleaned_data)
+                project_update(actor=self.member, project=project, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -280,28 +276,28 @@ class ProjectEditView(ProjectPageMixin, View):
     def page(self, project: Project, form: ProjectEditForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/project_form.html",
+            "projects/projects/form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 
 
-class ProjectTeamView(ProjectPageMixin, View):
+class ProjectTeamView(ProjectPage):
     """Pick the customer team among the account's contacts."""
 
     required_action = "projects.view"
     manage_action = "projects.edit"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
-        current = list(TeamMember.objects.filter(project=project).values_list("contact_id", flat=True))
+        current = [member.contact_id for member in team_of(project)]
         return self.page(project, TeamForm(initial={"contacts": current}, project=project))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = TeamForm(request.POST, project=project)
         if form.is_valid():
             try:
-                services.team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
+                team_set(actor=self.member, project=project, contacts=form.cleaned_data["contacts"])
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -312,7 +308,7 @@ class ProjectTeamView(ProjectPageMixin, View):
     def page(self, project: Project, form: TeamForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/team_form.html",
+            "projects/projects/team_form.html",
             {"project": project, "form": form, "subnav": "", "active_nav": "projects"},
         )
 

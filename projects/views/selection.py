@@ -9,64 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.views import View
 
 from core.forms.base import apply_service_errors
 from core.permissions import can
-from projects import selection, services
-from projects.models import CURRENCIES, Criterion, Project, ProjectsSettings
-from projects.views.base import ProjectPageMixin
-
-SCORE_CHOICES = [(i, str(i)) for i in range(1, 6)]
-CRITERION_HELP = {
-    Criterion.CUSTOMER_VALUE: "1 = little value for the customer, 5 = a lot.",
-    Criterion.BUY_IN: "1 = only one person wants it, 5 = every level of the customer backs it.",
-    Criterion.DURABILITY: "1 = likely swept away by the next reorganisation, 5 = will last.",
-    Criterion.EFFORT: "1 = little effort, 5 = a lot (counted inversely: less effort scores higher).",
-    Criterion.DATA_AVAILABILITY: "1 = no data yet, 5 = the data is at hand.",
-}
+from projects import selection
+from projects.forms.selection import ScoreForm, SettingsForm
+from projects.models import Project
+from projects.projects import settings_for_tenant
+from projects.views.base import ProjectPage
 
 
-class ScoreForm(forms.Form):
-    customer_value = forms.TypedChoiceField(
-        label=Criterion.CUSTOMER_VALUE.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    buy_in = forms.TypedChoiceField(
-        label=Criterion.BUY_IN.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    durability = forms.TypedChoiceField(
-        label=Criterion.DURABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    effort = forms.TypedChoiceField(
-        label=Criterion.EFFORT.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    data_availability = forms.TypedChoiceField(
-        label=Criterion.DATA_AVAILABILITY.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why these scores (optional)."
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for key, text in CRITERION_HELP.items():
-            self.fields[key].help_text = text
-            self.fields[key].error_messages["invalid_choice"] = "Choose a score from 1 to 5."
-            self.fields[key].error_messages["required"] = "Choose a score from 1 to 5."
-
-
-class CandidatesView(ProjectPageMixin, View):
+class CandidatesView(ProjectPage):
     """Open candidates ranked by selection score (unscored last), customer vs our score side by side."""
 
     required_action = "projects.view"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         candidates = selection.candidates_with_sides(self.member)
         context = {
             "candidates": candidates,
@@ -75,21 +38,21 @@ class CandidatesView(ProjectPageMixin, View):
             "can_log": can(self.member, "projects.log"),
             "can_manage_settings": can(self.member, "projects.settings.manage"),
         }
-        return render(request, "projects/candidates.html", context)
+        return render(request, "projects/selection/candidates.html", context)
 
 
-class ScoreView(ProjectPageMixin, View):
+class ScoreView(ProjectPage):
     """The full score form of one project (GET shows it with the member's own scores, POST saves)."""
 
     required_action = "projects.score"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         own = selection.own_score(project, self.member)
         initial = {name: getattr(own, name) for name in ScoreForm.base_fields} if own else {}
         return self.page(project, ScoreForm(initial=initial), own)
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_project()
         form = ScoreForm(request.POST)
         if form.is_valid():
@@ -105,7 +68,7 @@ class ScoreView(ProjectPageMixin, View):
     def page(self, project: Project, form: ScoreForm, own: Any) -> HttpResponse:
         return render(
             self.request,
-            "projects/score_form.html",
+            "projects/selection/score_form.html",
             {
                 "project": project,
                 "form": form,
@@ -119,30 +82,6 @@ class ScoreView(ProjectPageMixin, View):
         )
 
 
-class SettingsForm(forms.ModelForm):
-    default_currency = forms.ChoiceField(choices=CURRENCIES)
-
-    class Meta:
-        model = ProjectsSettings
-        fields = sorted(selection.SETTINGS_FIELDS)
-        labels = {
-            "weight_customer_value": "Customer value",
-            "weight_buy_in": "Customer buy-in at all levels",
-            "weight_durability": "Durability",
-            "weight_effort": "Effort (counted inversely)",
-            "weight_data_availability": "Data availability",
-            "stalled_after_days": "Stalled after (days without activity)",
-            "long_running_days": "Long-running after (days open)",
-            "attachment_max_mb": "Largest attachment (MB)",
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in selection.WEIGHT_FIELDS.values():
-            self.fields[name].widget.attrs.update({"min": 0, "max": 10, "inputmode": "numeric"})
-            self.fields[name].help_text = "0 (ignored) to 10."
-
-
 WEIGHT_NAMES = list(selection.WEIGHT_FIELDS.values())
 FLAG_NAMES = ["stalled_after_days", "long_running_days", "attachment_max_mb", "default_currency"]
 BELT_NAMES = [
@@ -153,24 +92,23 @@ BELT_NAMES = [
 ]
 
 
-class SettingsView(ProjectPageMixin, View):
+class SettingsView(ProjectPage):
     """The tenant's projects settings (admin): selection weights, flags, attachments, belt rules."""
 
     required_action = "projects.settings.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        return self.page(SettingsForm(instance=services.settings_for_tenant()))
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
+        return self.page(SettingsForm(instance=settings_for_tenant()))
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
-        current = services.settings_for_tenant()
-        form = SettingsForm(request.POST, instance=ProjectsSettings.objects.get(pk=current.pk))
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
+        form = SettingsForm(request.POST, instance=settings_for_tenant())
         if form.is_valid():
             try:
                 selection.settings_update(
                     actor=self.member, **{n: form.cleaned_data[n] for n in SettingsForm.Meta.fields}
                 )
             except ValidationError as error:
-                apply_service_errors(form, error)  # type: ignore[arg-type]
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Settings saved. Candidate scores follow the new weights.")
                 return redirect(self.url("projects:settings"))
@@ -179,7 +117,7 @@ class SettingsView(ProjectPageMixin, View):
     def page(self, form: SettingsForm) -> HttpResponse:
         return render(
             self.request,
-            "projects/settings_form.html",
+            "projects/selection/settings_form.html",
             {
                 "form": form,
                 "weight_fields": [form[n] for n in WEIGHT_NAMES],

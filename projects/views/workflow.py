@@ -9,106 +9,31 @@ customers of other accounts), then checks the write action (403), then hands the
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.views import View
 
 from core.forms.base import apply_service_errors
-from core.views.base import PageMixin
-from projects import selectors, services, workflow
-from projects.models import (
-    DMAIC_PHASES,
-    ChecklistItem,
-    ChecklistTemplateItem,
-    CreditOwner,
-    Phase,
-    Project,
-    TollgateReview,
-    WaitingKind,
-    WaitingPeriod,
-)
-
-# --- Forms ----------------------------------------------------------------------------------
-
-
-class SubmitForm(forms.Form):
-    summary = forms.CharField(
-        label="What was delivered in this phase",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A few lines for the coach: deliverables, findings, decisions.",
-    )
-    submit_anyway = forms.BooleanField(label="Submit anyway, with the open deliverables listed above", required=False)
-
-
-class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[
-            (workflow.APPROVE, "Approve: the project enters the next phase"),
-            (workflow.RETURN, "Return with comments"),
-        ],
-        widget=forms.RadioSelect,
-    )
-    comments = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when you return the tollgate: say what must change.",
-    )
-
-
-class WaitingForm(forms.Form):
-    kind = forms.ChoiceField(label="Waiting for", choices=WaitingKind.choices)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why, and on whom.")
-    expected_end_on = forms.DateField(
-        label="Expected end", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept on the project and shown to the team."
-    )
-    confirm = forms.BooleanField(label="Yes, cancel this project (this cannot be undone)")
-
-
-class CreditForm(forms.Form):
-    owner = forms.ChoiceField(
-        label="Who gets the belt credit",
-        choices=[c for c in CreditOwner.choices if c[0] != CreditOwner.UNSETTLED],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ChecklistAddForm(forms.Form):
-    phase = forms.ChoiceField(choices=[(p, Phase(p).label) for p in DMAIC_PHASES])
-    title = forms.CharField(label="Deliverable", max_length=200)
-
+from core.parsing import parse_uuid
+from projects import workflow
+from projects.forms.workflow import CancelForm, ChecklistAddForm, CreditForm, DecideForm, SubmitForm, WaitingForm
+from projects.models import ChecklistTemplateItem, CreditOwner, Project, TollgateReview
+from projects.views.base import ProjectPage, ProjectsPage
 
 # --- Base -----------------------------------------------------------------------------------
 
 
-class ProjectPage(PageMixin, View):
-    """A page about one project: looked up through the member's scoped, annotated project queryset."""
-
-    model = Project
-    required_action = "projects.view"
-    url_namespace = "projects"
-
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return selectors.projects_for(self.member)
+class WorkflowPage(ProjectPage, View):
+    """A workflow page about one project; it leads back to the project page's workflow panel."""
 
     def project_url(self, project: Project, anchor: str = "workflow") -> str:
-        url = reverse("projects:detail", kwargs={"tenant_slug": self.slug, "pk": project.pk})
-        return f"{url}#{anchor}" if anchor else url
+        return self.detail_url(project, anchor)
 
     def base_context(self, project: Project, **extra: Any) -> dict[str, Any]:
         return {"project": project, "subnav": "", "project_url": self.project_url(project, ""), **extra}
@@ -117,19 +42,19 @@ class ProjectPage(PageMixin, View):
 # --- Tollgates ------------------------------------------------------------------------------
 
 
-class TollgateSubmitView(ProjectPage):
+class TollgateSubmitView(WorkflowPage):
     manage_action = "tollgates.submit"
-    template = "projects/tollgate_submit.html"
+    template = "projects/workflow/tollgate_submit.html"
 
     def page(self, project: Project, form: forms.Form, status: int = 200) -> HttpResponse:
         open_items = workflow.open_checklist_items(project)
         context = self.base_context(project, form=form, open_items=open_items)
         return render(self.request, self.template, context, status=status)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_object(), SubmitForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         form = SubmitForm(request.POST)
         if form.is_valid():
@@ -148,15 +73,13 @@ class TollgateSubmitView(ProjectPage):
         return self.page(project, form)
 
 
-class TollgateDecideView(ProjectPage):
+class TollgateDecideView(WorkflowPage):
     manage_action = "tollgates.decide"
-    template = "projects/tollgate_decide.html"
+    template = "projects/workflow/tollgate_decide.html"
 
     def get_review(self, project: Project) -> TollgateReview:
-        review = get_object_or_404(
-            TollgateReview.objects.visible_to(self.member).select_related("submitted_by__user", "decided_by__user"),
-            project=project,
-            pk=self.kwargs["review_pk"],
+        review: TollgateReview = get_object_or_404(
+            workflow.reviews_for(self.member), project=project, pk=self.kwargs["review_pk"]
         )
         review.project = project
         return review
@@ -167,12 +90,12 @@ class TollgateDecideView(ProjectPage):
         )
         return render(self.request, self.template, context)
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         review = self.get_review(project)
         return self.page(project, review, DecideForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         review = self.get_review(project)
         form = DecideForm(request.POST)
@@ -186,7 +109,6 @@ class TollgateDecideView(ProjectPage):
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
-                review.refresh_from_db()
             else:
                 approved = form.cleaned_data["decision"] == workflow.APPROVE
                 messages.success(request, "Approved: the project moved on." if approved else "Returned to the lead.")
@@ -199,10 +121,10 @@ class TollgateWithdrawView(TollgateDecideView):
 
     manage_action = "tollgates.submit"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return redirect(self.project_url(self.get_object()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, review_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         review = self.get_review(project)
         try:
@@ -217,18 +139,17 @@ class TollgateWithdrawView(TollgateDecideView):
 # --- Checklists -----------------------------------------------------------------------------
 
 
-class ChecklistToggleView(ProjectPage):
+class ChecklistToggleView(WorkflowPage):
     """POST ``done=1`` or ``done=0``; GET goes back to the project."""
 
     manage_action = "checklists.update"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, item_pk: Any) -> HttpResponse:
-        project = get_object_or_404(self.get_queryset(), pk=pk)
-        return redirect(self.project_url(project))
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
+        return redirect(self.project_url(self.find_project()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, item_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
-        item = get_object_or_404(ChecklistItem.objects.visible_to(self.member), project=project, pk=item_pk)
+        item = get_object_or_404(workflow.checklist_items_for(self.member), project=project, pk=self.kwargs["item_pk"])
         item.project = project
         try:
             workflow.checklist_toggle(
@@ -239,14 +160,13 @@ class ChecklistToggleView(ProjectPage):
         return redirect(self.next_url(self.project_url(project)))
 
 
-class ChecklistAddView(ProjectPage):
+class ChecklistAddView(WorkflowPage):
     manage_action = "checklists.update"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
-        project = get_object_or_404(self.get_queryset(), pk=pk)
-        return redirect(self.project_url(project))
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
+        return redirect(self.project_url(self.find_project()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         form = ChecklistAddForm(request.POST)
         if form.is_valid():
@@ -264,18 +184,18 @@ class ChecklistAddView(ProjectPage):
 # --- Waiting --------------------------------------------------------------------------------
 
 
-class WaitingStartView(ProjectPage):
+class WaitingStartView(WorkflowPage):
     manage_action = "waiting.manage"
-    template = "projects/waiting_form.html"
+    template = "projects/workflow/waiting_form.html"
 
     def page(self, project: Project, form: forms.Form) -> HttpResponse:
-        open_period = WaitingPeriod.objects.filter(project=project, ended_on__isnull=True).first()
+        open_period = workflow.open_waiting_period(project)
         return render(self.request, self.template, self.base_context(project, form=form, open_period=open_period))
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page(self.get_object(), WaitingForm())
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         form = WaitingForm(request.POST)
         if form.is_valid():
@@ -289,18 +209,19 @@ class WaitingStartView(ProjectPage):
         return self.page(project, form)
 
 
-class WaitingEndView(ProjectPage):
+class WaitingEndView(WorkflowPage):
     """POST ends the waiting period today; GET goes back to the project."""
 
     manage_action = "waiting.manage"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any, period_pk: Any) -> HttpResponse:
-        project = get_object_or_404(self.get_queryset(), pk=pk)
-        return redirect(self.project_url(project))
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
+        return redirect(self.project_url(self.find_project()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any, period_pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
-        period = get_object_or_404(WaitingPeriod.objects.visible_to(self.member), project=project, pk=period_pk)
+        period = get_object_or_404(
+            workflow.waiting_periods_for(self.member), project=project, pk=self.kwargs["period_pk"]
+        )
         period.project = project
         try:
             workflow.waiting_end(actor=self.member, period=period)
@@ -314,15 +235,15 @@ class WaitingEndView(ProjectPage):
 # --- Cancel and credit ----------------------------------------------------------------------
 
 
-class CancelView(ProjectPage):
+class CancelView(WorkflowPage):
     manage_action = "projects.cancel"
-    template = "projects/cancel_form.html"
+    template = "projects/workflow/cancel_form.html"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         return render(request, self.template, self.base_context(project, form=CancelForm()))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         form = CancelForm(request.POST)
         if form.is_valid():
@@ -336,18 +257,18 @@ class CancelView(ProjectPage):
         return render(request, self.template, self.base_context(project, form=form))
 
 
-class CreditView(ProjectPage):
+class CreditView(WorkflowPage):
     manage_action = "credit.settle"
-    template = "projects/credit_form.html"
+    template = "projects/workflow/credit_form.html"
 
-    def get(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         initial = {"note": project.credit_note}
         if project.credit_owner != CreditOwner.UNSETTLED:
             initial["owner"] = project.credit_owner
         return render(request, self.template, self.base_context(project, form=CreditForm(initial=initial)))
 
-    def post(self, request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         project = self.get_object()
         form = CreditForm(request.POST)
         if form.is_valid():
@@ -364,32 +285,27 @@ class CreditView(ProjectPage):
 # --- Tenant default checklists --------------------------------------------------------------
 
 
-class ChecklistTemplatesView(PageMixin, View):
+class ChecklistTemplatesView(ProjectsPage):
     """The tenant's default deliverables per phase: add, rename, deactivate/activate, move up/down."""
-
-    url_namespace = "projects"
 
     model = ChecklistTemplateItem
     required_action = "checklists.manage"
-    template = "projects/checklist_templates.html"
+    template = "projects/workflow/checklist_templates.html"
 
     def page(self, add_form: forms.Form | None = None, status: int = 200) -> HttpResponse:
-        from projects import services
-
-        services.checklist_templates_ensure()
-        rows = list(ChecklistTemplateItem.objects.order_by("phase", "position", "title"))
-        phases = [
-            {"phase": p, "label": Phase(p).label, "items": [r for r in rows if r.phase == p]} for p in DMAIC_PHASES
-        ]
-        context = {"phases": phases, "add_form": add_form or ChecklistAddForm(), "subnav": "checklists"}
+        context = {
+            "phases": workflow.checklist_templates_by_phase(),
+            "add_form": add_form or ChecklistAddForm(),
+            "subnav": "checklists",
+        }
         return render(self.request, self.template, context, status=status)
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, _request: HttpRequest, **_url: Any) -> HttpResponse:
         return self.page()
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         op = request.POST.get("op", "")
-        here = reverse("projects:checklist-templates", kwargs={"tenant_slug": tenant_slug})
+        here = self.url("checklist-templates")
         if op == "add":
             form = ChecklistAddForm(request.POST)
             if form.is_valid():
@@ -401,12 +317,11 @@ class ChecklistTemplatesView(PageMixin, View):
                     messages.success(request, "Default deliverable added.")
                     return redirect(here)
             return self.page(form)
-        try:
-            template_pk = uuid.UUID(request.POST.get("item", ""))
-        except ValueError:
+        template_pk = parse_uuid(request.POST.get("item"))
+        if template_pk is None:
             messages.error(request, "Choose a deliverable.")
             return redirect(here)
-        template = get_object_or_404(ChecklistTemplateItem.objects.all(), pk=template_pk)
+        template = get_object_or_404(workflow.checklist_templates(), pk=template_pk)
         try:
             if op == "rename":
                 workflow.checklist_template_update(
@@ -429,32 +344,29 @@ class ChecklistTemplatesView(PageMixin, View):
 # --- Notifications --------------------------------------------------------------------------
 
 
-class NotificationsView(PageMixin, View):
+class NotificationsView(ProjectsPage):
     """The member's notifications (newest first); POST ``id`` marks one read, ``all`` marks all read."""
 
-    url_namespace = "projects"
-
     required_action = "projects.view"
-    template = "projects/notifications.html"
+    template = "projects/workflow/notifications.html"
 
-    def get(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def get(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         rows = list(workflow.notifications_for(self.member)[:100])
-        items = [{"n": n, "url": workflow.notification_url(n, tenant_slug, self.member)} for n in rows]
+        items = [{"n": n, "url": workflow.notification_url(n, self.slug, self.member)} for n in rows]
         unread = sum(1 for n in rows if n.read_at is None)
         return render(request, self.template, {"items": items, "unread": unread, "subnav": ""})
 
-    def post(self, request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    def post(self, request: HttpRequest, **_url: Any) -> HttpResponse:
         if request.POST.get("all"):
-            count = services.notifications_mark_read(actor=self.member)
+            count = workflow.notifications_mark_read(actor=self.member)
             messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         else:
-            try:
-                pk = uuid.UUID(request.POST.get("id", ""))
-            except ValueError:
+            pk = parse_uuid(request.POST.get("id"))
+            if pk is None:
                 messages.error(request, "Choose a notification.")
             else:
-                services.notifications_mark_read(actor=self.member, ids=[pk])
-        return redirect(self.next_url(reverse("projects:notifications", kwargs={"tenant_slug": tenant_slug})))
+                workflow.notifications_mark_read(actor=self.member, ids=[pk])
+        return redirect(self.next_url(self.url("notifications")))
 
 
 urlpatterns: list[URLPattern] = [

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from projects import belts
 from projects.models import BeltCandidate, CandidateStatus, Certification, TrainingModule
-from projects.selectors import is_coach
+from projects.projects import is_coach
 from projects.tests.test_belts import closed_project
 from tests.browser.conftest import PHONE, screenshot_path
 from tests.browser.test_login_flow import assert_page_healthy, horizontal_overflow, sign_in

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from partnering.tests.factories import contact_for
-from projects import services
 from projects.models import Project, TeamMember
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 
 SECRET = "SECRET-PROJECT-NOTE"
@@ -167,7 +167,7 @@ def test_list_runs_constant_queries(world_a, api_for, django_assert_max_num_quer
     for i in range(size):
         project_for(world_a, title=f"Project {i:02}")
     with world_a.context():
-        services.settings_for_tenant()
+        settings_for_tenant()
     client = api_for(world_a.rep)
     with django_assert_max_num_queries(10):
         response = client.get(api(world_a, "?sort=-activity&stalled=0"))

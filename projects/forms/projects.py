@@ -1,7 +1,8 @@
-"""Forms of the projects pages (quick log, edit, customer team).
+"""Forms · projects: the quick log, the edit form and the customer team.
 
-Forms only parse and offer choices scoped to the active tenant (and the project's account); the
-rules live in ``projects.services``, whose ``ValidationError`` messages are copied onto the form.
+Forms only parse and offer choices scoped to the active tenant (and the project's account), read
+through the area's selectors; the rules live in ``projects.projects``, whose ``ValidationError``
+messages are copied onto the form.
 """
 
 from __future__ import annotations
@@ -9,40 +10,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from core.forms.base import DateInput, MemberChoiceField
+from core.forms.base import DateInput, MemberChoiceField, model_field, set_queryset
 from core.members import internal_members
-from core.models import Membership, Role
+from core.models import Membership
 from knowledge.models import SolutionArea
 from partnering.models import Contact, CustomerAccount, Relationship
-from projects import selectors
 from projects.models import BeltLevel, Project
+from projects.projects import (
+    PROJECT_FIELDS,
+    accounts_for,
+    active_areas,
+    coach_pool,
+    contacts_of,
+    relationships_of,
+    sponsors_for,
+)
 
 __all__ = ["ProjectEditForm", "QuickLogForm", "TeamForm"]
 
 
 def _model_field(name: str, **kwargs: Any) -> Any:
-    return Project._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]
+    return model_field(Project, name, **kwargs)
 
 
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.path or obj.name)
-
-
-def accounts_for(membership: Membership) -> QuerySet[CustomerAccount]:
-    """The tenant's accounts, the member's own accounts first."""
-    return CustomerAccount.objects.annotate(
-        mine=Case(When(owner=membership, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("mine", "name")
-
-
-def active_areas(current: SolutionArea | None = None) -> QuerySet[SolutionArea]:
-    query = Q(is_active=True)
-    if current is not None:
-        query |= Q(pk=current.pk)
-    return SolutionArea.objects.filter(query).order_by("path")
 
 
 TEXTAREA = {"rows": 3}
@@ -79,8 +73,8 @@ class QuickLogForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["customer_account"].queryset = accounts_for(membership)  # type: ignore[attr-defined]
-        self.fields["solution_area"].queryset = active_areas()  # type: ignore[attr-defined]
+        set_queryset(self, "customer_account", accounts_for(membership))
+        set_queryset(self, "solution_area", active_areas())
 
     def required_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.REQUIRED]
@@ -135,29 +129,21 @@ class ProjectEditForm(forms.Form):
     def __init__(self, *args: Any, project: Project, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         account = project.customer_account
-        self.fields["customer_account"].queryset = accounts_for(membership)  # type: ignore[attr-defined]
-        self.fields["relationship"].queryset = Relationship.objects.filter(account=account).order_by(  # type: ignore[attr-defined]
-            "business_unit"
-        )
-        self.fields["lead"].queryset = internal_members()  # type: ignore[attr-defined]
-        self.fields["coach"].queryset = selectors.coach_pool()  # type: ignore[attr-defined]
-        self.fields["customer_sponsor"].queryset = (  # type: ignore[attr-defined]
-            Membership.objects.filter(role=Role.CUSTOMER, customer_account=account)
-            .select_related("user")
-            .order_by("user__full_name", "user__email")
-        )
-        self.fields["solution_area"].queryset = active_areas(project.solution_area)  # type: ignore[attr-defined]
+        set_queryset(self, "customer_account", accounts_for(membership))
+        set_queryset(self, "relationship", relationships_of(account))
+        set_queryset(self, "lead", internal_members())
+        set_queryset(self, "coach", coach_pool())
+        set_queryset(self, "customer_sponsor", sponsors_for(account))
+        set_queryset(self, "solution_area", active_areas(project.solution_area))
+
+    field_order = PROJECT_FIELDS
 
     @staticmethod
     def initial_for(project: Project) -> dict[str, Any]:
-        initial: dict[str, Any] = {}
-        for name in ProjectEditForm.base_fields:
-            value = getattr(project, f"{name}_id", None) if name in FK_FIELDS else getattr(project, name)
-            initial[name] = value
-        return initial
-
-
-FK_FIELDS = {"customer_account", "relationship", "lead", "coach", "customer_sponsor", "solution_area"}
+        """The form's initial values: the project's writable fields (ids for the links)."""
+        return {
+            name: getattr(project, getattr(Project._meta.get_field(name), "attname", name)) for name in PROJECT_FIELDS
+        }
 
 
 class ContactChoices(forms.ModelMultipleChoiceField):
@@ -176,6 +162,4 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contacts"].queryset = Contact.objects.filter(  # type: ignore[attr-defined]
-            account_id=project.customer_account_id
-        ).order_by("full_name")
+        set_queryset(self, "contacts", contacts_of(project.customer_account))

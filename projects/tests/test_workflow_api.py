@@ -166,7 +166,8 @@ def test_customers_read_but_never_write(world_a, api_for, project):
     assert state(world_a, project).phase == Phase.CANDIDATE
 
 
-def test_ids_of_another_tenant_are_refused(world_a, world_b, api_for, project, isolation):
+@pytest.mark.usefixtures("project")
+def test_ids_of_another_tenant_are_refused(world_a, world_b, api_for, isolation):
     foreign = project_for(world_b)
     with world_b.context():
         foreign_review = workflow.tollgate_submit(actor=world_b.rep, project=foreign)

@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from projects import services, workflow
+from projects import workflow
 from projects.models import Notification
+from projects.projects import settings_for_tenant
 from projects.tasks import send_notification_emails
 from projects.tests.factories import project_for
+from projects.workflow import notify
 
 
 def submitted(world):
@@ -39,7 +41,7 @@ def test_mark_one_and_all_read(world_a, client_for):
     project = submitted(world_a)
     coach_member = world_a.member("coach")
     with world_a.context():
-        services.notify(recipients=[coach_member], project=project, verb="x", message="Second")
+        notify(recipients=[coach_member], project=project, verb="x", message="Second")
         first, second = Notification.objects.filter(recipient=coach_member).order_by("created_at")
     coach = client_for(coach_member)
     page = f"/t/{world_a.slug}/projects/notifications/"
@@ -79,9 +81,9 @@ def test_home_query_budget_with_notifications(world_a, client_for, django_assert
     project = project_for(world_a)
     coach = world_a.member("coach")
     with world_a.context():
-        services.settings_for_tenant()  # created on a tenant's first request, not counted here
+        settings_for_tenant()  # created on a tenant's first request, not counted here
         for i in range(extra):
-            services.notify(recipients=[coach], project=project, verb="x", message=f"Note {i}")
+            notify(recipients=[coach], project=project, verb="x", message=f"Note {i}")
     client = client_for(coach)
     with django_assert_max_num_queries(11):  # the home's budget (core/tests/test_views.py)
         response = client.get(f"/t/{world_a.slug}/")
@@ -104,9 +106,10 @@ def test_the_email_task_sends_each_notification_once(world_a):
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.usefixtures("celery_worker")
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_a_submission_is_emailed_by_the_real_worker(celery_worker, world_a):
+def test_a_submission_is_emailed_by_the_real_worker(world_a):
     project = project_for(world_a)
     with world_a.context(), transaction.atomic():
         workflow.tollgate_submit(actor=world_a.rep, project=project, summary="Ready")
@@ -125,10 +128,24 @@ def test_opening_the_project_reads_its_notifications_only(world_a, client_for):
     other = project_for(world_a, title="Another project")
     coach = world_a.member("coach")
     with world_a.context():
-        services.notify(recipients=[coach], project=project, verb="x", message="About this one")
-        services.notify(recipients=[coach], project=other, verb="x", message="About the other")
+        notify(recipients=[coach], project=project, verb="x", message="About this one")
+        notify(recipients=[coach], project=other, verb="x", message="About the other")
     client = client_for(coach)
     assert client.get(f"/t/{world_a.slug}/projects/{project.pk}/").status_code == 200
     with world_a.context():
         unread = Notification.objects.filter(recipient=coach, read_at__isnull=True)
         assert list(unread.values_list("message", flat=True)) == ["About the other"]
+
+
+def test_notify_skips_the_actor_and_other_accounts(world_a):
+    project = project_for(world_a)
+    with world_a.context():
+        rows = notify(
+            recipients=[world_a.rep, world_a.member("coach"), world_a.customer_y, world_a.customer_x],
+            project=project,
+            verb="test",
+            message="Hello",
+            actor=world_a.rep,
+        )
+        assert {n.recipient for n in rows} == {world_a.member("coach"), world_a.customer_x}
+        assert Notification.objects.filter(project=project).count() == 2

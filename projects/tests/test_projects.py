@@ -1,4 +1,4 @@
-"""The core project services: quick log, update, flags, notifications."""
+"""The projects area's services and selectors: quick log, update, people rules, flags."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from projects import selectors, services
-from projects.models import ChecklistItem, Notification, Phase, PhaseVisit, Project
+from projects.models import ChecklistItem, Phase, PhaseVisit, Project
+from projects.projects import project_log, project_update, projects_for
 from projects.tests.factories import project_for
 
 pytestmark = pytest.mark.django_db
@@ -29,27 +29,25 @@ def test_customer_cannot_log_or_edit(world_a):
     project = project_for(world_a)
     with world_a.context():
         with pytest.raises(PermissionDenied):
-            services.project_log(
-                actor=world_a.customer_x, customer_account=world_a.account_x, title="t", problem_statement="p"
-            )
+            project_log(actor=world_a.customer_x, customer_account=world_a.account_x, title="t", problem_statement="p")
         with pytest.raises(PermissionDenied):
-            services.project_update(actor=world_a.customer_x, project=project, title="new")
+            project_update(actor=world_a.customer_x, project=project, title="new")
 
 
 def test_people_are_checked(world_a, world_b):
     project = project_for(world_a)
     with world_a.context():
         with pytest.raises(ValidationError) as error:
-            services.project_update(actor=world_a.rep, project=project, coach=world_b.member("coach"))
+            project_update(actor=world_a.rep, project=project, coach=world_b.member("coach"))
         assert "coach" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
-            services.project_update(actor=world_a.rep, project=project, coach=world_a.member("champion"))
+            project_update(actor=world_a.rep, project=project, coach=world_a.member("champion"))
         assert "coach" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
-            services.project_update(actor=world_a.rep, project=project, customer_sponsor=world_a.customer_y)
+            project_update(actor=world_a.rep, project=project, customer_sponsor=world_a.customer_y)
         assert "customer_sponsor" in error.value.message_dict
         with pytest.raises(ValidationError) as error:
-            services.project_update(actor=world_a.rep, project=project, title="  ")
+            project_update(actor=world_a.rep, project=project, title="  ")
         assert "title" in error.value.message_dict
         project.refresh_from_db()
         assert project.title == "Cut boiler blowdown losses"
@@ -62,19 +60,5 @@ def test_flags_are_computed_in_sql(world_a):
             last_activity_at=timezone.now() - dt.timedelta(days=40),
             started_on=timezone.localdate() - dt.timedelta(days=400),
         )
-        row = selectors.projects_for(world_a.rep).get(pk=project.pk)
+        row = projects_for(world_a.rep).get(pk=project.pk)
         assert row.is_stalled and row.is_long_running and not row.credit_unsettled
-
-
-def test_notify_skips_the_actor_and_other_accounts(world_a):
-    project = project_for(world_a)
-    with world_a.context():
-        rows = services.notify(
-            recipients=[world_a.rep, world_a.member("coach"), world_a.customer_y, world_a.customer_x],
-            project=project,
-            verb="test",
-            message="Hello",
-            actor=world_a.rep,
-        )
-        assert {n.recipient for n in rows} == {world_a.member("coach"), world_a.customer_x}
-        assert Notification.objects.filter(project=project).count() == 2

@@ -8,8 +8,8 @@ import io
 import pytest
 
 from partnering.tests.factories import contact_for, relationship_for
-from projects import services
 from projects.models import ChecklistItem, Project, ProjectComment, TeamMember
+from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
 
 
@@ -317,7 +317,7 @@ def test_list_and_export_run_at_most_12_queries(world_a, client_for, django_asse
     for i in range(size):
         project_for(world_a, title=f"Project {i:02}", internal_notes="SENTINEL-NOTES")
     with world_a.context():
-        services.settings_for_tenant()  # the tenant's settings row exists (created once per tenant)
+        settings_for_tenant()  # the tenant's settings row exists (created once per tenant)
     client = client_for(world_a.rep)
     with django_assert_max_num_queries(12):
         response = client.get(url(world_a, "?sort=customer"))
