@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import tenancy
 from core.models import ApiToken, Membership, Role, Tenant, User, hash_token
+from core.parsing import parse_uuid
 from core.permissions import can
 
 # --- Reads ------------------------------------------------------------------------------------
@@ -61,6 +62,12 @@ def memberships_for_user(*, user: Any) -> list[Membership]:
             with tenancy.tenant_context(membership.tenant):
                 _ = membership.customer_account  # fetched (and cached) under this tenant's RLS
     return memberships
+
+
+def member_by_id(pk: Any) -> Membership | None:
+    """A member of this workspace by id (None for a malformed or foreign id); the services check the role."""
+    member_id = parse_uuid(pk)
+    return Membership.objects.filter(pk=member_id).first() if member_id else None
 
 
 def internal_members() -> QuerySet[Membership]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -20,3 +21,12 @@ def parse_uuid(value: Any) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
         return None
+
+
+def query_value(params: Mapping[str, Any], key: str) -> str:
+    """One query-string value as clean text: the last of several, no NUL (PostgreSQL text cannot hold
+    it), stripped, at most 200 characters; "" when absent."""
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return str(value if value is not None else "").replace("\x00", "").strip()[:200]

@@ -30,11 +30,12 @@ from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
 from core.models import Membership, Role
+from core.parsing import query_value
 from knowledge.models import SolutionArea
 from partnering.models import CustomerAccount
 from projects.models import BOARD_COLUMNS, OPEN_PHASES, Phase, Project, next_phase
 from projects.projects import FILTER_KEYS as FILTER_KEYS_ALL
-from projects.projects import filter_projects, flag_thresholds, projects_for, query_value
+from projects.projects import filter_projects, flag_thresholds, projects_for
 
 #: Cards shown per column; the column's count is always the full number.
 CARD_LIMIT = 40

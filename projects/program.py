@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from core import quarters
 from core.models import Membership, Role
-from core.parsing import parse_uuid
+from core.parsing import parse_uuid, query_value
 from projects.models import (
     DMAIC_PHASES,
     OPEN_PHASES,
@@ -66,7 +66,6 @@ from projects.projects import (
     flag_thresholds,
     long_running_q,
     projects_scoped,
-    query_value,
     stalled_q,
 )
 

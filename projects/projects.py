@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from core.members import internal_members
 from core.models import Membership, Role
-from core.parsing import parse_uuid
+from core.parsing import parse_uuid, query_value
 from core.service_helpers import apply_fields, check_same_tenant, model_update, require, save_validated
 from core.tenancy import current_tenant_id
 from knowledge.models import SolutionArea
@@ -401,12 +401,6 @@ def filter_people() -> dict[str, list[Membership]]:
     return {"leads": people, "coaches": [p for p in people if getattr(p, "in_pool", False)]}
 
 
-def member_by_id(pk: Any) -> Membership | None:
-    """A member of this workspace by id (None for a malformed or foreign id); the services check the role."""
-    member_id = parse_uuid(pk)
-    return Membership.objects.filter(pk=member_id).first() if member_id else None
-
-
 def accounts_for(membership: Membership) -> QuerySet[CustomerAccount]:
     """The customer accounts a project may be logged for: the member's own accounts first."""
     accounts: QuerySet[CustomerAccount] = (
@@ -526,15 +520,6 @@ class ActiveFilters(dict[str, str]):
     @property
     def any(self) -> bool:
         return bool(self)
-
-
-def query_value(params: Mapping[str, Any], key: str) -> str:
-    """One query-string value as clean text: the last of several, no NUL (PostgreSQL text cannot hold
-    it), stripped, at most 200 characters; "" when absent."""
-    value = params.get(key)
-    if isinstance(value, list | tuple):
-        value = value[-1] if value else ""
-    return str(value if value is not None else "").replace("\x00", "").strip()[:200]
 
 
 FilterStep = Callable[[QuerySet[Project], Mapping[str, Any], ActiveFilters], QuerySet[Project]]

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -61,6 +62,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         response.data = error_body(response.status_code, str(code), message)
     return response
+
+
+#: The documented error answer of every endpoint (``extend_schema(responses={400: ERROR_RESPONSE, …})``).
+ERROR_RESPONSE = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
 
 
 def json_not_found() -> JsonResponse:

@@ -20,6 +20,7 @@ from drf_spectacular.plumbing import ResolvedComponent, build_choice_description
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import quarters
 from core.models import Membership
 
 #: Fields customer participants never see (nor may set).
@@ -118,3 +119,20 @@ def inline_choice(choices: list[tuple[str, str]], **kwargs: Any) -> serializers.
     subclass = type("InlineChoiceField", (serializers.ChoiceField,), {})
     field_class = extend_schema_field({"type": "string", "enum": values})(subclass)
     return cast(serializers.ChoiceField, field_class(choices=choices, **kwargs))
+
+
+class QuarterField(serializers.CharField):
+    """A quarter written ``YYYYQn``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 6)
+        kwargs.setdefault("help_text", "A quarter, e.g. 2026Q3.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        try:
+            quarters.parse(value)
+        except Exception as error:  # django ValidationError → DRF's
+            raise serializers.ValidationError(getattr(error, "messages", [str(error)])) from None
+        return value

@@ -31,12 +31,14 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core import quarters
+from core.api import conditional
 from core.api.base import UUID_REGEX, TenantAPIView, TenantScopedViewSet
+from core.api.conditional import etag
 from core.api.fields import EnumChoiceField
 from core.api.pagination import StandardPagination
 from core.parsing import parse_uuid
 from dashboards import ratings
-from dashboards.api.results import ERROR, etag
+from dashboards.api.results import ERROR
 from dashboards.models import ChampionRating, RatingDimension, RatingStatus
 from dashboards.ratings import (
     COLOR_LABELS,
@@ -240,15 +242,11 @@ class SubmissionSerializer(serializers.Serializer):
 # --- Views ------------------------------------------------------------------------------------
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "conflict"
+class PreconditionFailed(conditional.PreconditionFailed):
     default_detail = "The rating changed since you read it; nothing was saved. GET it again and reapply your changes."
 
 
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_code = "precondition_required"
+class PreconditionRequired(conditional.PreconditionRequired):
     default_detail = 'Send If-Match with the ETag from GET (e.g. If-Match: "3"; "0" for a rating not saved yet).'
 
 
@@ -258,16 +256,10 @@ class Locked(exceptions.APIException):
     default_detail = "This rating was submitted and is locked: it can no longer be changed."
 
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag from GET …/mine/ (the row version, e.g. "3"; "0" before the first save).',
+IF_MATCH = conditional.if_match_parameter(
+    'The ETag from GET …/mine/ (the row version, e.g. "3"; "0" before the first save).'
 )
-ETAG_HEADER = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True, description="The rating's row version."
-)
+ETAG_HEADER = conditional.etag_parameter("The rating's row version.")
 WRITE_RESPONSES = {
     400: ERROR,
     403: ERROR,
@@ -280,16 +272,7 @@ WRITE_RESPONSES = {
 
 def if_match(request: Request) -> int | None:
     """The version named by If-Match (None for ``*``); 428 when missing, 412 when unreadable."""
-    header = request.headers.get("If-Match")
-    if header is None or not header.strip():
-        raise PreconditionRequired()
-    value = header.strip()
-    if value == "*":
-        return None
-    value = value.removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise PreconditionFailed()
-    return int(value)
+    return conditional.if_match(request, allow_any=True, required=PreconditionRequired, failed=PreconditionFailed)
 
 
 def service_call(function: Any, **kwargs: Any) -> ChampionRating:

@@ -10,7 +10,7 @@ Serializers validate shape and types only (a figure must be a number, a quarter 
 2026Q3, ids are looked up among the rows the caller may see); the rules — who may set which figure,
 which metric keys a quarter has — are ``dashboards.results``', whose ``ValidationError`` becomes a
 400 and ``PermissionDenied`` a 403. This module also holds the API plumbing the dashboards areas
-share (``ERROR``, ``QuarterField``, ``etag``).
+share (``ERROR``, ``etag``; ``QuarterField`` is ``core.api.fields``').
 """
 
 from __future__ import annotations
@@ -27,60 +27,39 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, parsers, renderers, serializers, status
+from rest_framework import mixins, parsers, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core import quarters
+from core.api import conditional
 from core.api.base import TenantScopedViewSet
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.errors import ERROR_RESPONSE
+from core.api.fields import QuarterField, ScopedPrimaryKeyRelatedField
 from core.models import Membership
 from dashboards import results
 from dashboards.models import QuarterlyResult, Scorecard
 from dashboards.results import DISCREPANCY_CANDIDATE, Evaluator
 from dashboards.scorecards import check_quarter
 
-ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
+ERROR = ERROR_RESPONSE  # the shared documented error answer
 
 
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "conflict"
+class PreconditionFailed(conditional.PreconditionFailed):
     default_detail = results.CONFLICT_MESSAGE
 
 
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_code = "precondition_required"
-    default_detail = 'Send If-Match with the ETag from GET (e.g. If-Match: "3").'
-
-
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description='The ETag from GET of the result (its row version, e.g. "3").',
-)
-ETAG = OpenApiParameter(
-    "ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=True, description="The result's row version."
-)
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
+IF_MATCH = conditional.if_match_parameter('The ETag from GET of the result (its row version, e.g. "3").')
+ETAG = conditional.etag_parameter("The result's row version.")
+etag = conditional.etag
 
 
 def if_match(request: Request) -> int:
-    header = (request.headers.get("If-Match") or "").strip()
-    if not header:
-        raise PreconditionRequired()
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise PreconditionFailed()
-    return int(value)
+    """The result version the caller read (428 without ``If-Match``, 412 when unreadable)."""
+    version = conditional.if_match(request, failed=PreconditionFailed)
+    assert version is not None  # ``*`` is not accepted here
+    return version
 
 
 def record(function: Callable[..., Any], **kwargs: Any) -> Any:
@@ -94,23 +73,6 @@ def record(function: Callable[..., Any], **kwargs: Any) -> Any:
 def figure(**kwargs: Any) -> serializers.DecimalField:
     """A figure of a result: a number (text is a 400), ``null`` clears it."""
     return serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True, required=False, **kwargs)
-
-
-class QuarterField(serializers.CharField):
-    """A quarter written ``YYYYQn``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 6)
-        kwargs.setdefault("help_text", "A quarter, e.g. 2026Q3.")
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        value = super().to_internal_value(data)
-        try:
-            quarters.parse(value)
-        except Exception as error:  # django ValidationError → DRF's
-            raise serializers.ValidationError(getattr(error, "messages", [str(error)])) from None
-        return value
 
 
 class CSVRenderer(renderers.BaseRenderer):

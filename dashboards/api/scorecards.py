@@ -29,9 +29,9 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from core.api.base import TenantScopedViewSet
-from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import QuarterField, ScopedPrimaryKeyRelatedField
 from dashboards import scorecards
-from dashboards.api.results import ERROR, QuarterField, ScorecardResultsActions
+from dashboards.api.results import ERROR, ScorecardResultsActions
 from dashboards.models import Category, Direction, FigureOwner, Metric, MetricTemplate, Scorecard, ScorecardVersion
 from dashboards.scorecards import DEFINITION_FIELDS, TEMPLATE_FIELDS
 from partnering.models import Relationship

@@ -12,16 +12,15 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from drf_spectacular.utils import OpenApiResponse
 
 from core.api.base import TenantScopedViewSet
+from core.api.errors import ERROR_RESPONSE
 from projects.models import Project
 from projects.projects import projects_scoped
 
 M = TypeVar("M", bound=Model)
 
-#: The documented error answer (``core/api/errors.py``).
-ERROR = OpenApiResponse(description='Error shape `{"error": {"status", "code", "message", "fields"}}`.')
+ERROR = ERROR_RESPONSE  # the shared documented error answer
 
 
 class ProjectsAreaViewSet(TenantScopedViewSet):

@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
+from core.members import member_by_id
 from core.models import Membership
 from core.parsing import parse_uuid
 from core.permissions import can
 from projects import coaching
-from projects.projects import active_areas, coach_pool, member_by_id
+from projects.projects import active_areas, coach_pool
 from projects.views.base import ProjectPage
 
 
