@@ -85,7 +85,7 @@ def test_home_query_budget_with_notifications(world_a, client_for, django_assert
         for i in range(extra):
             notify(recipients=[coach], project=project, verb="x", message=f"Note {i}")
     client = client_for(coach)
-    with django_assert_max_num_queries(11):  # the home's budget (core/tests/test_views.py)
+    with django_assert_max_num_queries(11):  # the home's budget (core/tests/test_home_views.py)
         response = client.get(f"/t/{world_a.slug}/")
     assert len(response.context["for_you"]) == min(extra, 5)
 

@@ -1,4 +1,4 @@
-"""``{% load projects_perms %}`` then ``{% if membership|can:"projects.program" %}``: the role table
+"""``{% load core_perms %}`` then ``{% if membership|can:"projects.program" %}``: the role table
 (``core.permissions.can``) in templates, so links name an action, never a role."""
 
 from __future__ import annotations
