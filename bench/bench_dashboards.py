@@ -19,27 +19,26 @@ printing median / p95 / max latency and the SQL queries per request (``X-Query-C
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 
 import requests
 from common import (
+    EMAIL,
     HOST,
+    TENANT,
     WARMUP_REQUESTS,
     BenchError,
     Result,
     log_in,
-    manage,
     measure,
     measure_rotating,
     print_table,
     scaled_bench_args,
+    seed_and_read,
     serve,
 )
 
-TENANT = "benchco"
-EMAIL = "bench@benchco.example"
 MAX_SCALE = 5_000
 TARGET_MEDIAN_MS = 150.0
 
@@ -77,10 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def prepare(args: argparse.Namespace) -> dict:
-    if not args.skip_seed:
-        manage("seed_demo", "--scale", str(args.scale), "--password", args.password)
-    output = manage("shell", "-c", IDS_SCRIPT.format(slug=TENANT, count=args.relationships))
-    data = json.loads(output.strip().splitlines()[-1])
+    data = seed_and_read(args, IDS_SCRIPT, count=args.relationships)
     if not data["ids"] or not data["scorecards"]:
         raise BenchError(f"tenant {TENANT} has no relationships with scorecards; run without --skip-seed")
     return data

@@ -16,26 +16,25 @@ printing median / p95 / max latency and the SQL queries per request (``X-Query-C
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import requests
 from common import (
+    EMAIL,
     HOST,
+    TENANT,
     WARMUP_REQUESTS,
     BenchError,
     Result,
     log_in,
-    manage,
     measure,
     measure_rotating,
     print_table,
     scaled_bench_args,
+    seed_and_read,
     serve,
 )
 
-TENANT = "benchco"
-EMAIL = "bench@benchco.example"
 MAX_SCALE = 20_000
 
 # Runs in ``manage.py shell``: the ids of K relationships spread over the tenant, and its size.
@@ -69,10 +68,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def prepare(args: argparse.Namespace) -> dict:
-    if not args.skip_seed:
-        manage("seed_demo", "--scale", str(args.scale), "--password", args.password)
-    output = manage("shell", "-c", IDS_SCRIPT.format(slug=TENANT, count=args.relationships))
-    data = json.loads(output.strip().splitlines()[-1])
+    data = seed_and_read(args, IDS_SCRIPT, count=args.relationships)
     if not data["ids"]:
         raise BenchError(f"tenant {TENANT} has no relationships; run without --skip-seed")
     return data

@@ -19,15 +19,25 @@ printing median / p95 / max latency and the SQL queries per request (``X-Query-C
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 
 import requests
-from common import HOST, MAX_REQUESTS, WARMUP_REQUESTS, BenchError, Result, log_in, manage, measure, print_table, serve
+from common import (
+    EMAIL,
+    HOST,
+    MAX_REQUESTS,
+    TENANT,
+    WARMUP_REQUESTS,
+    BenchError,
+    Result,
+    log_in,
+    measure,
+    print_table,
+    seed_and_read,
+    serve,
+)
 
-TENANT = "benchco"
-EMAIL = "bench@benchco.example"
 MAX_PROJECTS = 50_000
 MAX_SCALE = 5_000
 TARGET_MEDIAN_MS = 200.0
@@ -70,10 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def prepare(args: argparse.Namespace) -> dict:
-    if not args.skip_seed:
-        manage("seed_demo", "--scale", str(args.scale), "--projects", str(args.projects), "--password", args.password)
-    output = manage("shell", "-c", SIZE_SCRIPT.format(slug=TENANT))
-    data = json.loads(output.strip().splitlines()[-1])
+    data = seed_and_read(args, SIZE_SCRIPT, "--projects", str(args.projects))
     if not data["projects"]:
         raise BenchError(f"tenant {TENANT} has no projects; run without --skip-seed")
     return data

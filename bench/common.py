@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import math
 import os
 import socket
@@ -20,7 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import requests
 
@@ -238,6 +239,21 @@ def scaled_bench_args(
     if not 1024 <= args.port <= 65535:
         parser.error("--port must be between 1024 and 65535")
     return args
+
+
+#: The benchmark tenant that ``seed_demo --scale N`` builds, and its admin login (core/demo.py).
+TENANT = "benchco"
+EMAIL = "bench@benchco.example"
+
+
+def seed_and_read(args: argparse.Namespace, script: str, *seed_args: str, **fields: Any) -> dict[str, Any]:
+    """``seed_demo --scale N`` (unless ``--skip-seed``), then run ``script`` (a ``manage.py shell``
+    snippet printing one JSON line; formatted with ``slug`` and ``fields``) and return what it printed."""
+    if not args.skip_seed:
+        manage("seed_demo", "--scale", str(args.scale), *seed_args, "--password", args.password)
+    output = manage("shell", "-c", script.format(slug=TENANT, **fields))
+    data: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return data
 
 
 def manage(*arguments: str) -> str:
