@@ -18,8 +18,8 @@ from typing import Any
 from core import quarters
 from core.models import Membership
 from dashboards import ratings, results
-from partnering.models import OPEN_ACTION_STATUSES, FutureTopic, Relationship, TopicStatus
-from partnering.work import actions_for
+from partnering.models import OPEN_ACTION_STATUSES, Relationship
+from partnering.work import actions_for, short_list
 
 PACK_QUARTERS = 8
 MAX_ACTIONS = 50
@@ -34,11 +34,7 @@ def pack_content(member: Membership, relationship: Relationship, quarter: str) -
         .filter(relationship=relationship, status__in=OPEN_ACTION_STATUSES, internal_only=False)
         .order_by("due_on", "title")[:MAX_ACTIONS]
     )
-    short_list = list(
-        FutureTopic.objects.visible_to(member)
-        .filter(relationship=relationship, status=TopicStatus.ACTIVE)
-        .order_by("priority", "title")
-    )
+    topics = list(short_list(membership=member, relationship=relationship))
     return {
         "grid": grid,
         "quarter_has_results": grid.reporting_quarter == quarter,
@@ -47,7 +43,7 @@ def pack_content(member: Membership, relationship: Relationship, quarter: str) -
         "quarter_closed": quarters.is_closed(quarter),
         "quarter_ends": quarters.end_date(quarter),
         "open_actions": open_actions,
-        "short_list": short_list,
+        "short_list": topics,
         "previous_quarter": quarters.shift(quarter, -1),
         "next_quarter": quarters.shift(quarter, 1) if quarter < quarters.current() else None,
     }

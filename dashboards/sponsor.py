@@ -49,7 +49,8 @@ from dashboards.models import (
 from dashboards.ratings import COLOR_LABELS, SIDE_LABELS, SIDES, is_revealed
 from dashboards.results import DISCREPANCY_CANDIDATE, RESULT_VALUE_FIELDS
 from dashboards.scorecards import governing_version, plain
-from partnering.models import LEVEL_ORDER, Level, LevelChange, Relationship, Sponsor
+from partnering.models import LEVEL_ORDER, Level, Relationship, Sponsor
+from partnering.relationships import level_history as level_changes
 
 TREND_QUARTERS = 8
 #: The share of relationships past "transactional" that the seed material cites as typical.
@@ -581,15 +582,10 @@ def relationship_dashboard(
     today = today or timezone.localdate()
     current = quarters.of(today)
     trend = quarters.last(TREND_QUARTERS, ending=current)
-    level_history = list(
-        LevelChange.objects.visible_to(membership)
-        .filter(relationship=relationship)
-        .select_related("changed_by__user")
-        .order_by("-changed_on", "-created_at")[:10]
-    )
+    history = list(level_changes(membership=membership, relationship=relationship)[:10])
     return {
         "relationship": relationship,
-        "level_history": level_history,
+        "level_history": history,
         "trend_quarters": trend,
         "current_quarter": current,
         **_scorecard_summary(relationship, trend, current),

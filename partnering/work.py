@@ -327,6 +327,16 @@ _SCORE_PARTS = ("value_to_supplier", "value_to_customer", "feasibility")
 _STATUS_RANK = {TopicStatus.ACTIVE: 0, TopicStatus.LONG_LIST: 1, TopicStatus.DONE: 2, TopicStatus.DROPPED: 3}
 
 
+def short_list(*, membership: Membership, relationship: Relationship) -> QuerySet[FutureTopic]:
+    """The relationship's active topics (its short list), by priority: what a review pack shows."""
+    rows: QuerySet[FutureTopic] = (
+        FutureTopic.objects.visible_to(membership)
+        .filter(relationship=relationship, status=TopicStatus.ACTIVE)
+        .order_by("priority", "title")
+    )
+    return rows
+
+
 def topics_for(*, membership: Membership) -> QuerySet[FutureTopic]:
     """The topics the member may see, with the proposer and both firms' scores (prefetched)."""
     rows: QuerySet[FutureTopic] = (
