@@ -23,6 +23,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from core.forms.base import apply_service_errors
+from core.http import tenant_request
 from core.models import Membership
 from core.permissions import can
 from core.tenancy import current_tenant_id
@@ -30,8 +31,7 @@ from core.tenancy import current_tenant_id
 
 def acting_member(request: HttpRequest) -> Membership:
     """The program-office member the admin acts as (set by ``ProgramOfficeAdminSite``)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
+    return tenant_request(request).membership
 
 
 class TenantScopedForm(forms.ModelForm):

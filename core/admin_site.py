@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from core.http import bind_tenant
 from core.members import memberships_for_user, resolve_membership
 from core.middleware import ACTIVE_TENANT_SESSION_KEY as SESSION_KEY
 from core.models import Role
@@ -37,7 +38,7 @@ class ProgramOfficeAdminSite(admin.AdminSite):
         return with_tenant
 
     def _activate_workspace(self, request: HttpRequest) -> None:
-        request.tenant = request.membership = None  # type: ignore[attr-defined]
+        bind_tenant(request, None, None)
         if not request.user.is_authenticated:
             return
         slug = request.session.get(SESSION_KEY)
@@ -51,7 +52,7 @@ class ProgramOfficeAdminSite(admin.AdminSite):
         except Http404:
             request.session.pop(SESSION_KEY, None)
             return
-        request.tenant, request.membership = membership.tenant, membership  # type: ignore[attr-defined]
+        bind_tenant(request, membership.tenant, membership)
 
     def has_permission(self, request: HttpRequest) -> bool:
         membership = getattr(request, "membership", None)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from core import tenancy
+from core.http import bind_tenant
 from core.members import resolve_membership
 
 ACTIVE_TENANT_SESSION_KEY = "active_tenant"
@@ -30,8 +31,7 @@ class TenantContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.tenant = None  # type: ignore[attr-defined]
-        request.membership = None  # type: ignore[attr-defined]
+        bind_tenant(request, None, None)
         try:
             return self._with_query_count(request)
         finally:
@@ -62,8 +62,7 @@ class TenantContextMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = resolve_membership(user=request.user, tenant_slug=slug)  # 404 for outsiders
-        request.tenant = membership.tenant  # type: ignore[attr-defined]
-        request.membership = membership  # type: ignore[attr-defined]
+        bind_tenant(request, membership.tenant, membership)
         return None
 
 

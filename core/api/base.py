@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pghistory
 from django.db.models import Model, QuerySet
@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from core.http import bind_tenant, tenant_request
 from core.members import resolve_membership
 from core.models import Membership, Tenant
 from core.permissions import can
@@ -75,8 +76,7 @@ class TenantAPIMixin:
     @property
     def membership(self) -> Membership:
         """The caller's membership in the URL's tenant (set by ``initial``)."""
-        membership: Membership = self.request.membership  # type: ignore[attr-defined]
-        return membership
+        return tenant_request(cast(APIView, self).request).membership  # always mixed into an APIView
 
     @property
     def tenant(self) -> Tenant:
@@ -88,8 +88,7 @@ class TenantAPIMixin:
             raise exceptions.NotAuthenticated()
         membership = resolve_membership(user=request.user, tenant_slug=kwargs["tenant_slug"])
         for target in (request, request._request):
-            target.tenant = membership.tenant  # type: ignore[attr-defined]
-            target.membership = membership  # type: ignore[attr-defined]
+            bind_tenant(target, membership.tenant, membership)
         pghistory.context(user=str(request.user.pk), tenant=str(membership.tenant_id))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
@@ -118,7 +117,7 @@ class TenantScopedViewSet(TenantAPIMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no tenant
             return self.model.dangerously_unscoped.none()  # schema only: never evaluated for data
-        queryset = self.model.objects.all().visible_to(self.request.membership)  # type: ignore[attr-defined]
+        queryset = self.model.objects.all().visible_to(self.membership)
         return self.safely_get_queryset(queryset)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:

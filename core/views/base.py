@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +27,7 @@ from django.views.generic import FormView
 
 from core.api.errors import json_not_found, json_server_error
 from core.forms.base import apply_service_errors
-from core.http import TenantRequest, safe_next_url
+from core.http import TenantRequest, safe_next_url, tenant_request
 from core.models import Membership, Tenant
 from core.permissions import can
 from core.tenancy import TenantScopedModel
@@ -65,7 +65,7 @@ class TenantScopedViewMixin:
     @property
     def tenant_request(self) -> TenantRequest:
         """The request, typed: the middleware has set ``tenant`` and ``membership`` on it."""
-        return cast(TenantRequest, self.request)
+        return tenant_request(self.request)
 
     @property
     def member(self) -> Membership:
