@@ -19,7 +19,6 @@ printing median / p95 / max latency and the SQL queries per request (``X-Query-C
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 
 import requests
@@ -34,6 +33,7 @@ from common import (
     measure,
     measure_rotating,
     print_table,
+    print_verdict,
     scaled_bench_args,
     seed_and_read,
     serve,
@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{data['ratings']} ratings), user {EMAIL}, {WARMUP_REQUESTS} warm-up requests per page, sequential GETs"
     )
     print_table(results)
-    sponsor_median = statistics.median(results[0].timings_ms)
-    verdict = "meets" if sponsor_median < TARGET_MEDIAN_MS else "MISSES"
-    print(f"sponsor dashboard median {sponsor_median:.1f} ms {verdict} the target of < {TARGET_MEDIAN_MS:.0f} ms")
+    print_verdict("sponsor dashboard", results[0], TARGET_MEDIAN_MS)
     return 0
 
 

@@ -189,6 +189,13 @@ def print_table(results: list[Result]) -> None:
 
 
 @contextlib.contextmanager
+def print_verdict(label: str, result: Result, target_ms: float) -> None:
+    """One line: whether the median of ``result`` meets the page's target."""
+    median = statistics.median(result.timings_ms)
+    verdict = "meets" if median < target_ms else "MISSES"
+    print(f"{label} median {median:.1f} ms {verdict} the target of < {target_ms:.0f} ms")
+
+
 def serve(port: int) -> Iterator[str]:
     """collectstatic, then gunicorn on ``port`` for the block; yields the base URL. On an error the
     last lines of gunicorn's output go to stderr; gunicorn is always stopped."""
