@@ -5,7 +5,8 @@
 * ``ReadOnlyAdmin`` / ``ReadOnlyInline`` — rows the application writes (history, logs): read only;
 * ``SuperuserOnlyAdmin`` — global models (users, tenants, tokens): platform superusers only;
 * ``ServiceAdmin`` + ``ruled`` — an admin whose saves go through the app's services and whose form
-  runs the services' public rule function.
+  runs the services' public rule function;
+* ``WellFormedSelectionAdmin`` (under both bases) — a bulk action on a malformed id is not a 500.
 
 The admin writes through the apps' services, never around them (``acting_member`` is the actor);
 a service's ``ValidationError`` lands on the form with ``core.forms.base.apply_service_errors``.
@@ -17,10 +18,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from core.forms.base import apply_service_errors
 from core.http import tenant_request
@@ -76,7 +78,23 @@ class RuledForm(TenantScopedForm):
         """Hook: derive fields the form does not show, before the rules run."""
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class WellFormedSelectionAdmin(admin.ModelAdmin):
+    """A bulk action posted with a malformed id is a message, not a 500 (Django's admin filters
+    ``pk__in`` with the posted values as they are, and a bad UUID raises there)."""
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(value)
+        except ValidationError:
+            messages.warning(request, "Some of the selected rows do not exist. No items have been changed.")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+class TenantScopedAdmin(WellFormedSelectionAdmin):
     """Base for every tenant-owned model in the admin: rows of the active workspace only.
 
     Permission follows the role table (``admin.access``), not Django's per-model permissions,
@@ -165,7 +183,7 @@ class ReadOnlyAdmin(TenantScopedAdmin):
         return False
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
+class SuperuserOnlyAdmin(WellFormedSelectionAdmin):
     """Global (not tenant-owned) models: platform superusers only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

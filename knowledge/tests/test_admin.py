@@ -1,4 +1,4 @@
-"""The program-office admin for knowledge: the shared admin cases (scope, 403, index, search) over the
+"""The program-office admin for knowledge: the shared admin cases (tests/admin_cases.py) over the
 solution-area tree, plus that the admin writes through the taxonomy services."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from tests.admin_cases import AdminCases, admin_url
 
 class TestKnowledgeAdmin(AdminCases):
     app_label = "knowledge"
-    search_models = (SolutionArea,)
 
     @staticmethod
     def fill(world: Any, tag: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The program-office admin for partnering: every changelist and inline is scoped to the active
-workspace, add forms (with inlines) work, the services' cross-row rules hold, non-admins get 403."""
+"""The program-office admin for partnering: the shared admin cases (tests/admin_cases.py) over every
+partnering model, plus inlines scoped to the workspace, add forms (with inlines) through the
+services, and the services' cross-row rules held in the admin."""
 
 from __future__ import annotations
 
@@ -18,46 +19,18 @@ from partnering.models import (
     Attendee,
     Contact,
     ContactActivity,
-    CustomerAccount,
     FutureTopic,
-    HardQuestion,
     Level,
     LevelChange,
     Meeting,
     PartneringSettings,
     Relationship,
     ReminderLog,
-    RosterEntry,
     Sponsor,
-    SteeringMember,
-    TopicScore,
     TopicStatus,
 )
 from partnering.tests.factories import action_for, contact_for, meeting_for, relationship_for, topic_for
-
-ADMIN = "/admin/partnering/"
-MODELS = (
-    CustomerAccount,
-    Contact,
-    ContactActivity,
-    Relationship,
-    LevelChange,
-    Sponsor,
-    RosterEntry,
-    Meeting,
-    Attendee,
-    HardQuestion,
-    ActionItem,
-    FutureTopic,
-    TopicScore,
-    SteeringMember,
-    PartneringSettings,
-    ReminderLog,
-)
-
-
-def url(model: Any, suffix: str = "") -> str:
-    return f"{ADMIN}{model._meta.model_name}/{suffix}"
+from tests.admin_cases import AdminCases, admin_url
 
 
 @dataclass
@@ -91,25 +64,6 @@ def fill(world: Any, tag: str) -> Rows:
     return Rows(relationship, contact_x, contact_y, own, meeting, action, topic)
 
 
-@pytest.fixture
-def rows_a(world_a) -> Rows:
-    return fill(world_a, "alpha")
-
-
-@pytest.fixture
-def rows_b(world_b) -> Rows:
-    return fill(world_b, "bravo")
-
-
-@pytest.fixture
-def admin_a(world_a, world_b, rows_a, rows_b, client_for) -> Client:
-    """The admin of A with A's program office opened (A is the active workspace)."""
-    client = client_for(world_a.admin)
-    response = client.get(f"/t/{world_a.slug}/program-office/")
-    assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug
-    return client
-
-
 def management(response: Any, **totals: int) -> dict[str, Any]:
     """The inline management forms of an add/change page, with TOTAL_FORMS overridden by prefix."""
     data: dict[str, Any] = {}
@@ -129,101 +83,8 @@ def form_errors(response: Any) -> str:
     return " ".join(parts)
 
 
-# --- Scope --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_shows_only_the_active_tenants_rows(admin_a, world_a, world_b, model):
-    response = admin_a.get(url(model))
-    assert response.status_code == 200
-    shown = {row.pk for row in response.context["cl"].result_list}
-    with world_a.context():
-        expected = set(model.objects.values_list("pk", flat=True))
-    with world_b.context():
-        foreign = set(model.objects.values_list("pk", flat=True))
-    assert shown == expected and shown
-    assert not shown & foreign
-    assert "bravo" not in response.content.decode().lower()
-
-
-def test_search_does_not_reach_other_tenants(admin_a):
-    for model in (Contact, Meeting, FutureTopic, ActionItem, RosterEntry):
-        response = admin_a.get(url(model), {"q": "bravo"})
-        assert response.status_code == 200
-        assert response.context["cl"].result_count == 0, model
-
-
-def test_admin_index_lists_the_partnering_models(admin_a):
-    html = admin_a.get("/admin/").content.decode()
-    for model in MODELS:
-        assert url(model) in html, model
-
-
-def test_change_page_shows_inlines_of_this_tenant_only(admin_a, rows_a, rows_b):
-    html = admin_a.get(url(Meeting, f"{rows_a.meeting.pk}/change/")).content.decode()
-    assert "Xavier alpha" in html and "Oliver alpha" in html  # attendees inline and its choices
-    assert "bravo" not in html.lower()
-    html = admin_a.get(url(Relationship, f"{rows_a.relationship.pk}/change/")).content.decode()
-    assert "Lead alpha" in html and "bravo" not in html.lower()
-
-
-@pytest.mark.parametrize(
-    "model,attr",
-    [
-        (Relationship, "relationship"),
-        (Meeting, "meeting"),
-        (ActionItem, "action"),
-        (FutureTopic, "topic"),
-        (Contact, "contact_x"),
-    ],
-)
-def test_change_page_of_another_tenants_row_is_not_found(admin_a, world_b, rows_b, model, attr):
-    foreign = getattr(rows_b, attr)
-    response = admin_a.get(url(model, f"{foreign.pk}/change/"))
-    assert response.status_code == 302 and response["Location"] == "/admin/"
-    landing = admin_a.get("/admin/").content.decode()
-    assert "bravo" not in landing.lower()
-    assert admin_a.post(url(model, f"{foreign.pk}/delete/"), {"post": "yes"}).status_code == 302
-    with world_b.context():
-        assert model.objects.filter(pk=foreign.pk).exists()
-
-
-def test_malformed_id_is_not_a_500(admin_a):
-    response = admin_a.get(url(Meeting, "not-a-uuid/change/"))
-    assert response.status_code == 302
-
-
-# --- Who may enter ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", [Role.REP, Role.CHAMPION, Role.EXECUTIVE, Role.CUSTOMER])
-def test_non_admins_get_403(world_a, rows_a, client_for, role):
-    member = world_a.customer_x if role == Role.CUSTOMER else world_a.member(role)
-    client = client_for(member)
-    client.get(f"/t/{world_a.slug}/")
-    for model in (Relationship, Meeting, ActionItem, Contact):
-        for path in (url(model), url(model, "add/"), url(model, f"{rows_a.meeting.pk}/change/")):
-            response = client.get(path, follow=True)
-            assert response.status_code == 403, path
-            html = response.content.decode()
-            assert "Program office only" in html
-            for secret in ("Xavier alpha", "Review alpha", "Action alpha", "Topic alpha", "plan-alpha"):
-                assert secret not in html
-
-
-def test_rep_cannot_post_a_relationship(world_a, rows_a, client_for):
-    client = client_for(world_a.rep)
-    response = client.post(url(Relationship, "add/"), {"account": str(world_a.account_y.pk)}, follow=True)
-    assert response.status_code == 403
-    with world_a.context():
-        assert not Relationship.objects.filter(account=world_a.account_y).exists()
-
-
-# --- Adding -------------------------------------------------------------------------------------
-
-
 def relationship_payload(admin_a: Client, world: Any, **fields: Any) -> tuple[dict[str, Any], Any]:
-    page = admin_a.get(url(Relationship, "add/"))
+    page = admin_a.get(admin_url(Relationship, "add/"))
     assert page.status_code == 200
     data = {
         "account": str(world.account_y.pk),
@@ -240,95 +101,8 @@ def relationship_payload(admin_a: Client, world: Any, **fields: Any) -> tuple[di
     return data, page
 
 
-def test_add_a_relationship_with_sponsors_and_roster(admin_a, world_a, world_b, rows_a):
-    data, page = relationship_payload(admin_a, world_a)
-    data.update(management(page, sponsors=2, roster=1))
-    data.update(
-        {
-            "sponsors-0-membership": str(world_a.member(Role.EXECUTIVE).pk),
-            "sponsors-1-membership": str(world_a.customer_y.pk),
-            "roster-0-contact": str(rows_a.contact_y.pk),
-            "roster-0-role": "Buyer",
-            "roster-0-is_point_person": "on",
-        }
-    )
-    response = admin_a.post(url(Relationship, "add/"), data)
-    assert response.status_code == 302, form_errors(response)
-    with world_a.context():
-        created = Relationship.objects.get(account=world_a.account_y)
-        assert created.tenant_id == world_a.tenant.pk
-        assert {(s.membership_id, s.side) for s in created.sponsors.all()} == {
-            (world_a.member(Role.EXECUTIVE).pk, "supplier"),
-            (world_a.customer_y.pk, "customer"),
-        }
-        entry = created.roster.get()
-        assert (
-            entry.contact_id == rows_a.contact_y.pk and entry.is_point_person and entry.tenant_id == world_a.tenant.pk
-        )
-        assert list(created.level_changes.values_list("from_level", "to_level")) == [("", Level.PREFERRED)]
-    with world_b.context():
-        assert not Relationship.objects.filter(plan_summary="Quarterly reviews.").exists()
-
-
-def test_changing_the_level_in_the_admin_records_history(admin_a, world_a, rows_a):
-    relationship = rows_a.relationship
-    page = admin_a.get(url(Relationship, f"{relationship.pk}/change/"))
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(management(page))
-    for inline in page.context["inline_admin_formsets"]:
-        for index, inline_form in enumerate(inline.formset.forms):
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value not in (None, False):
-                    data[f"{inline.formset.prefix}-{index}-{name}"] = value
-    data["level"] = Level.STRATEGIC
-    response = admin_a.post(url(Relationship, f"{relationship.pk}/change/"), data)
-    assert response.status_code == 302, form_errors(response)
-    with world_a.context():
-        relationship.refresh_from_db()
-        assert relationship.level == Level.STRATEGIC
-        change = relationship.level_changes.get(to_level=Level.STRATEGIC)
-        assert change.from_level == Level.TRANSACTIONAL
-        assert change.changed_by_id == world_a.admin.pk and change.changed_on == timezone.localdate()
-        assert relationship.level_changes.count() == 2
-
-
-@pytest.mark.parametrize(
-    "fields,field",
-    [
-        ({"supplier_champion": "customer_y"}, "supplier_champion"),  # a customer as our champion
-        ({"customer_champion": "customer_x"}, "customer_champion"),  # a customer of another account
-        ({"level": "best_friends"}, "level"),
-        ({"account": "foreign"}, "account"),
-        ({"review_cadence_months": "0"}, "review_cadence_months"),
-    ],
-)
-def test_bad_relationship_input_is_a_form_error(admin_a, world_a, world_b, fields, field):
-    values = {"customer_y": str(world_a.customer_y.pk), "customer_x": str(world_a.customer_x.pk)}
-    values["foreign"] = str(world_b.account_y.pk)
-    data, _ = relationship_payload(admin_a, world_a, **{k: values.get(v, v) for k, v in fields.items()})
-    response = admin_a.post(url(Relationship, "add/"), data)
-    assert response.status_code == 200
-    assert field in response.context["adminform"].form.errors
-    with world_a.context():
-        assert not Relationship.objects.filter(account=world_a.account_y).exists()
-
-
-def test_a_fourth_supplier_sponsor_is_refused(admin_a, world_a):
-    data, page = relationship_payload(admin_a, world_a)
-    internal = [world_a.member(r) for r in (Role.EXECUTIVE, Role.ADMIN, Role.COACH, Role.REP)]
-    data.update(management(page, sponsors=4))
-    data.update({f"sponsors-{i}-membership": str(m.pk) for i, m in enumerate(internal)})
-    response = admin_a.post(url(Relationship, "add/"), data)
-    assert response.status_code == 200
-    assert "at most 3 sponsors per side" in form_errors(response)
-    with world_a.context():
-        assert not Relationship.objects.filter(account=world_a.account_y).exists()
-
-
 def meeting_payload(admin_a: Client, rows: Rows, *attendees: Contact) -> dict[str, Any]:
-    page = admin_a.get(url(Meeting, "add/"))
+    page = admin_a.get(admin_url(Meeting, "add/"))
     assert page.status_code == 200
     starts = timezone.localtime() + dt.timedelta(days=10)
     data = {
@@ -355,37 +129,6 @@ def meeting_payload(admin_a: Client, rows: Rows, *attendees: Contact) -> dict[st
     return data
 
 
-def test_add_a_meeting_with_attendees_inline(admin_a, world_a, rows_a):
-    response = admin_a.post(url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_a.contact_x, rows_a.own))
-    assert response.status_code == 302, form_errors(response)
-    with world_a.context():
-        meeting = Meeting.objects.get(title="Admin-planned review")
-        assert meeting.tenant_id == world_a.tenant.pk
-        assert meeting.created_by_id == world_a.admin.pk
-        assert meeting.agenda  # a quarterly review starts from the default agenda
-        attendees = list(meeting.attendees.all())
-        assert {a.contact_id for a in attendees} == {rows_a.contact_x.pk, rows_a.own.pk}
-        assert all(a.tenant_id == world_a.tenant.pk for a in attendees)
-        assert meeting.hard_questions.get().tenant_id == world_a.tenant.pk
-
-
-def test_attendee_of_another_account_is_refused(admin_a, world_a, rows_a):
-    response = admin_a.post(url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_a.contact_y))
-    assert response.status_code == 200
-    assert "another customer account" in form_errors(response)
-    with world_a.context():
-        assert not Meeting.objects.filter(title="Admin-planned review").exists()
-        assert not Attendee.objects.filter(contact=rows_a.contact_y).exists()
-
-
-def test_attendee_of_another_tenant_is_not_a_choice(admin_a, world_a, rows_a, rows_b):
-    response = admin_a.post(url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_b.contact_x))
-    assert response.status_code == 200
-    assert "Select a valid choice" in form_errors(response)
-    with world_a.context():
-        assert not Meeting.objects.filter(title="Admin-planned review").exists()
-
-
 def action_payload(world: Any, rows: Rows, **fields: Any) -> dict[str, Any]:
     data = {
         "relationship": str(rows.relationship.pk),
@@ -402,116 +145,256 @@ def action_payload(world: Any, rows: Rows, **fields: Any) -> dict[str, Any]:
     return data
 
 
-def test_add_an_action(admin_a, world_a, rows_a):
-    response = admin_a.post(url(ActionItem, "add/"), action_payload(world_a, rows_a, owner=str(world_a.customer_x.pk)))
-    assert response.status_code == 302
-    with world_a.context():
-        action = ActionItem.objects.get(title="Admin action")
-        assert action.owner_id == world_a.customer_x.pk and action.created_by_id == world_a.admin.pk
+class TestPartneringAdmin(AdminCases):
+    app_label = "partnering"
+    fill = staticmethod(fill)
 
+    # --- Scope --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(
-    "key,field",
-    [("owner_other_account", "owner"), ("internal_for_customer", "internal_only"), ("due_before_meeting", "due_on")],
-)
-def test_bad_action_input_is_a_form_error(admin_a, world_a, rows_a, key, field):
-    cases = {
-        "owner_other_account": {"owner": str(world_a.customer_y.pk)},
-        "internal_for_customer": {"owner": str(world_a.customer_x.pk), "internal_only": "on"},
-        "due_before_meeting": {
-            "meeting": str(rows_a.meeting.pk),
-            "due_on": (rows_a.meeting.starts_at.date() - dt.timedelta(days=1)).isoformat(),
-        },
-    }
-    response = admin_a.post(url(ActionItem, "add/"), action_payload(world_a, rows_a, **cases[key]))
-    assert response.status_code == 200
-    assert field in response.context["adminform"].form.errors
-    with world_a.context():
-        assert not ActionItem.objects.filter(title="Admin action").exists()
+    def test_change_page_shows_inlines_of_this_tenant_only(self, admin_a, rows_a, rows_b):
+        html = admin_a.get(admin_url(Meeting, f"{rows_a.meeting.pk}/change/")).content.decode()
+        assert "Xavier alpha" in html and "Oliver alpha" in html  # attendees inline and its choices
+        assert "bravo" not in html.lower()
+        html = admin_a.get(admin_url(Relationship, f"{rows_a.relationship.pk}/change/")).content.decode()
+        assert "Lead alpha" in html and "bravo" not in html.lower()
 
+    # --- Who may enter ------------------------------------------------------------------------------
 
-def test_short_list_limit_holds_in_the_admin(admin_a, world_a, rows_a):
-    with world_a.context():
-        limit = PartneringSettings.objects.get().short_list_limit
-        for number in range(limit):
-            topic = work.topic_create(actor=world_a.admin, relationship=rows_a.relationship, title=f"T{number}")
-            work.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=1)
-    page = admin_a.get(url(FutureTopic, f"{rows_a.topic.pk}/change/"))
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(management(page))
-    for inline in page.context["inline_admin_formsets"]:
-        for index, inline_form in enumerate(inline.formset.forms):
+    def test_rep_cannot_post_a_relationship(self, world_a, rows_a, client_for):
+        client = client_for(world_a.rep)
+        response = client.post(admin_url(Relationship, "add/"), {"account": str(world_a.account_y.pk)}, follow=True)
+        assert response.status_code == 403
+        with world_a.context():
+            assert not Relationship.objects.filter(account=world_a.account_y).exists()
+
+    # --- Adding -------------------------------------------------------------------------------------
+
+    def test_add_a_relationship_with_sponsors_and_roster(self, admin_a, world_a, world_b, rows_a):
+        data, page = relationship_payload(admin_a, world_a)
+        data.update(management(page, sponsors=2, roster=1))
+        data.update(
+            {
+                "sponsors-0-membership": str(world_a.member(Role.EXECUTIVE).pk),
+                "sponsors-1-membership": str(world_a.customer_y.pk),
+                "roster-0-contact": str(rows_a.contact_y.pk),
+                "roster-0-role": "Buyer",
+                "roster-0-is_point_person": "on",
+            }
+        )
+        response = admin_a.post(admin_url(Relationship, "add/"), data)
+        assert response.status_code == 302, form_errors(response)
+        with world_a.context():
+            created = Relationship.objects.get(account=world_a.account_y)
+            assert created.tenant_id == world_a.tenant.pk
+            assert {(s.membership_id, s.side) for s in created.sponsors.all()} == {
+                (world_a.member(Role.EXECUTIVE).pk, "supplier"),
+                (world_a.customer_y.pk, "customer"),
+            }
+            entry = created.roster.get()
+            assert (
+                entry.contact_id == rows_a.contact_y.pk
+                and entry.is_point_person
+                and entry.tenant_id == world_a.tenant.pk
+            )
+            assert list(created.level_changes.values_list("from_level", "to_level")) == [("", Level.PREFERRED)]
+        with world_b.context():
+            assert not Relationship.objects.filter(plan_summary="Quarterly reviews.").exists()
+
+    def test_changing_the_level_in_the_admin_records_history(self, admin_a, world_a, rows_a):
+        relationship = rows_a.relationship
+        page = admin_a.get(admin_url(Relationship, f"{relationship.pk}/change/"))
+        form = page.context["adminform"].form
+        data = {name: form[name].value() or "" for name in form.fields}
+        data.update(management(page))
+        for inline in page.context["inline_admin_formsets"]:
+            for index, inline_form in enumerate(inline.formset.forms):
+                for name in inline_form.fields:
+                    value = inline_form[name].value()
+                    if value not in (None, False):
+                        data[f"{inline.formset.prefix}-{index}-{name}"] = value
+        data["level"] = Level.STRATEGIC
+        response = admin_a.post(admin_url(Relationship, f"{relationship.pk}/change/"), data)
+        assert response.status_code == 302, form_errors(response)
+        with world_a.context():
+            relationship.refresh_from_db()
+            assert relationship.level == Level.STRATEGIC
+            change = relationship.level_changes.get(to_level=Level.STRATEGIC)
+            assert change.from_level == Level.TRANSACTIONAL
+            assert change.changed_by_id == world_a.admin.pk and change.changed_on == timezone.localdate()
+            assert relationship.level_changes.count() == 2
+
+    @pytest.mark.parametrize(
+        "fields,field",
+        [
+            ({"supplier_champion": "customer_y"}, "supplier_champion"),  # a customer as our champion
+            ({"customer_champion": "customer_x"}, "customer_champion"),  # a customer of another account
+            ({"level": "best_friends"}, "level"),
+            ({"account": "foreign"}, "account"),
+            ({"review_cadence_months": "0"}, "review_cadence_months"),
+        ],
+    )
+    def test_bad_relationship_input_is_a_form_error(self, admin_a, world_a, world_b, fields, field):
+        values = {"customer_y": str(world_a.customer_y.pk), "customer_x": str(world_a.customer_x.pk)}
+        values["foreign"] = str(world_b.account_y.pk)
+        data, _ = relationship_payload(admin_a, world_a, **{k: values.get(v, v) for k, v in fields.items()})
+        response = admin_a.post(admin_url(Relationship, "add/"), data)
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors
+        with world_a.context():
+            assert not Relationship.objects.filter(account=world_a.account_y).exists()
+
+    def test_a_fourth_supplier_sponsor_is_refused(self, admin_a, world_a):
+        data, page = relationship_payload(admin_a, world_a)
+        internal = [world_a.member(r) for r in (Role.EXECUTIVE, Role.ADMIN, Role.COACH, Role.REP)]
+        data.update(management(page, sponsors=4))
+        data.update({f"sponsors-{i}-membership": str(m.pk) for i, m in enumerate(internal)})
+        response = admin_a.post(admin_url(Relationship, "add/"), data)
+        assert response.status_code == 200
+        assert "at most 3 sponsors per side" in form_errors(response)
+        with world_a.context():
+            assert not Relationship.objects.filter(account=world_a.account_y).exists()
+
+    def test_add_a_meeting_with_attendees_inline(self, admin_a, world_a, rows_a):
+        response = admin_a.post(
+            admin_url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_a.contact_x, rows_a.own)
+        )
+        assert response.status_code == 302, form_errors(response)
+        with world_a.context():
+            meeting = Meeting.objects.get(title="Admin-planned review")
+            assert meeting.tenant_id == world_a.tenant.pk
+            assert meeting.created_by_id == world_a.admin.pk
+            assert meeting.agenda  # a quarterly review starts from the default agenda
+            attendees = list(meeting.attendees.all())
+            assert {a.contact_id for a in attendees} == {rows_a.contact_x.pk, rows_a.own.pk}
+            assert all(a.tenant_id == world_a.tenant.pk for a in attendees)
+            assert meeting.hard_questions.get().tenant_id == world_a.tenant.pk
+
+    def test_attendee_of_another_account_is_refused(self, admin_a, world_a, rows_a):
+        response = admin_a.post(admin_url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_a.contact_y))
+        assert response.status_code == 200
+        assert "another customer account" in form_errors(response)
+        with world_a.context():
+            assert not Meeting.objects.filter(title="Admin-planned review").exists()
+            assert not Attendee.objects.filter(contact=rows_a.contact_y).exists()
+
+    def test_attendee_of_another_tenant_is_not_a_choice(self, admin_a, world_a, rows_a, rows_b):
+        response = admin_a.post(admin_url(Meeting, "add/"), meeting_payload(admin_a, rows_a, rows_b.contact_x))
+        assert response.status_code == 200
+        assert "Select a valid choice" in form_errors(response)
+        with world_a.context():
+            assert not Meeting.objects.filter(title="Admin-planned review").exists()
+
+    def test_add_an_action(self, admin_a, world_a, rows_a):
+        response = admin_a.post(
+            admin_url(ActionItem, "add/"), action_payload(world_a, rows_a, owner=str(world_a.customer_x.pk))
+        )
+        assert response.status_code == 302
+        with world_a.context():
+            action = ActionItem.objects.get(title="Admin action")
+            assert action.owner_id == world_a.customer_x.pk and action.created_by_id == world_a.admin.pk
+
+    @pytest.mark.parametrize(
+        "key,field",
+        [
+            ("owner_other_account", "owner"),
+            ("internal_for_customer", "internal_only"),
+            ("due_before_meeting", "due_on"),
+        ],
+    )
+    def test_bad_action_input_is_a_form_error(self, admin_a, world_a, rows_a, key, field):
+        cases = {
+            "owner_other_account": {"owner": str(world_a.customer_y.pk)},
+            "internal_for_customer": {"owner": str(world_a.customer_x.pk), "internal_only": "on"},
+            "due_before_meeting": {
+                "meeting": str(rows_a.meeting.pk),
+                "due_on": (rows_a.meeting.starts_at.date() - dt.timedelta(days=1)).isoformat(),
+            },
+        }
+        response = admin_a.post(admin_url(ActionItem, "add/"), action_payload(world_a, rows_a, **cases[key]))
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors
+        with world_a.context():
+            assert not ActionItem.objects.filter(title="Admin action").exists()
+
+    def test_short_list_limit_holds_in_the_admin(self, admin_a, world_a, rows_a):
+        with world_a.context():
+            limit = PartneringSettings.objects.get().short_list_limit
+            for number in range(limit):
+                topic = work.topic_create(actor=world_a.admin, relationship=rows_a.relationship, title=f"T{number}")
+                work.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=1)
+        page = admin_a.get(admin_url(FutureTopic, f"{rows_a.topic.pk}/change/"))
+        form = page.context["adminform"].form
+        data = {name: form[name].value() or "" for name in form.fields}
+        data.update(management(page))
+        for inline in page.context["inline_admin_formsets"]:
+            for index, inline_form in enumerate(inline.formset.forms):
+                for name in inline_form.fields:
+                    value = inline_form[name].value()
+                    if value not in (None, False):
+                        data[f"{inline.formset.prefix}-{index}-{name}"] = value
+        data.update({"status": TopicStatus.ACTIVE, "priority": "2"})
+        response = admin_a.post(admin_url(FutureTopic, f"{rows_a.topic.pk}/change/"), data)
+        assert response.status_code == 200
+        assert "status" in response.context["adminform"].form.errors
+        with world_a.context():
+            assert FutureTopic.objects.get(pk=rows_a.topic.pk).status == TopicStatus.LONG_LIST
+
+    def test_history_and_log_rows_are_read_only(self, admin_a, rows_a, world_a):
+        assert admin_a.get(admin_url(LevelChange, "add/")).status_code == 403
+        assert admin_a.get(admin_url(ReminderLog, "add/")).status_code == 403
+        assert admin_a.get(admin_url(PartneringSettings, "add/")).status_code == 403  # one row per tenant exists
+        with world_a.context():
+            change = LevelChange.objects.first()
+        response = admin_a.get(admin_url(LevelChange, f"{change.pk}/change/"))
+        assert response.status_code == 200  # view only
+        assert 'name="to_level"' not in response.content.decode()
+
+    def test_standalone_sponsor_add_follows_the_person_and_the_limit(self, admin_a, world_a, rows_a):
+        relationship = rows_a.relationship  # already has the executive as a supplier sponsor
+        response = admin_a.post(
+            admin_url(Sponsor, "add/"), {"relationship": str(relationship.pk), "membership": str(world_a.customer_x.pk)}
+        )
+        assert response.status_code == 302
+        with world_a.context():
+            assert Sponsor.objects.get(membership=world_a.customer_x).side == "customer"
+        for role in (Role.ADMIN, Role.COACH):
+            payload = {"relationship": str(relationship.pk), "membership": str(world_a.member(role).pk)}
+            assert admin_a.post(admin_url(Sponsor, "add/"), payload).status_code == 302
+        payload = {"relationship": str(relationship.pk), "membership": str(world_a.rep.pk)}
+        response = admin_a.post(admin_url(Sponsor, "add/"), payload)  # a fourth supplier sponsor
+        assert response.status_code == 200
+        assert "at most 3 sponsors per side" in str(response.context["adminform"].form.errors)
+        payload = {"relationship": str(relationship.pk), "membership": str(world_a.customer_y.pk)}
+        response = admin_a.post(admin_url(Sponsor, "add/"), payload)  # a customer of another account
+        assert response.status_code == 200
+        with world_a.context():
+            assert Sponsor.objects.filter(relationship=relationship, side="supplier").count() == 3
+            assert not Sponsor.objects.filter(membership__in=[world_a.rep, world_a.customer_y]).exists()
+
+    def test_activity_added_inline_is_authored_by_the_admin(self, admin_a, world_a, rows_a):
+        contact = rows_a.contact_x
+        page = admin_a.get(admin_url(Contact, f"{contact.pk}/change/"))
+        form = page.context["adminform"].form
+        data = {name: form[name].value() or "" for name in form.fields}
+        data.update(management(page))
+        inline = page.context["inline_admin_formsets"][0].formset
+        for index, inline_form in enumerate(inline.forms):
             for name in inline_form.fields:
                 value = inline_form[name].value()
                 if value not in (None, False):
-                    data[f"{inline.formset.prefix}-{index}-{name}"] = value
-    data.update({"status": TopicStatus.ACTIVE, "priority": "2"})
-    response = admin_a.post(url(FutureTopic, f"{rows_a.topic.pk}/change/"), data)
-    assert response.status_code == 200
-    assert "status" in response.context["adminform"].form.errors
-    with world_a.context():
-        assert FutureTopic.objects.get(pk=rows_a.topic.pk).status == TopicStatus.LONG_LIST
-
-
-def test_history_and_log_rows_are_read_only(admin_a, rows_a, world_a):
-    assert admin_a.get(url(LevelChange, "add/")).status_code == 403
-    assert admin_a.get(url(ReminderLog, "add/")).status_code == 403
-    assert admin_a.get(url(PartneringSettings, "add/")).status_code == 403  # one row per tenant exists
-    with world_a.context():
-        change = LevelChange.objects.first()
-    response = admin_a.get(url(LevelChange, f"{change.pk}/change/"))
-    assert response.status_code == 200  # view only
-    assert 'name="to_level"' not in response.content.decode()
-
-
-def test_standalone_sponsor_add_follows_the_person_and_the_limit(admin_a, world_a, rows_a):
-    relationship = rows_a.relationship  # already has the executive as a supplier sponsor
-    response = admin_a.post(
-        url(Sponsor, "add/"), {"relationship": str(relationship.pk), "membership": str(world_a.customer_x.pk)}
-    )
-    assert response.status_code == 302
-    with world_a.context():
-        assert Sponsor.objects.get(membership=world_a.customer_x).side == "customer"
-    for role in (Role.ADMIN, Role.COACH):
-        payload = {"relationship": str(relationship.pk), "membership": str(world_a.member(role).pk)}
-        assert admin_a.post(url(Sponsor, "add/"), payload).status_code == 302
-    payload = {"relationship": str(relationship.pk), "membership": str(world_a.rep.pk)}
-    response = admin_a.post(url(Sponsor, "add/"), payload)  # a fourth supplier sponsor
-    assert response.status_code == 200
-    assert "at most 3 sponsors per side" in str(response.context["adminform"].form.errors)
-    payload = {"relationship": str(relationship.pk), "membership": str(world_a.customer_y.pk)}
-    response = admin_a.post(url(Sponsor, "add/"), payload)  # a customer of another account
-    assert response.status_code == 200
-    with world_a.context():
-        assert Sponsor.objects.filter(relationship=relationship, side="supplier").count() == 3
-        assert not Sponsor.objects.filter(membership__in=[world_a.rep, world_a.customer_y]).exists()
-
-
-def test_activity_added_inline_is_authored_by_the_admin(admin_a, world_a, rows_a):
-    contact = rows_a.contact_x
-    page = admin_a.get(url(Contact, f"{contact.pk}/change/"))
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(management(page))
-    inline = page.context["inline_admin_formsets"][0].formset
-    for index, inline_form in enumerate(inline.forms):
-        for name in inline_form.fields:
-            value = inline_form[name].value()
-            if value not in (None, False):
-                data[f"{inline.prefix}-{index}-{name}"] = value
-    new = inline.initial_form_count()
-    data[f"{inline.prefix}-TOTAL_FORMS"] = new + 1
-    data.update(
-        {
-            f"{inline.prefix}-{new}-occurred_on": timezone.localdate().isoformat(),
-            f"{inline.prefix}-{new}-channel": "visit",
-            f"{inline.prefix}-{new}-summary": "Plant tour with the admin",
-        }
-    )
-    response = admin_a.post(url(Contact, f"{contact.pk}/change/"), data)
-    assert response.status_code == 302, form_errors(response)
-    with world_a.context():
-        activity = ContactActivity.objects.get(summary="Plant tour with the admin")
-        assert activity.author_id == world_a.admin.pk and activity.tenant_id == world_a.tenant.pk
-        assert activity.contact_id == contact.pk
+                    data[f"{inline.prefix}-{index}-{name}"] = value
+        new = inline.initial_form_count()
+        data[f"{inline.prefix}-TOTAL_FORMS"] = new + 1
+        data.update(
+            {
+                f"{inline.prefix}-{new}-occurred_on": timezone.localdate().isoformat(),
+                f"{inline.prefix}-{new}-channel": "visit",
+                f"{inline.prefix}-{new}-summary": "Plant tour with the admin",
+            }
+        )
+        response = admin_a.post(admin_url(Contact, f"{contact.pk}/change/"), data)
+        assert response.status_code == 302, form_errors(response)
+        with world_a.context():
+            activity = ContactActivity.objects.get(summary="Plant tour with the admin")
+            assert activity.author_id == world_a.admin.pk and activity.tenant_id == world_a.tenant.pk
+            assert activity.contact_id == contact.pk

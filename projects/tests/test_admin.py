@@ -1,6 +1,6 @@
-"""The program-office admin for projects: every projects model is registered, its changelist and
-change page open for a tenant admin and show only the active workspace's rows; rows owned by the
-services are read-only; the services' rules hold on what is editable; non-admins get 403."""
+"""The program-office admin for projects: the shared admin cases (tests/admin_cases.py) over every
+projects model, plus inlines scoped to the workspace, rows owned by the services read-only, and the
+services' rules held on what is editable."""
 
 from __future__ import annotations
 
@@ -8,11 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pghistory.models
 import pytest
-from django.apps import apps
-from django.contrib import admin
-from django.test import Client
 from django.utils import timezone
 
 from core.models import Role
@@ -23,11 +19,9 @@ from projects.models import (
     Benefit,
     Certification,
     CertificationProject,
-    ChecklistItem,
     CoachExpertise,
     Cohort,
     CustomerFeedback,
-    ModuleCompletion,
     Notification,
     Project,
     ProjectAttachment,
@@ -41,17 +35,7 @@ from projects.models import (
 )
 from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
-
-ADMIN = "/admin/projects/"
-#: Every projects model but pghistory's event tables (history, not administered here).
-MODELS = sorted(
-    (m for m in apps.get_app_config("projects").get_models() if not issubclass(m, pghistory.models.Event)),
-    key=lambda m: m.__name__,
-)
-
-
-def url(model: Any, suffix: str = "") -> str:
-    return f"{ADMIN}{model._meta.model_name}/{suffix}"
+from tests.admin_cases import AdminCases, admin_url
 
 
 def fill(world: Any, tag: str) -> dict[str, Any]:
@@ -105,88 +89,6 @@ def fill(world: Any, tag: str) -> dict[str, Any]:
     return {"project": project, "cohort": cohort, "candidate": candidate, "certification": certification}
 
 
-@pytest.fixture
-def rows_a(world_a) -> dict[str, Any]:
-    return fill(world_a, "alpha")
-
-
-@pytest.fixture
-def rows_b(world_b) -> dict[str, Any]:
-    return fill(world_b, "bravo")
-
-
-@pytest.fixture
-def admin_a(request, world_a, client_for) -> Client:
-    for name in ("world_b", "rows_a", "rows_b"):  # both workspaces filled: only A's rows may show
-        request.getfixturevalue(name)
-    client = client_for(world_a.admin)
-    response = client.get(f"/t/{world_a.slug}/program-office/")
-    assert response.status_code == 302 and client.session["active_tenant"] == world_a.slug
-    return client
-
-
-def test_every_projects_model_is_registered():
-    registered = {model for model in admin.site._registry if model._meta.app_label == "projects"}
-    missing = {m.__name__ for m in MODELS if not m._meta.auto_created} - {m.__name__ for m in registered}
-    assert not missing
-
-
-@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_changelist_and_change_page_show_only_the_active_tenants_rows(admin_a, world_a, world_b, model):
-    response = admin_a.get(url(model))
-    assert response.status_code == 200
-    shown = {row.pk for row in response.context["cl"].result_list}
-    with world_a.context():
-        expected = set(model.objects.values_list("pk", flat=True))
-    with world_b.context():
-        foreign = set(model.objects.values_list("pk", flat=True))
-    assert shown == expected and shown, model
-    assert not shown & foreign
-    assert "bravo" not in response.content.decode().lower()
-    row = sorted(shown)[0]
-    response = admin_a.get(url(model, f"{row}/change/"))
-    assert response.status_code == 200, model
-    assert "bravo" not in response.content.decode().lower()
-    foreign_row = sorted(foreign)[0]
-    response = admin_a.get(url(model, f"{foreign_row}/change/"))
-    assert response.status_code == 302 and response["Location"] == "/admin/"
-
-
-def test_admin_index_lists_the_projects_models(admin_a):
-    html = admin_a.get("/admin/").content.decode()
-    for model in MODELS:
-        assert url(model) in html, model
-
-
-def test_search_does_not_reach_other_tenants(admin_a):
-    for model in (Project, Benefit, ProjectComment, Cohort, Certification):
-        response = admin_a.get(url(model), {"q": "bravo"})
-        assert response.status_code == 200 and response.context["cl"].result_count == 0, model
-
-
-def test_project_page_shows_its_inlines_of_this_tenant(admin_a, rows_a):
-    html = admin_a.get(url(Project, f"{rows_a['project'].pk}/change/")).content.decode()
-    assert "Benefit alpha" in html and "Summary alpha" in html and "Contact alpha" in html
-    assert "bravo" not in html.lower()
-
-
-def test_service_owned_rows_are_read_only(admin_a, world_a, rows_a):
-    for model in (Project, Benefit, TollgateReview, WaitingPeriod, Certification, Notification, CustomerFeedback):
-        assert admin_a.get(url(model, "add/")).status_code == 403, model
-    with world_a.context():
-        benefit_id = Benefit.objects.get(description="Benefit alpha").pk
-    admin_a.post(url(Benefit, f"{benefit_id}/change/"), {"status": "validated", "validated_amount": "1"})
-    with world_a.context():
-        assert Benefit.objects.get(pk=benefit_id).status == "estimated"
-    response = admin_a.post(url(Certification, f"{rows_a['certification'].pk}/delete/"), {"post": "yes"})
-    assert response.status_code == 403
-    response = admin_a.post(url(Project, f"{rows_a['project'].pk}/delete/"), {"post": "yes"})
-    assert response.status_code == 403
-    with world_a.context():
-        assert Certification.objects.filter(pk=rows_a["certification"].pk).exists()
-        assert Project.objects.filter(pk=rows_a["project"].pk).exists()
-
-
 def _form_data(page: Any) -> dict[str, Any]:
     form = page.context["adminform"].form
     data: dict[str, Any] = {}
@@ -216,80 +118,89 @@ def _form_data(page: Any) -> dict[str, Any]:
     return data
 
 
-def test_project_edit_applies_the_services_people_rules(admin_a, world_a, world_b, rows_a):
-    project = rows_a["project"]
-    page = admin_a.get(url(Project, f"{project.pk}/change/"))
-    data = _form_data(page)
-    data["coach"] = str(world_a.rep.pk)  # the lead cannot coach (and a rep is not a coach)
-    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
-    assert response.status_code == 200 and response.context["adminform"].form.errors
-    data["coach"] = str(world_b.member(Role.COACH).pk)  # another tenant's person: not a valid choice
-    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
-    assert response.status_code == 200 and "coach" in response.context["adminform"].form.errors
-    data["coach"] = str(world_a.member(Role.COACH).pk)
-    data["title"] = "Renamed in the admin"
-    response = admin_a.post(url(Project, f"{project.pk}/change/"), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    with world_a.context():
-        saved = Project.objects.get(pk=project.pk)
-        assert saved.title == "Renamed in the admin" and saved.phase == "candidate"
+class TestProjectsAdmin(AdminCases):
+    app_label = "projects"
+    fill = staticmethod(fill)
 
+    def test_project_page_shows_its_inlines_of_this_tenant(self, admin_a, rows_a):
+        html = admin_a.get(admin_url(Project, f"{rows_a['project'].pk}/change/")).content.decode()
+        assert "Benefit alpha" in html and "Summary alpha" in html and "Contact alpha" in html
+        assert "bravo" not in html.lower()
 
-@pytest.mark.usefixtures("rows_a")
-def test_cohort_rules_and_candidates_inline(admin_a, world_a):
-    response = admin_a.post(
-        url(Cohort, "add/"),
-        {
-            "name": "cohort ALPHA",
-            "belt_level": "green",
-            "starts_on": "2026-01-01",
-            "candidates-TOTAL_FORMS": "0",
-            "candidates-INITIAL_FORMS": "0",
-        },
-    )
-    assert response.status_code == 200 and "name" in response.context["adminform"].form.errors  # not a 500
-    response = admin_a.post(
-        url(Cohort, "add/"),
-        {
-            "name": "Second cohort",
-            "belt_level": "green",
-            "starts_on": "2026-01-01",
-            "candidates-TOTAL_FORMS": "1",
-            "candidates-INITIAL_FORMS": "0",
-            "candidates-0-member": str(world_a.customer_x.pk),
-            "candidates-0-target_belt": "green",
-            "candidates-0-status": "training",
-            "candidates-0-joined_on": "2026-01-02",
-        },
-    )
-    assert response.status_code == 200  # a customer participant cannot be a belt candidate
-    with world_a.context():
-        assert not Cohort.objects.filter(name="Second cohort").exists()
-        assert not BeltCandidate.objects.filter(member=world_a.customer_x).exists()
+    def test_service_owned_rows_are_read_only(self, admin_a, world_a, rows_a):
+        for model in (Project, Benefit, TollgateReview, WaitingPeriod, Certification, Notification, CustomerFeedback):
+            assert admin_a.get(admin_url(model, "add/")).status_code == 403, model
+        with world_a.context():
+            benefit_id = Benefit.objects.get(description="Benefit alpha").pk
+        admin_a.post(admin_url(Benefit, f"{benefit_id}/change/"), {"status": "validated", "validated_amount": "1"})
+        with world_a.context():
+            assert Benefit.objects.get(pk=benefit_id).status == "estimated"
+        response = admin_a.post(admin_url(Certification, f"{rows_a['certification'].pk}/delete/"), {"post": "yes"})
+        assert response.status_code == 403
+        response = admin_a.post(admin_url(Project, f"{rows_a['project'].pk}/delete/"), {"post": "yes"})
+        assert response.status_code == 403
+        with world_a.context():
+            assert Certification.objects.filter(pk=rows_a["certification"].pk).exists()
+            assert Project.objects.filter(pk=rows_a["project"].pk).exists()
 
+    def test_project_edit_applies_the_services_people_rules(self, admin_a, world_a, world_b, rows_a):
+        project = rows_a["project"]
+        page = admin_a.get(admin_url(Project, f"{project.pk}/change/"))
+        data = _form_data(page)
+        data["coach"] = str(world_a.rep.pk)  # the lead cannot coach (and a rep is not a coach)
+        response = admin_a.post(admin_url(Project, f"{project.pk}/change/"), data)
+        assert response.status_code == 200 and response.context["adminform"].form.errors
+        data["coach"] = str(world_b.member(Role.COACH).pk)  # another tenant's person: not a valid choice
+        response = admin_a.post(admin_url(Project, f"{project.pk}/change/"), data)
+        assert response.status_code == 200 and "coach" in response.context["adminform"].form.errors
+        data["coach"] = str(world_a.member(Role.COACH).pk)
+        data["title"] = "Renamed in the admin"
+        response = admin_a.post(admin_url(Project, f"{project.pk}/change/"), data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        with world_a.context():
+            saved = Project.objects.get(pk=project.pk)
+            assert saved.title == "Renamed in the admin" and saved.phase == "candidate"
 
-def test_settings_are_one_row_per_workspace(admin_a, world_a):
-    assert admin_a.get(url(ProjectsSettings, "add/")).status_code == 403
-    with world_a.context():
-        settings_row = ProjectsSettings.objects.get()
-    page = admin_a.get(url(ProjectsSettings, f"{settings_row.pk}/change/"))
-    data = _form_data(page)
-    data["green_belt_closed_projects"] = "3"
-    response = admin_a.post(url(ProjectsSettings, f"{settings_row.pk}/change/"), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    with world_a.context():
-        assert ProjectsSettings.objects.get().green_belt_closed_projects == 3
+    @pytest.mark.usefixtures("rows_a")
+    def test_cohort_rules_and_candidates_inline(self, admin_a, world_a):
+        response = admin_a.post(
+            admin_url(Cohort, "add/"),
+            {
+                "name": "cohort ALPHA",
+                "belt_level": "green",
+                "starts_on": "2026-01-01",
+                "candidates-TOTAL_FORMS": "0",
+                "candidates-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 200 and "name" in response.context["adminform"].form.errors  # not a 500
+        response = admin_a.post(
+            admin_url(Cohort, "add/"),
+            {
+                "name": "Second cohort",
+                "belt_level": "green",
+                "starts_on": "2026-01-01",
+                "candidates-TOTAL_FORMS": "1",
+                "candidates-INITIAL_FORMS": "0",
+                "candidates-0-member": str(world_a.customer_x.pk),
+                "candidates-0-target_belt": "green",
+                "candidates-0-status": "training",
+                "candidates-0-joined_on": "2026-01-02",
+            },
+        )
+        assert response.status_code == 200  # a customer participant cannot be a belt candidate
+        with world_a.context():
+            assert not Cohort.objects.filter(name="Second cohort").exists()
+            assert not BeltCandidate.objects.filter(member=world_a.customer_x).exists()
 
-
-@pytest.mark.parametrize("role", [Role.REP, Role.COACH, Role.CHAMPION, Role.EXECUTIVE, Role.CUSTOMER])
-def test_non_admins_get_403(world_a, rows_a, client_for, role):
-    member = world_a.customer_x if role == Role.CUSTOMER else world_a.member(role)
-    client = client_for(member)
-    client.get(f"/t/{world_a.slug}/")
-    for model, key in ((Project, "project"), (Cohort, "cohort"), (BeltCandidate, "candidate")):
-        for path in (url(model), url(model, f"{rows_a[key].pk}/change/")):
-            response = client.get(path, follow=True)
-            assert response.status_code == 403, path
-            assert "Project alpha" not in response.content.decode()
-    for model in (ChecklistItem, ModuleCompletion):
-        assert client.get(url(model), follow=True).status_code == 403
+    def test_settings_are_one_row_per_workspace(self, admin_a, world_a):
+        assert admin_a.get(admin_url(ProjectsSettings, "add/")).status_code == 403
+        with world_a.context():
+            settings_row = ProjectsSettings.objects.get()
+        page = admin_a.get(admin_url(ProjectsSettings, f"{settings_row.pk}/change/"))
+        data = _form_data(page)
+        data["green_belt_closed_projects"] = "3"
+        response = admin_a.post(admin_url(ProjectsSettings, f"{settings_row.pk}/change/"), data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        with world_a.context():
+            assert ProjectsSettings.objects.get().green_belt_closed_projects == 3
