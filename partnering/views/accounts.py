@@ -23,7 +23,7 @@ from django.views.generic import TemplateView, View
 from core.exports import csv_response
 from core.forms.base import apply_service_errors
 from core.members import internal_members
-from core.parsing import parse_uuid
+from core.parsing import parse_uuid, query_value
 from core.permissions import can
 from core.registry import ACCOUNT_CARDS
 from core.views.base import ObjectMixin, ServiceFormView, TenantScopedViewMixin, paginate, sortable_columns
@@ -47,12 +47,12 @@ SORTABLE_COLUMNS = [
 def account_filters(request: HttpRequest) -> dict[str, str]:
     """The list's filters from the query string, cleaned (unknown sort → name, bad owner id → none)."""
     get = request.GET
-    sort = get.get("sort", "name")
+    sort = query_value(get, "sort") or "name"
     owner = parse_uuid(get.get("owner"))
     return {
-        "search": get.get("q", "").strip()[:100],
-        "industry": get.get("industry", "").strip(),
-        "region": get.get("region", "").strip(),
+        "search": query_value(get, "q")[:100],
+        "industry": query_value(get, "industry"),
+        "region": query_value(get, "region"),
         "owner": str(owner) if owner else "",
         "ordering": sort if sort in accounts.ACCOUNT_ORDERINGS else "name",
     }
