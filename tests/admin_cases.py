@@ -98,6 +98,37 @@ def model_admin(model: type[Model]) -> admin.ModelAdmin:
     return admin.site._registry[model]
 
 
+def change_form_data(page: Any) -> dict[str, Any]:
+    """What a browser would post back from an admin add/change page as it is (form, inlines and
+    their management forms): a test changes the fields it is about and posts the rest unchanged."""
+    form = page.context["adminform"].form
+    data: dict[str, Any] = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if hasattr(value, "pk"):
+            value = value.pk
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{key}"] = management[key].value()
+        for inline_form in formset.formset.forms:
+            for name, field in inline_form.fields.items():
+                value = inline_form.instance.pk if name == "id" else inline_form.initial.get(name)
+                if hasattr(value, "pk"):
+                    value = value.pk
+                if isinstance(value, bool) or getattr(field.widget, "input_type", None) == "checkbox":
+                    if value:
+                        data[f"{inline_form.prefix}-{name}"] = "on"
+                    continue
+                data[f"{inline_form.prefix}-{name}"] = "" if value is None else value
+    return data
+
+
 def member_of(world: Any, role: str) -> Any:
     return world.customer_x if role == Role.CUSTOMER else world.member(role)
 

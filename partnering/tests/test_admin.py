@@ -30,7 +30,7 @@ from partnering.models import (
     TopicStatus,
 )
 from partnering.tests.factories import action_for, contact_for, meeting_for, relationship_for, topic_for
-from tests.admin_cases import AdminCases, admin_url
+from tests.admin_cases import AdminCases, admin_url, change_form_data
 
 
 @dataclass
@@ -203,15 +203,7 @@ class TestPartneringAdmin(AdminCases):
     def test_changing_the_level_in_the_admin_records_history(self, admin_a, world_a, rows_a):
         relationship = rows_a.relationship
         page = admin_a.get(admin_url(Relationship, f"{relationship.pk}/change/"))
-        form = page.context["adminform"].form
-        data = {name: form[name].value() or "" for name in form.fields}
-        data.update(management(page))
-        for inline in page.context["inline_admin_formsets"]:
-            for index, inline_form in enumerate(inline.formset.forms):
-                for name in inline_form.fields:
-                    value = inline_form[name].value()
-                    if value not in (None, False):
-                        data[f"{inline.formset.prefix}-{index}-{name}"] = value
+        data = change_form_data(page)
         data["level"] = Level.STRATEGIC
         response = admin_a.post(admin_url(Relationship, f"{relationship.pk}/change/"), data)
         assert response.status_code == 302, form_errors(response)
@@ -323,15 +315,7 @@ class TestPartneringAdmin(AdminCases):
                 topic = work.topic_create(actor=world_a.admin, relationship=rows_a.relationship, title=f"T{number}")
                 work.topic_set_status(actor=world_a.admin, topic=topic, status=TopicStatus.ACTIVE, priority=1)
         page = admin_a.get(admin_url(FutureTopic, f"{rows_a.topic.pk}/change/"))
-        form = page.context["adminform"].form
-        data = {name: form[name].value() or "" for name in form.fields}
-        data.update(management(page))
-        for inline in page.context["inline_admin_formsets"]:
-            for index, inline_form in enumerate(inline.formset.forms):
-                for name in inline_form.fields:
-                    value = inline_form[name].value()
-                    if value not in (None, False):
-                        data[f"{inline.formset.prefix}-{index}-{name}"] = value
+        data = change_form_data(page)
         data.update({"status": TopicStatus.ACTIVE, "priority": "2"})
         response = admin_a.post(admin_url(FutureTopic, f"{rows_a.topic.pk}/change/"), data)
         assert response.status_code == 200
@@ -374,15 +358,8 @@ class TestPartneringAdmin(AdminCases):
     def test_activity_added_inline_is_authored_by_the_admin(self, admin_a, world_a, rows_a):
         contact = rows_a.contact_x
         page = admin_a.get(admin_url(Contact, f"{contact.pk}/change/"))
-        form = page.context["adminform"].form
-        data = {name: form[name].value() or "" for name in form.fields}
-        data.update(management(page))
+        data = change_form_data(page)
         inline = page.context["inline_admin_formsets"][0].formset
-        for index, inline_form in enumerate(inline.forms):
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value not in (None, False):
-                    data[f"{inline.prefix}-{index}-{name}"] = value
         new = inline.initial_form_count()
         data[f"{inline.prefix}-TOTAL_FORMS"] = new + 1
         data.update(

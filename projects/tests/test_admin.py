@@ -35,7 +35,7 @@ from projects.models import (
 )
 from projects.projects import settings_for_tenant
 from projects.tests.factories import area_for, project_for
-from tests.admin_cases import AdminCases, admin_url
+from tests.admin_cases import AdminCases, admin_url, change_form_data
 
 
 def fill(world: Any, tag: str) -> dict[str, Any]:
@@ -89,35 +89,6 @@ def fill(world: Any, tag: str) -> dict[str, Any]:
     return {"project": project, "cohort": cohort, "candidate": candidate, "certification": certification}
 
 
-def _form_data(page: Any) -> dict[str, Any]:
-    form = page.context["adminform"].form
-    data: dict[str, Any] = {}
-    for name in form.fields:
-        value = form.initial.get(name)
-        if hasattr(value, "pk"):
-            value = value.pk
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-            continue
-        data[name] = "" if value is None else value
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{management.prefix}-{key}"] = management[key].value()
-        for inline_form in formset.formset.forms:
-            for name, field in inline_form.fields.items():
-                value = inline_form.instance.pk if name == "id" else inline_form.initial.get(name)
-                if hasattr(value, "pk"):
-                    value = value.pk
-                if isinstance(value, bool) or getattr(field.widget, "input_type", None) == "checkbox":
-                    if value:
-                        data[f"{inline_form.prefix}-{name}"] = "on"
-                    continue
-                data[f"{inline_form.prefix}-{name}"] = "" if value is None else value
-    return data
-
-
 class TestProjectsAdmin(AdminCases):
     app_label = "projects"
     fill = staticmethod(fill)
@@ -146,7 +117,7 @@ class TestProjectsAdmin(AdminCases):
     def test_project_edit_applies_the_services_people_rules(self, admin_a, world_a, world_b, rows_a):
         project = rows_a["project"]
         page = admin_a.get(admin_url(Project, f"{project.pk}/change/"))
-        data = _form_data(page)
+        data = change_form_data(page)
         data["coach"] = str(world_a.rep.pk)  # the lead cannot coach (and a rep is not a coach)
         response = admin_a.post(admin_url(Project, f"{project.pk}/change/"), data)
         assert response.status_code == 200 and response.context["adminform"].form.errors
@@ -198,7 +169,7 @@ class TestProjectsAdmin(AdminCases):
         with world_a.context():
             settings_row = ProjectsSettings.objects.get()
         page = admin_a.get(admin_url(ProjectsSettings, f"{settings_row.pk}/change/"))
-        data = _form_data(page)
+        data = change_form_data(page)
         data["green_belt_closed_projects"] = "3"
         response = admin_a.post(admin_url(ProjectsSettings, f"{settings_row.pk}/change/"), data)
         assert response.status_code == 302, response.context["adminform"].form.errors
