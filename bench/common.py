@@ -188,7 +188,6 @@ def print_table(results: list[Result]) -> None:
             print("  ".join("-" * width for width in widths))
 
 
-@contextlib.contextmanager
 def print_verdict(label: str, result: Result, target_ms: float) -> None:
     """One line: whether the median of ``result`` meets the page's target."""
     median = statistics.median(result.timings_ms)
@@ -196,6 +195,7 @@ def print_verdict(label: str, result: Result, target_ms: float) -> None:
     print(f"{label} median {median:.1f} ms {verdict} the target of < {target_ms:.0f} ms")
 
 
+@contextlib.contextmanager
 def serve(port: int) -> Iterator[str]:
     """collectstatic, then gunicorn on ``port`` for the block; yields the base URL. On an error the
     last lines of gunicorn's output go to stderr; gunicorn is always stopped."""
