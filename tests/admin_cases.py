@@ -47,9 +47,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import pghistory.models
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
@@ -59,6 +57,7 @@ from core import members
 from core.http import bind_tenant
 from core.models import Role, User
 from core.tenancy import TenantScopedModel
+from tests.discovery import app_models
 
 #: Roles that are not the program office: each gets a 403 on every admin page of every app.
 OTHER_ROLES = (Role.REP, Role.COACH, Role.CHAMPION, Role.EXECUTIVE, Role.CUSTOMER)
@@ -72,18 +71,6 @@ MISSING = "/admin/"
 
 def admin_url(model: type[Model], suffix: str = "") -> str:
     return f"/admin/{model._meta.app_label}/{model._meta.model_name}/{suffix}"
-
-
-def app_models(app_label: str) -> list[type[Model]]:
-    """Every model of the app but pghistory's event tables, by name."""
-    return sorted(
-        (
-            m
-            for m in apps.get_app_config(app_label).get_models()
-            if not issubclass(m, pghistory.models.Event) and not m._meta.auto_created
-        ),
-        key=lambda m: m.__name__,
-    )
 
 
 def registered_models(app_label: str) -> list[type[Model]]:

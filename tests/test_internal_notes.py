@@ -28,20 +28,12 @@ from pghistory.models import Event
 from partnering import tasks
 from partnering.tests.factories import action_for, contact_for, meeting_for, relationship_for, topic_for
 from projects.tests.factories import project_for
+from tests.discovery import app_models
 from tests.test_isolation import OBJECT_ROUTES, ROUTE_ROLES, ROUTES
 
 SECRET = "ZZ-INTERNAL-ONLY-7c41"
 
 ModelType = type[models.Model]
-
-
-def _app_models() -> list[ModelType]:
-    """Every model of the project, without pghistory's event tables and auto-created through tables."""
-    return [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if not issubclass(model, Event) and not model._meta.auto_created
-    ]
 
 
 def _internal_text_fields(model: ModelType) -> list[str]:
@@ -60,9 +52,9 @@ def _has_internal_only(model: ModelType) -> bool:
 
 #: model → its ``internal_…`` text fields; models whose rows can be marked ``internal_only``.
 INTERNAL_TEXT: dict[ModelType, list[str]] = {
-    m: _internal_text_fields(m) for m in _app_models() if _internal_text_fields(m)
+    m: _internal_text_fields(m) for m in app_models() if _internal_text_fields(m)
 }
-INTERNAL_ONLY: list[ModelType] = [m for m in _app_models() if _has_internal_only(m)]
+INTERNAL_ONLY: list[ModelType] = [m for m in app_models() if _has_internal_only(m)]
 
 
 def _is_export(path: str) -> bool:
