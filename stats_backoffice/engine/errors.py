@@ -13,5 +13,5 @@ class AnalysisError(EngineError):
     """The analysis cannot run on these data with these parameters (names the columns at fault)."""
 
 
-class Cancelled(Exception):  # noqa: N818 - what a check_cancelled callback raises; the job runner's own exception works too
+class Cancelled(Exception):
     """Someone asked to stop the run."""
