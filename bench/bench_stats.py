@@ -14,7 +14,8 @@ The parent imports nothing heavy, so a child's high-water mark is its own.
 4. Logistic regression at N/5 rows: ``run("logit", ...)`` from the ingested Parquet vs statsmodels
    ``Logit(y, add_constant(X)).fit(disp=0)`` (data read in that process).
 5. Ingest + OLS of the N-row file in a child whose address space is capped (RLIMIT_AS, default 1 GiB); if it
-   fails, again with fewer threads/arenas, then leave-one-out to find which settings are needed.
+   fails, again with fewer threads/arenas and pyarrow's system allocator (``THREAD_ENV``), then leave-one-out
+   to find which settings are needed.
 6. A summary table and the targets, PASS/FAIL.
 
     .venv/bin/python bench/bench_stats.py [--rows 5000000] [--quick] [--repeat 1] [--cap-mib 1024]
@@ -49,12 +50,16 @@ GEN_CHUNK = 250_000
 MIB = 1024 * 1024
 
 #: Settings tried for the capped run when the default environment does not fit (thread arenas, reservations).
+#: pyarrow's default pool (mimalloc) reserves 1 GiB of address space at its first allocation: on its own as
+#: large as the cap, hence the last one.
 THREAD_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "POLARS_MAX_THREADS": "2",
     "MALLOC_ARENA_MAX": "2",
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
 }
+ERROR_HINTS = ("memory allocation of", "MemoryError", "Error", "error", "panicked", "failed", "Killed")
 
 # Targets (issue #10).
 ANALYSIS_VS_LSTSQ = 0.5
@@ -264,9 +269,14 @@ class ChildFailed(BenchError):
     def __init__(self, what: str, returncode: int, stderr: str) -> None:
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
         stages = [line for line in lines if line.startswith("stage: ")]
-        errors = [line for line in lines if not line.startswith("stage: ")]
+        others = [line.strip() for line in lines if not line.startswith("stage: ")]
+        errors = next(
+            ([ln for ln in others if hint in ln] for hint in ERROR_HINTS if any(hint in ln for ln in others)), others
+        )
         self.last_stage = stages[-1][len("stage: ") :] if stages else "(before the first stage)"
         self.error = errors[-1] if errors else f"no message (exit code {returncode})"
+        if "memory allocation of" in stderr:  # Rust's abort message; several threads may interleave theirs
+            self.error = "a Rust allocation failed ('memory allocation of N bytes failed', abort)"
         self.returncode = returncode
         super().__init__(f"{what} failed (exit code {returncode}) in {self.last_stage}: {self.error}")
 
@@ -467,7 +477,7 @@ def capped_run(csv: Path, work: Path, cap_mib: int) -> list[str]:
         return lines
     ok, _ = attempt(dict(THREAD_ENV))
     if not ok:
-        lines.append(f"=> does not fit in {cap_mib} MiB even with {', '.join(THREAD_ENV)} reduced")
+        lines.append(f"=> does not fit in {cap_mib} MiB even with {', '.join(THREAD_ENV)} set")
         return lines
     # Leave one out: a setting whose removal breaks the run is needed.
     needed = [key for key in THREAD_ENV if not attempt({k: v for k, v in THREAD_ENV.items() if k != key})[0]]
@@ -478,7 +488,7 @@ def capped_run(csv: Path, work: Path, cap_mib: int) -> list[str]:
         else:
             lines.append(f"=> each of {', '.join(needed)} is needed, but together they do not suffice")
     elif needed:
-        lines.append("=> all four settings are needed")
+        lines.append("=> every one of these settings is needed")
     else:
         sufficient = [key for key in THREAD_ENV if attempt({key: THREAD_ENV[key]})[0]]
         lines.append(
