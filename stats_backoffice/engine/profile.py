@@ -67,7 +67,7 @@ def _numeric(series: pl.Series, shift: str | None) -> dict[str, Any]:
     out["sd"] = None if row["sd"] is None or not math.isfinite(row["sd"]) else float(row["sd"])
     array = values.to_numpy()
     lo, hi = float(row["min"]), float(row["max"])
-    bins = min(HISTOGRAM_BINS, max(1, values.n_unique())) if hi > lo else 1
+    bins = HISTOGRAM_BINS if hi > lo else 1
     counts, edges = np.histogram(array, bins=bins, range=(lo, hi) if hi > lo else (lo - 0.5, hi + 0.5))
     out["histogram"] = {"edges": [add(float(e)) for e in edges], "counts": [int(c) for c in counts]}
     return out
