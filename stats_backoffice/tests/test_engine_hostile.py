@@ -65,7 +65,7 @@ def test_binary_named_csv_refused(tmp_path, data):
 
 
 def test_extension_allow_list_and_magic():
-    with pytest.raises(IngestError, match="Only .csv, .tsv, .txt, .xlsx"):
+    with pytest.raises(IngestError, match=r"Only \.csv, \.tsv, \.txt, \.xlsx"):
         sniff_upload(b"a,b\n", "data.exe")
     with pytest.raises(IngestError, match="not gzip-compressed"):
         sniff_upload(b"a,b\n", "data.csv.gz")
