@@ -1,0 +1,1 @@
+"""run_analysis: the CLI of the statistical engine."""
