@@ -76,6 +76,15 @@ class VarStats:
         d = values - mean
         return VarStats(int(values.size), mean, float(d @ d), float(values.min()), float(values.max()))
 
+    @staticmethod
+    def quick(values: np.ndarray) -> VarStats:
+        """n, mean, min, max without M2 (a centring hint and the constant-column check need no more)."""
+        if values.size == 0:
+            return VarStats()
+        return VarStats(
+            int(values.size), float(values.sum()) / values.size, 0.0, float(values.min()), float(values.max())
+        )
+
     def merge(self, other: VarStats) -> VarStats:
         if other.n == 0:
             return self
@@ -152,7 +161,8 @@ class ScanSpec:
             mask &= m
         part = ScanPart(rows=rows, complete=int(mask.sum()))
         part.present = {name: int(m.sum()) for name, m in masks.items()}
-        part.numeric = {name: VarStats.of(block[name][mask]) for name in self.numeric}
+        full = bool(mask.all())
+        part.numeric = {name: VarStats.quick(block[name] if full else block[name][mask]) for name in self.numeric}
         part.levels = {name: _level_counts(block[name][mask]) for name in self.categorical}
         if self.by is not None:
             self._by_class(block, mask, part)
@@ -163,7 +173,7 @@ class ScanSpec:
         keys = class_keys(block[self.by][mask])
         for key in np.unique(keys) if keys.size else []:
             sel = keys == key
-            part.by_class[str(key)] = {n: VarStats.of(block[n][mask][sel]) for n in self.numeric if n != self.by}
+            part.by_class[str(key)] = {n: VarStats.quick(block[n][mask][sel]) for n in self.numeric if n != self.by}
             part.class_levels[str(key)] = {
                 n: _level_counts(block[n][mask][sel]) for n in self.categorical if n != self.by
             }
@@ -218,6 +228,7 @@ class Design:
     n: int = 0
     dropped: int = 0
     notes: list[str] = field(default_factory=list)
+    scan: Any = None  # the ScanPart the design was built from
 
     @property
     def names(self) -> list[str]:
@@ -520,12 +531,13 @@ def row_mask(design: Design, block: Block) -> np.ndarray:
     return mask
 
 
-def _factor_values(f: Factor, block: Block, mask: np.ndarray, cache: dict[Any, np.ndarray]) -> np.ndarray:
+def _factor_values(f: Factor, block: Block, mask: np.ndarray | None, cache: dict[Any, np.ndarray]) -> np.ndarray:
+    values = block[f.var] if mask is None else block[f.var][mask]
     if f.level is not None:
-        return np.asarray(block[f.var][mask] == f.level, dtype=np.float64)
+        return np.asarray(values == f.level, dtype=np.float64)
     key = (f.var, f.centre, f.scale)
     if key not in cache:
-        z = block[f.var][mask] - f.centre
+        z = values - f.centre
         cache[key] = z / f.scale if f.scale != 1.0 else z
     z = cache[key]
     return z if f.power == 1 else np.asarray(z**f.power)
@@ -536,14 +548,19 @@ def design_matrix(design: Design, block: Block, mask: np.ndarray, extra: int = 0
     m = int(mask.sum())
     x = np.empty((m, design.p + extra), order="F")
     cache: dict[Any, np.ndarray] = {}
+    sel: np.ndarray | None = None if m == len(mask) else mask  # no copy when every row is complete
     for j, column in enumerate(design.columns):
-        if not column.factors:
+        factors = column.factors
+        if not factors:
             x[:, j] = 1.0
-            continue
-        values = _factor_values(column.factors[0], block, mask, cache)
-        for f in column.factors[1:]:
-            values = values * _factor_values(f, block, mask, cache)
-        x[:, j] = values
+        elif len(factors) == 1 and factors[0].level is None and factors[0].power == 1 and factors[0].scale == 1.0:
+            values = block[factors[0].var] if sel is None else block[factors[0].var][sel]
+            np.subtract(values, factors[0].centre, out=x[:, j])
+        else:
+            values = _factor_values(factors[0], block, sel, cache)
+            for f in factors[1:]:
+                values = values * _factor_values(f, block, sel, cache)
+            x[:, j] = values
     return x
 
 

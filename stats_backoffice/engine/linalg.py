@@ -15,17 +15,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from scipy.linalg import get_lapack_funcs, solve_triangular
 
 RANK_TOL = 1e-12  # |R_jj| / ||x_j|| below this: column j is (numerically) a combination of earlier ones
-_SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter
+_SPLIT = 134217729.0
+(_geqrf,) = get_lapack_funcs(("geqrf",), (np.zeros((1, 1)),))  # 2**27 + 1, Dekker's splitter
 
 
 def r_factor(a: np.ndarray) -> np.ndarray:
-    """R of a Householder QR of ``a`` (rows may be fewer than columns)."""
-    if a.shape[0] == 0:
-        return np.zeros((0, a.shape[1]))
-    return np.asarray(np.linalg.qr(a, mode="r"))
+    """R of a Householder QR of ``a`` (rows may be fewer than columns).
+
+    LAPACK ``dgeqrf`` directly: numpy's ``qr`` copies the block and forms more than the R; a Fortran-ordered
+    block built for this call is overwritten in place.
+    """
+    m, n = a.shape
+    if m == 0:
+        return np.zeros((0, n))
+    qr, _tau, _work, info = _geqrf(a, lwork=max(1, 64 * n), overwrite_a=a.flags.f_contiguous)
+    if info != 0:  # pragma: no cover - LAPACK argument error
+        raise ValueError(f"geqrf failed ({info})")
+    return np.triu(qr[: min(m, n)])
 
 
 def stack_r(top: np.ndarray | None, bottom: np.ndarray | None) -> np.ndarray | None:
@@ -34,7 +43,7 @@ def stack_r(top: np.ndarray | None, bottom: np.ndarray | None) -> np.ndarray | N
         return bottom
     if bottom is None:
         return top
-    return r_factor(np.vstack([top, bottom]))
+    return r_factor(np.asfortranarray(np.vstack([top, bottom])))
 
 
 def square(r: np.ndarray, p: int) -> np.ndarray:

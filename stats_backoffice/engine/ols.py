@@ -71,7 +71,7 @@ def prepare(source: Source, params: dict[str, Any], executor: Executor, *, logis
             f"The model has {design.p} terms but only {design.n} rows with complete data; it needs more rows than "
             "terms (remove predictors or add data)."
         )
-    design.scan = scan  # type: ignore[attr-defined]
+    design.scan = scan
     return design
 
 
