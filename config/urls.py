@@ -20,6 +20,7 @@ tenant_page_patterns: list[URLPattern | URLResolver] = [
     path("", include("dashboards.urls")),
     path("projects/", include("projects.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("stats/", include("stats_backoffice.urls")),
 ]
 tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("", include("core.api.urls")),
@@ -27,6 +28,7 @@ tenant_api_patterns: list[URLPattern | URLResolver] = [
     path("", include("dashboards.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("knowledge.api.urls")),
+    path("", include("stats_backoffice.api.urls")),
 ]
 
 urlpatterns = [

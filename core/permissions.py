@@ -85,6 +85,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "taxonomy.manage": frozenset({Role.ADMIN, Role.COACH}),
     # jobs (long work, core.jobs): customers see only jobs of their own account (visible_to)
     "jobs.view": EVERYONE,
+    # statistical back office (issue #10); services additionally check the project's account
+    "datasets.view": EVERYONE,
+    "datasets.upload": EVERYONE,  # customers of the project's account: their data often comes from them
+    "datasets.manage": INTERNAL,  # rename, mark internal; delete: the uploader or an admin
+    "analyses.view": EVERYONE,
+    "analyses.run": EVERYONE,
+    "analyses.attach": INTERNAL,  # ticks the Analyze deliverable (checklists.update)
+    "stats.settings.manage": frozenset({Role.ADMIN}),
     "jobs.cancel": INTERNAL,  # service: the job's creator or an admin
 }
 

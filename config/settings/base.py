@@ -146,6 +146,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Data sets of the statistical back office (stats_backoffice/files.py): local files under MEDIA_ROOT by default;
+# in production an S3-compatible store by naming its backend and options, e.g. DATASETS_STORAGE_BACKEND=
+# storages.backends.s3.S3Storage with DATASETS_STORAGE_OPTIONS='{"bucket_name": "…", "endpoint_url": "…"}'.
+STORAGES["datasets"] = {
+    "BACKEND": env("DATASETS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": env.json("DATASETS_STORAGE_OPTIONS", default={}),
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -265,6 +272,15 @@ JOB_QUEUED_STALE_AFTER_SECONDS = env.float("JOB_QUEUED_STALE_AFTER_SECONDS", def
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 # Modules with job handlers beyond every app's jobs.py (the tests add theirs).
 JOB_EXTRA_HANDLER_MODULES: list[str] = []
+
+# Statistical back office (stats_backoffice/jobs.py, docs/stats-engine.md). STATS_ENGINE: "dask" runs the
+# streamed reductions as Dask tasks, in the worker's process (threads) unless DASK_SCHEDULER_ADDRESS names a
+# Dask scheduler (tcp://host:8786), which then spreads them over its workers; "chunked" streams without Dask;
+# "memory" loads the table at once. Soft time limit of a run in seconds (below the heavy worker's own).
+STATS_ENGINE = env("STATS_ENGINE", default="dask")
+DASK_SCHEDULER_ADDRESS = env("DASK_SCHEDULER_ADDRESS", default="")
+STATS_JOB_TIME_LIMIT = env.int("STATS_JOB_TIME_LIMIT", default=90 * 60)
+STATS_BLOCK_ROWS = env.int("STATS_BLOCK_ROWS", default=0) or None
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -30,6 +30,7 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "datasets": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 CELERY_TASK_DEFAULT_QUEUE = env("PARTNERING_TEST_QUEUE", default=f"partnering-test-{_run}-{_worker}")
 CELERY_HEAVY_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-heavy"

@@ -1,0 +1,1 @@
+"""The back office's REST API (``api/urls.py`` collects the areas)."""

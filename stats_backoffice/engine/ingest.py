@@ -387,7 +387,7 @@ def _polars_error(exc: Exception, d: _Dialect) -> Exception:
     text = str(exc)
     if "invalid utf-8" in text.lower():
         return _BadUtf8()
-    if "more fields" in text:
+    if "more fields" in text or "not specified in schema" in text:  # polars words "too many fields" both ways
         return _ragged_error(d)
     if "could not parse" in text:
         return _Surprise()

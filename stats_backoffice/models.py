@@ -1,1 +1,0 @@
-"""Models of the stats_backoffice app: none yet; see docs/architecture.md for where they will go."""
