@@ -43,6 +43,12 @@ class DataSetAdmin(TenantScopedAdmin):
         fresh = DataSet.objects.get(pk=obj.pk)
         datasets.dataset_update(actor=acting_member(request), dataset=fresh, **changes)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, set[str], list[Any]]:
+        """The service deletes versions and analyses with the data set (which the admin alone would
+        refuse: versions are protected by their analyses and read-only here)."""
+        deleted, counts, _perms, _protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), []
+
     def delete_model(self, request: HttpRequest, obj: DataSet) -> None:
         datasets.dataset_delete(actor=acting_member(request), dataset=obj)
 
