@@ -252,6 +252,8 @@ def irls(source: Source, design: Design, executor: Executor, beta: np.ndarray) -
         new = linalg.solve_r(r[:p, :p], r[:p, p])
         if abs(previous - part.deviance) < TOL * (abs(part.deviance) + 0.1):
             return IrlsResult(new, iteration, True)
+        if part.deviance < 1e-9:  # every row fitted with certainty: separation, the estimates diverge
+            return IrlsResult(new, iteration, False)
         previous = part.deviance
         beta = new
     return IrlsResult(beta, MAX_ITER, False)
@@ -348,7 +350,8 @@ def _result(
     notes: list[str],
 ) -> dict[str, Any]:
     n, p = design.n, design.p
-    if final.extreme == n:
+    perfect = final.table[0, 1] == 0 and final.table[1, 0] == 0
+    if final.extreme == n or (perfect and final.deviance < 1e-6):
         names = ", ".join(design.predictor_vars())
         raise AnalysisError(
             f"A combination of {names} separates the two classes perfectly (complete separation); "
