@@ -84,7 +84,9 @@ class ArraySource:
             levels = None
             if kind == "categorical":
                 levels = sorted({v for v in array if v is not None})
-            mean = float(np.nanmean(array)) if kind == "numeric" and len(array) and not np.all(np.isnan(array)) else None
+            mean = (
+                float(np.nanmean(array)) if kind == "numeric" and len(array) and not np.all(np.isnan(array)) else None
+            )
             metas.append(ColumnMeta(name=name, kind=kind, shift=(shifts or {}).get(name), levels=levels, mean=mean))
         if len(lengths) > 1:
             raise ValueError("All columns of an ArraySource must have the same length.")
