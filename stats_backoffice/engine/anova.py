@@ -22,29 +22,47 @@ from .executors import Executor
 from .source import Block, Source
 
 
-def _keys(values: np.ndarray) -> np.ndarray:
-    """Group labels as text: numeric factors print as integers when they are whole numbers."""
-    if values.dtype.kind == "f":
-        return np.array([str(int(v)) if float(v).is_integer() else repr(float(v)) for v in values], dtype=object)
-    return values.astype(str).astype(object)
+def _label(value: object) -> str:
+    """Numeric factor levels print as integers when they are whole numbers."""
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    return str(value)
 
 
-def _grouped(block: Block, y: str, factor: str) -> tuple[np.ndarray, np.ndarray]:
+def _grouped(block: Block, y: str, factor: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(level labels, code per row, y per row) for rows with both values; labels formatted once per level."""
     mask = not_missing(block[y]) & not_missing(block[factor])
-    return _keys(block[factor][mask]), block[y][mask]
+    raw = block[factor][mask]
+    if raw.dtype.kind != "f":
+        raw = raw.astype(str)
+    levels, codes = np.unique(raw, return_inverse=True)
+    return [_label(v) for v in levels], codes.ravel(), block[y][mask]
 
 
 @dataclass(frozen=True)
 class MeansMap:
+    """One block -> per level: n, mean (with one correction), M2, min, max (vectorised by bincount)."""
+
     y: str
     factor: str
 
     def __call__(self, block: Block) -> tuple[int, dict[str, VarStats]]:
-        keys, values = _grouped(block, self.y, self.factor)
-        if keys.size == 0:
+        labels, codes, values = _grouped(block, self.y, self.factor)
+        k = len(labels)
+        if k == 0:
             return len(block[self.y]), {}
-        levels, codes = np.unique(keys, return_inverse=True)
-        return len(block[self.y]), {str(lv): VarStats.of(values[codes == i]) for i, lv in enumerate(levels)}
+        n = np.bincount(codes, minlength=k)
+        mean = np.bincount(codes, weights=values, minlength=k) / n
+        mean += np.bincount(codes, weights=values - mean[codes], minlength=k) / n
+        d = values - mean[codes]
+        m2 = np.bincount(codes, weights=d * d, minlength=k)
+        lo, hi = np.full(k, np.inf), np.full(k, -np.inf)
+        np.minimum.at(lo, codes, values)
+        np.maximum.at(hi, codes, values)
+        return len(block[self.y]), {
+            lv: VarStats(int(n[i]), float(mean[i]), float(m2[i]), float(lo[i]), float(hi[i]))
+            for i, lv in enumerate(labels)
+        }
 
 
 def merge_means(a: tuple[int, dict[str, VarStats]], b: tuple[int, dict[str, VarStats]]) -> tuple[int, dict]:
@@ -53,21 +71,25 @@ def merge_means(a: tuple[int, dict[str, VarStats]], b: tuple[int, dict[str, VarS
 
 @dataclass(frozen=True)
 class SumsMap:
+    """One block -> per level: sum of (x - mean_g) and of (x - mean_g)^2 about the pass-1 means."""
+
     y: str
     factor: str
     means: dict[str, float]
 
     def __call__(self, block: Block) -> dict[str, tuple[float, float]]:
-        keys, values = _grouped(block, self.y, self.factor)
-        out = {}
-        for level in np.unique(keys) if keys.size else []:
-            d = values[keys == level] - self.means[str(level)]
-            out[str(level)] = (float(d.sum()), float(d @ d))
-        return out
+        labels, codes, values = _grouped(block, self.y, self.factor)
+        if not labels:
+            return {}
+        d = values - np.array([self.means[lv] for lv in labels])[codes]
+        s1 = np.bincount(codes, weights=d, minlength=len(labels))
+        s2 = np.bincount(codes, weights=d * d, minlength=len(labels))
+        return {lv: (float(s1[i]), float(s2[i])) for i, lv in enumerate(labels)}
 
 
 def merge_sums(a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    return {k: tuple(np.add(a.get(k, (0.0, 0.0)), b.get(k, (0.0, 0.0))).tolist()) for k in a | b}
+    zero = (0.0, 0.0)
+    return {k: (a.get(k, zero)[0] + b.get(k, zero)[0], a.get(k, zero)[1] + b.get(k, zero)[1]) for k in a | b}
 
 
 def _order(levels: list[str], declared: list[str] | None) -> list[str]:

@@ -46,6 +46,7 @@ def _flatten(values: list[list[str]] | list[str] | None) -> list[str]:
 
 class Command(BaseCommand):
     help = "Run one analysis (ols, logit, anova, describe) on a CSV file and write the result as JSON."
+    requires_system_checks: list[str] = []  # a numerical job: no models, no database, no URL checks
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--csv", required=True, help="the data file (CSV, as uploaded)")
