@@ -118,14 +118,14 @@ def profile_parquet(
     out: dict[str, Any] = {"n_rows": parquet.metadata.num_rows, "columns": {}}
 
     def one(meta: ColumnMeta) -> dict[str, Any]:
-        if check_cancelled:
-            check_cancelled()
         series = pl.Series(meta.name, pq.ParquetFile(path).read(columns=[meta.name]).column(0))
         return profile_column(series, meta)
 
-    # One column per thread, as many threads as cores: polars and numpy release the GIL, and memory stays
+    # One column per thread, up to as many threads as cores: polars and numpy release the GIL, and memory stays
     # at one column per core.
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         for meta, profiled in zip(columns, pool.map(one, columns), strict=True):
+            if check_cancelled:  # on the caller's thread: the callback may use its database connection
+                check_cancelled()
             out["columns"][meta.name] = profiled
     return out
