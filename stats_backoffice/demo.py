@@ -21,7 +21,7 @@ from core.models import Membership, Role
 from projects.models import Phase, Project
 from stats_backoffice.analyses import analysis_start
 from stats_backoffice.datasets import dataset_create
-from stats_backoffice.models import DataSet
+from stats_backoffice.models import Analysis, DataSet, VersionStatus
 
 logger = logging.getLogger(__name__)
 DEMO_NAME = "Line survey (demo)"
@@ -94,6 +94,9 @@ def _seed_project(project: Project, seed: int) -> None:
 def seed_tenant(_spec: Any) -> None:
     """Call inside the demo tenant's context, after the projects step; idempotent."""
     projects = list(Project.objects.filter(phase=Phase.ANALYZE).select_related("lead__user", "customer_account")[:2])
+    # A demo data set that an earlier run could not read (a worker stopped, say) is seeded again.
+    Analysis.objects.filter(version__dataset__name=DEMO_NAME).exclude(version__status=VersionStatus.READY).delete()
+    DataSet.objects.filter(name=DEMO_NAME).exclude(versions__status=VersionStatus.READY).delete()
     done = set(DataSet.objects.filter(name=DEMO_NAME).values_list("project_id", flat=True))
     for number, project in enumerate(projects):
         if project.pk not in done:
