@@ -413,11 +413,16 @@ def _notes(
             f"{final.extreme} rows are predicted with probability 0 or 1: a sign of (quasi-complete) "
             "separation; the affected estimates and their SEs are unreliable."
         )
-    out.extend(
-        f"{row['term']} is not significant at 5 % (p = {row['p']:.2g})."
-        for row in result["coefficients"]
-        if row["term"] != "const" and row["p"] >= 0.05
-    )
+    for row in result["coefficients"]:
+        if row["term"] == "const":
+            continue
+        if row["p"] >= 0.05:
+            out.append(f"{row['term']} is not significant at 5 % (p = {row['p']:.2g}).")
+        else:
+            out.append(
+                f"{row['term']} is significant at 5 % (p = {row['p']:.2g}): one unit more multiplies the odds of "
+                f"{labels[0]} by {row['odds_ratio']:.3g} (95 % CI {row['or_ci_low']:.3g} to {row['or_ci_high']:.3g})."
+            )
     c = result["classification"]
     out.append(
         f"At a cut-off of {c['cutoff']:g}, {100 * (c['accuracy'] or 0):.1f} % of the rows are classified "

@@ -361,6 +361,17 @@ def diagnostics(diag: DiagPart) -> dict[str, Any]:
     }
 
 
+def _term_note(row: dict[str, Any], y: str) -> str:
+    """One line per predictor: significant or not, and which way it moves the response."""
+    if row["p"] >= 0.05:
+        return f"{row['term']} is not significant at 5 % (p = {row['p']:.2g}): the data do not show it moves {y}."
+    way = "raises" if row["estimate"] > 0 else "lowers"
+    return (
+        f"{row['term']} is significant at 5 % (p = {row['p']:.2g}): one unit more {way} {y} by "
+        f"{abs(row['estimate']):.4g} (95 % CI {row['ci_low']:.4g} to {row['ci_high']:.4g}), the other terms held fixed."
+    )
+
+
 def ols_notes(design: Design, result: dict[str, Any]) -> list[str]:
     """Plain-language lines for a Green Belt."""
     notes = list(design.notes)
@@ -373,9 +384,7 @@ def ols_notes(design: Design, result: dict[str, Any]) -> list[str]:
             f"The regression as a whole {verdict} significant at 5 % (F = {result['f']:.4g}, p = {result['f_p']:.3g})."
         )
     notes.extend(
-        f"{row['term']} is not significant at 5 % (p = {row['p']:.2g})."
-        for row in result["coefficients"]
-        if row["term"] != "const" and row["p"] is not None and row["p"] >= 0.05
+        _term_note(row, design.y) for row in result["coefficients"] if row["term"] != "const" and row["p"] is not None
     )
     for name, value in result["vif"].items():
         if value > 10:
