@@ -9,7 +9,7 @@ import os
 import uuid
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, MEDIA_ROOT, env
 
 # PARTNERING_TEST_RUN is chosen once per pytest run, by the first process that loads these settings,
 # and inherited by xdist workers and Celery workers started by the tests: two runs on one machine
@@ -23,6 +23,8 @@ for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": TEST_DATABASE_NAME}
 
 DEBUG = False
+# Workers the tests start must see the test process's (temporary) media root: they get it through this.
+MEDIA_ROOT = env("PARTNERING_TEST_MEDIA_ROOT", default=str(MEDIA_ROOT))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_USE_FINDERS = True
