@@ -306,11 +306,15 @@ def analysis_attach(*, actor: Membership, analysis: Analysis) -> Analysis:
     return analysis
 
 
-def analysis_finished(*, analysis_id: Any, job_id: Any, result: dict[str, Any], residuals_name: str) -> bool:
-    """Store the result of the run ``job_id``; only that run's row is written (never two results)."""
-    updated = Analysis.objects.filter(pk=analysis_id, job_id=job_id).update(
-        result=result, residuals_name=residuals_name, finished_at=timezone.now()
-    )
+def analysis_finished(
+    *, analysis_id: Any, job_id: Any, attempt: int, result: dict[str, Any], residuals_name: str
+) -> bool:
+    """Store the result of attempt ``attempt`` of the run ``job_id``: only while that attempt is still the
+    job's running one, so a run the sweeper has already ended (or a later attempt) never gets a second
+    result."""
+    updated = Analysis.objects.filter(
+        pk=analysis_id, job_id=job_id, job__status="running", job__attempts=attempt
+    ).update(result=result, residuals_name=residuals_name, finished_at=timezone.now())
     return bool(updated)
 
 

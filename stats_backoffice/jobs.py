@@ -102,6 +102,10 @@ def run_analysis(job: JobContext, *, analysis: str) -> dict[str, Any]:
     except EngineError as error:
         raise JobFailed(str(error)) from None
     analysis_finished(
-        analysis_id=row.pk, job_id=job.job.pk, result=result, residuals_name=residuals_name if wrote else ""
+        analysis_id=row.pk,
+        job_id=job.job.pk,
+        attempt=job.job.attempts,
+        result=result,
+        residuals_name=residuals_name if wrote else "",
     )
     return {"analysis": str(row.pk)}

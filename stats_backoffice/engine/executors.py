@@ -29,6 +29,8 @@ from .source import Block, Source
 MapFn = Callable[[Block], Any]
 CombineFn = Callable[[Any, Any], Any]
 ProgressFn = Callable[[float, str], None]
+#: How often a Dask pass looks for a cancel request while its tasks run (seconds).
+CANCEL_POLL_SECONDS = 0.25
 
 
 class Progress:
@@ -162,17 +164,44 @@ class DaskExecutor(Executor):
         super().__init__(progress, check_cancelled)
         self._client: Any = None
 
-    def _compute(self, graph: Any) -> Any:
+    def _compute(self, graph: Any, stage: str = "") -> Any:
+        """Compute ``graph``; ``check_cancelled`` runs every ~0.25 s meanwhile, on this thread (the job's
+        callback needs this thread's database connection), so a cancel stops a pass between blocks."""
         address = os.environ.get("DASK_SCHEDULER_ADDRESS")
         if address:
             if self._client is None:
                 from distributed import Client  # lazily: never at import, never a LocalCluster
 
                 self._client = Client(address, set_as_default=False, timeout=30)
-            return self._client.compute(graph).result()
+            future = self._client.compute(graph)
+            while True:
+                try:
+                    return future.result(timeout=CANCEL_POLL_SECONDS)
+                except TimeoutError:
+                    try:
+                        self.check_cancelled()
+                    except BaseException:
+                        future.cancel()
+                        raise
         import dask
+        from dask.callbacks import Callback
 
-        (result,) = dask.compute(graph, scheduler="threads")
+        executor = self
+        state = {"last": time.monotonic(), "done": 0}
+
+        class _Watch(Callback):
+            def _posttask(self, key: Any, result: Any, dsk: Any, st: Any, worker_id: Any) -> None:
+                # the local scheduler calls this on the computing (this) thread after each task
+                state["done"] += 1
+                now = time.monotonic()
+                if now - state["last"] >= CANCEL_POLL_SECONDS:
+                    state["last"] = now
+                    executor.check_cancelled()
+                    total = max(1, len(dsk))
+                    executor.progress(min(0.99, state["done"] / total), stage)
+
+        with _Watch():
+            (result,) = dask.compute(graph, scheduler="threads")
         return result
 
     def run_pass(
@@ -201,7 +230,7 @@ class DaskExecutor(Executor):
                 for i in range(0, len(parts), 2)
             ]
         self.progress(0.0, stage, force=True)
-        result = self._compute(parts[0])
+        result = self._compute(parts[0], stage)
         self.check_cancelled()
         self.progress(1.0, stage, force=True)
         return result

@@ -161,3 +161,25 @@ def test_internal_data_analyses_are_hidden_from_customers(world_a, api_for, clie
     assert client_for(world_a.customer_x).get(_url(world_a, "analysis-detail", analysis.pk)).status_code == 404
     listing = api_for(world_a.customer_x).get(f"/api/v1/t/{world_a.slug}/analyses/").json()
     assert all(row["id"] != str(analysis.pk) for row in listing["results"])
+
+
+def test_an_attempt_that_is_no_longer_the_running_one_stores_no_result(world_a):
+    """A zombie attempt (its job already failed by the sweeper, or a later attempt running) never adds a result."""
+    from core.models import Job
+    from stats_backoffice.analyses import analysis_finished
+
+    version = version_for(world_a)
+    analysis = analysis_for(world_a, version, run=False)
+    with world_a.context():
+        Job.objects.filter(pk=analysis.job_id).update(status="failed", attempts=1)
+        assert not analysis_finished(
+            analysis_id=analysis.pk, job_id=analysis.job_id, attempt=1, result={"x": 1}, residuals_name=""
+        )
+        Job.objects.filter(pk=analysis.job_id).update(status="running", attempts=2)
+        assert not analysis_finished(
+            analysis_id=analysis.pk, job_id=analysis.job_id, attempt=1, result={"x": 1}, residuals_name=""
+        )
+        assert analysis_finished(
+            analysis_id=analysis.pk, job_id=analysis.job_id, attempt=2, result={"x": 2}, residuals_name=""
+        )
+        assert Analysis.objects.get(pk=analysis.pk).result == {"x": 2}
