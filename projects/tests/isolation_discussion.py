@@ -8,10 +8,12 @@ Attachment files go to a temporary MEDIA_ROOT.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -24,6 +26,8 @@ _media: list[str] = []
 
 
 def _temporary_media() -> None:
+    if not _media and os.path.basename(str(settings.MEDIA_ROOT)).startswith("partnering-"):
+        _media.append(str(settings.MEDIA_ROOT))  # another helper set one already: keep files where rows say
     if not _media:  # once per test process: uploads never land in var/media
         _media.append(tempfile.mkdtemp(prefix="partnering-isolation-media-"))
         override_settings(MEDIA_ROOT=_media[0]).enable()

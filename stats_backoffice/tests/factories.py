@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -25,7 +27,10 @@ _media: list[str] = []
 
 
 def temporary_media() -> None:
-    """Uploads of a test process go to a temporary MEDIA_ROOT, never var/media."""
+    """Uploads of a test process go to a temporary MEDIA_ROOT, never var/media (one per process: another
+    test helper may have set one already, and files must stay where the rows say)."""
+    if not _media and os.path.basename(str(settings.MEDIA_ROOT)).startswith("partnering-"):
+        _media.append(str(settings.MEDIA_ROOT))
     if not _media:
         _media.append(tempfile.mkdtemp(prefix="partnering-stats-media-"))
         override_settings(MEDIA_ROOT=_media[0]).enable()

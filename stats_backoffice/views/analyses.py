@@ -290,7 +290,10 @@ def _parquet_rows(name: str) -> tuple[list[str], Iterator[list[Any]]]:
     request's tenant, and read row group by row group while the response streams."""
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(files.open_checked(name))
+    try:
+        parquet = pq.ParquetFile(files.open_checked(name))
+    except FileNotFoundError:
+        raise Http404("The per-row results are missing; re-run the analysis.") from None
     header = list(parquet.schema_arrow.names)
 
     def rows() -> Iterator[list[Any]]:
