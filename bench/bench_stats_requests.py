@@ -258,7 +258,7 @@ def jobs_state(job_ids: list[str]) -> list[dict[str, Any]]:
     from core.models import Job
 
     with tenant_ctx():
-        rows = {str(r["id"]): r for r in Job.objects.filter(pk__in=job_ids).values()}
+        rows: dict[str, dict[str, Any]] = {str(r["id"]): dict(r) for r in Job.objects.filter(pk__in=job_ids).values()}
     return [rows[pk] for pk in job_ids]
 
 
