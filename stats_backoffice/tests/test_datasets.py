@@ -218,3 +218,16 @@ def test_a_worker_reads_only_its_own_tenants_files(world_a, world_b):
         pass
     with world_a.context(), pytest.raises(PermissionDenied), files.local_path(f"datasets/{world_a.tenant.pk}/../x"):
         pass
+
+
+def test_the_api_list_reads_the_versions_in_one_query_not_one_per_data_set(
+    world_a, api_for, django_assert_max_num_queries
+):
+    for number in range(4):
+        version_for(world_a, name=f"list-{number}.csv", read=False)
+    api = api_for(world_a.rep)
+    url = f"/api/v1/t/{world_a.slug}/datasets/"
+    api.get(url)  # warm the token's session caches
+    with django_assert_max_num_queries(8):
+        body = api.get(url).json()
+    assert body["count"] == 4 and all(row["latest_version"]["number"] == 1 for row in body["results"])
