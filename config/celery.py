@@ -9,6 +9,10 @@ import os
 
 from celery import Celery
 
+from .limits import fit_to_address_space
+
+fit_to_address_space()  # before anything imports numpy / polars / pyarrow (a no-op without RLIMIT_AS)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("partnering")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from . import distributions
 from .design import VarStats, lookup, not_missing, unshift
 from .errors import AnalysisError
 from .executors import Executor
@@ -147,9 +147,9 @@ def _result(
     df_b, df_w = k - 1, n - k
     ms_b, ms_w = between_ss / df_b, within_ss / df_w
     f = ms_b / ms_w if ms_w > 0 else math.inf
-    p = float(stats.f.sf(f, df_b, df_w)) if math.isfinite(f) else 0.0
+    p = float(distributions.f_sf(f, df_b, df_w)) if math.isfinite(f) else 0.0
     sp = math.sqrt(ms_w)
-    crit = float(stats.t.ppf(0.975, df_w))
+    crit = distributions.StudentT(df_w).ppf(0.975)
     groups = [
         {
             "level": g,

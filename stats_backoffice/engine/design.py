@@ -190,6 +190,32 @@ def merge_scan(a: ScanPart, b: ScanPart) -> ScanPart:
     return a.merge(b)
 
 
+def scan_from_metadata(source: Source, spec: ScanSpec) -> ScanPart | None:
+    """The scan pass's result read off the ingest's column summaries, when they decide it exactly.
+
+    That is when every used column is numeric and has a value in every row (the ingest counted ``count``, ``lo``
+    and ``hi`` of each column while writing it): then every row is complete and the counts, ranges and a mean
+    (only a centring hint) are known without reading the data. Otherwise (a missing value, a categorical
+    column, a split by class, a source without summaries) ``None``: the caller scans.
+    """
+    if spec.categorical or spec.by is not None or not spec.numeric:
+        return None
+    rows = source.n_rows
+    numeric: dict[str, VarStats] = {}
+    for name in spec.numeric:
+        meta = source.column(name)
+        extra = meta.extra or {}
+        if meta.kind != "numeric" or extra.get("count") != rows or "lo" not in extra or "hi" not in extra:
+            return None
+        lo, hi = float(extra["lo"]), float(extra["hi"])
+        mean = meta.mean if meta.mean is not None and math.isfinite(meta.mean) else (lo + hi) / 2
+        numeric[name] = VarStats(rows, min(max(float(mean), lo), hi), 0.0, lo, hi)
+    part = ScanPart(rows=rows, complete=rows)
+    part.present = dict.fromkeys(spec.numeric, rows)
+    part.numeric = numeric
+    return part
+
+
 # ---------------------------------------------------------------- model terms and the design
 
 

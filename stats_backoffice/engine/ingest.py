@@ -36,6 +36,7 @@ import datetime as dt
 import decimal
 import math
 import os
+import resource
 import tempfile
 import zipfile
 from collections import Counter
@@ -78,6 +79,8 @@ DATE_FORMATS = [
 _AMBIGUOUS = {"%d/%m/%Y": "%m/%d/%Y", "%d/%m/%Y %H:%M:%S": "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M"}
 _DECIMAL_CONTEXT = decimal.Context(prec=80)
 _COPY_CHUNK = 1024 * 1024
+RANGE_BYTES = 16 * 1024 * 1024  # a byte range of the ranged reader (address-space cap)
+MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -339,6 +342,99 @@ def _read_header(path: str, limits: Limits, preferred: str | None) -> tuple[list
 # --------------------------------------------------------------------------------------------- polars reading
 
 
+def address_space_limited() -> bool:
+    """True when the process runs under an address-space cap (``RLIMIT_AS``): then the file is read in ranges."""
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
+
+
+def _record_end(buf: bytes | bytearray) -> int:
+    """Index just past the last record end of ``buf`` (a newline outside quotes); 0 when there is none.
+
+    Outside a quoted field the number of quote characters before a position is even (an escaped quote ``""``
+    adds two), so a newline after an even number of quotes ends a record.
+    """
+    if b'"' not in buf:
+        return buf.rfind(b"\n") + 1
+    array = np.frombuffer(buf, dtype=np.uint8)
+    newlines = np.flatnonzero(array == 10)
+    if not newlines.size:
+        return 0
+    quotes = np.flatnonzero(array == 34)
+    ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
+    return int(ends[-1]) + 1 if ends.size else 0
+
+
+def _byte_ranges(path: str) -> Iterator[bytes]:
+    """The records after the header, in pieces of about ``RANGE_BYTES`` that end at record ends."""
+    with open(path, "rb") as f:
+        pending = bytearray()
+        header_done = False
+        while True:
+            chunk = f.read(RANGE_BYTES)
+            pending += chunk
+            if not header_done:
+                first = sniff.find_record_end(pending[: HEADER_MAX_BYTES + 1].decode("utf-8", "replace"))
+                if first == -1 and chunk:
+                    continue
+                # the header's length in bytes (decoding may have replaced bytes one for one only if ASCII)
+                head = len(pending[: HEADER_MAX_BYTES + 1].decode("utf-8", "replace")[:first].encode("utf-8"))
+                del pending[: head if first != -1 else len(pending)]
+                header_done = True
+            end = len(pending) if not chunk else _record_end(pending)
+            if end:
+                yield bytes(pending[:end])
+                del pending[:end]
+            elif len(pending) > MAX_RECORD_BYTES:
+                raise IngestError(f"A row is longer than {human_size(MAX_RECORD_BYTES)}; rows must end with a newline.")
+            if not chunk:
+                return
+
+
+def _ranged_frames(
+    d: _Dialect, schema: dict[str, Any], n_rows: int | None, nulls: bool, chunk_rows: int
+) -> Iterator[pl.DataFrame]:
+    """What ``_scan(...).collect_batches`` gives, read range by range (bounded memory, no mapping of the file)."""
+    held: list[pl.DataFrame] = []
+    held_rows = 0
+    remaining = n_rows
+    for piece in _byte_ranges(d.path):
+        frame = pl.read_csv(
+            piece,
+            has_header=False,
+            schema=schema,
+            separator=d.delimiter,
+            null_values=MISSING_TOKENS if nulls else None,
+            decimal_comma=d.decimal == ",",
+            n_rows=remaining,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+        held.append(frame)
+        held_rows += frame.height
+        if remaining is not None:
+            remaining -= frame.height
+        while held_rows >= chunk_rows:
+            whole = pl.concat(held) if len(held) > 1 else held[0]
+            yield whole.slice(0, chunk_rows)
+            rest = whole.slice(chunk_rows)
+            held, held_rows = [rest], rest.height
+        if remaining is not None and remaining <= 0:
+            break
+    if held_rows:
+        yield pl.concat(held) if len(held) > 1 else held[0]
+
+
+def _frames(
+    d: _Dialect, schema: dict[str, Any], n_rows: int | None = None, nulls: bool = True, chunk_rows: int = 131072
+) -> Iterator[pl.DataFrame]:
+    """The table in frames of ``chunk_rows`` rows: polars' streaming reader over the mapped file (fastest), or,
+    under an address-space cap, bounded byte ranges parsed one by one (the file is never mapped whole)."""
+    if address_space_limited():
+        yield from _ranged_frames(d, schema, n_rows, nulls, chunk_rows)
+    else:
+        yield from _scan(d, schema, n_rows, nulls).collect_batches(chunk_size=chunk_rows)
+
+
 def _scan(d: _Dialect, schema: dict[str, Any], n_rows: int | None = None, nulls: bool = True) -> pl.LazyFrame:
     return pl.scan_csv(
         d.path,
@@ -397,7 +493,8 @@ def _polars_error(exc: Exception, d: _Dialect) -> Exception:
 
 def _read_strings(d: _Dialect, n_rows: int | None, nulls: bool = True) -> pl.DataFrame:
     try:
-        return _scan(d, dict.fromkeys(d.names, pl.String), n_rows, nulls).collect()
+        frames = list(_frames(d, dict.fromkeys(d.names, pl.String), n_rows, nulls))
+        return pl.concat(frames) if frames else pl.DataFrame(schema=dict.fromkeys(d.names, pl.String))
     except pl.exceptions.PolarsError as exc:
         raise _polars_error(exc, d) from exc
 
@@ -510,7 +607,7 @@ def _typing_pass(d: _Dialect, limits: Limits, check_cancelled: CancelFn | None) 
     states = {name: _TypeState() for name in d.names}
     offset = 0
     try:
-        for batch in _scan(d, dict.fromkeys(d.names, pl.String)).collect_batches(chunk_size=131072):
+        for batch in _frames(d, dict.fromkeys(d.names, pl.String)):
             if check_cancelled:
                 check_cancelled()
             _check_cells(batch, d.names, limits, offset)
@@ -655,7 +752,7 @@ def _write_pass(
             write_statistics=False,
         )
         try:
-            for batch in _scan(d, schema).collect_batches(chunk_size=row_group_rows):
+            for batch in _frames(d, schema, chunk_rows=row_group_rows):
                 if check_cancelled:
                     check_cancelled()
                 _check_cells(batch, d.names, limits, n_rows)
@@ -711,7 +808,8 @@ def _column_metas(plan: list[_Col], result: _Pass) -> list[ColumnMeta]:
             metas.append(ColumnMeta(col.name, "datetime"))
         else:
             mean = st.total / st.count if st.count else None
-            metas.append(ColumnMeta(col.name, "numeric", shift=col.shift, mean=mean))
+            extra = {"count": st.count, "lo": st.lo, "hi": st.hi} if st.count else {"count": 0}
+            metas.append(ColumnMeta(col.name, "numeric", shift=col.shift, mean=mean, extra=extra))
     return metas
 
 
@@ -782,8 +880,10 @@ def ingest(
     row_group_rows: int = 131072,
 ) -> IngestResult:
     """Read an uploaded table into a typed Parquet file at ``out_path``; IngestError for a bad or hostile file."""
+    from . import allocator
     from .profile import profile_parquet
 
+    allocator.tune()
     src, out = str(src_path), str(out_path)
     limits = limits or Limits()
     if os.path.getsize(src) == 0:

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 from scipy.special import expit
 
-from . import linalg
+from . import distributions, linalg
 from .design import Design, ScanPart, design_matrix, map_coefficients, map_variances, response, row_mask, transform
 from .errors import AnalysisError
 from .executors import Executor
@@ -192,7 +191,11 @@ class FinalMap:
         mu = expit(eta)
         w = mu * (1 - mu)
         part = FinalPart(rows=len(mask), deviance=2.0 * float(np.sum(np.logaddexp(0.0, eta) - y * eta)))
-        part.r = linalg.r_factor(x * np.sqrt(w)[:, None]) if len(y) else None
+        xw = x
+        xw *= np.sqrt(w)[:, None]  # in place: one design-sized array per block, not two (x is not used after)
+        if self.r_inv is not None:
+            part.full = self._rows(np.flatnonzero(mask), xw, y, mu, w)
+        part.r = linalg.r_factor(xw) if len(y) else None  # overwrites xw
         actual, predicted = y.astype(np.int64), (mu >= self.cutoff).astype(np.int64)
         part.table = np.bincount(2 * actual + predicted, minlength=4).reshape(2, 2)
         bins = np.minimum((mu * HIST_BINS).astype(np.int64), HIST_BINS - 1)
@@ -200,13 +203,12 @@ class FinalMap:
         if self.exact_auc:
             part.scores, part.labels = [mu], [actual.astype(np.int8)]
         part.extreme = int(np.sum((mu < EXTREME) | (mu > 1 - EXTREME)))
-        if self.r_inv is not None:
-            part.full = self._rows(np.flatnonzero(mask), x, y, mu, w)
         return part
 
-    def _rows(self, rows: np.ndarray, x: np.ndarray, y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> dict:
+    def _rows(self, rows: np.ndarray, xw: np.ndarray, y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> dict:
+        """Per-row values; ``xw`` is the design with rows weighted by sqrt(w)."""
         assert self.r_inv is not None
-        q = (x * np.sqrt(w)[:, None]) @ self.r_inv
+        q = xw @ self.r_inv
         h = np.einsum("ij,ij->i", q, q)
         pearson = (y - mu) / np.sqrt(np.clip(w, 1e-300, None))
         cooks = pearson**2 * h / (self.design.p * np.clip(1 - h, 1e-300, None) ** 2)
@@ -262,7 +264,7 @@ def irls(source: Source, design: Design, executor: Executor, beta: np.ndarray) -
 def _auc(final: FinalPart) -> tuple[float, str]:
     if final.scores:
         scores, labels = np.concatenate(final.scores), np.concatenate(final.labels)
-        ranks = stats.rankdata(scores)
+        ranks = distributions.rankdata(scores)
         n1 = int(labels.sum())
         n0 = len(labels) - n1
         return float((ranks[labels == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)), "exact (all rows, ties count half)"
@@ -359,7 +361,8 @@ def _result(
         )
     mapping = transform(design)
     estimates = map_coefficients(mapping, fit.beta, design.y_offset)
-    table = coefficient_table(mapping.names, estimates, map_variances(mapping, r_inv @ r_inv.T), stats.norm, "z")
+    variances = map_variances(mapping, r_inv @ r_inv.T)
+    table = coefficient_table(mapping.names, estimates, variances, distributions.Normal(), "z")
     for row in table:
         row["odds_ratio"] = _exp(row["estimate"])
         row["or_ci_low"], row["or_ci_high"] = _exp(row["ci_low"]), _exp(row["ci_high"])
@@ -381,7 +384,7 @@ def _result(
         "df_model": df_model,
         "df_resid": n - p,
         "lr_chi2": lr,
-        "lr_p": float(stats.chi2.sf(lr, df_model)) if df_model else None,
+        "lr_p": distributions.chi2_sf(lr, df_model) if df_model else None,
         "pseudo_r_squared": 1 - final.deviance / null_dev if null_dev > 0 else None,
         "iterations": fit.iterations,
         "converged": fit.converged,

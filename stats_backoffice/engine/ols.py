@@ -1,6 +1,8 @@
 """Multiple linear regression by Householder QR (TSQR when streamed), with exact mapping back.
 
-Passes: (1) scan: counts, means, ranges (centres, degenerate checks); (2) QR of [X | y] block by block,
+Passes: (1) scan: counts, means, ranges (centres, degenerate checks), skipped when the ingest's column
+summaries already decide them (numeric columns without a missing value: ``design.scan_from_metadata``);
+(2) QR of [X | y] block by block,
 the R factors stacked and reduced (the memory engine does one QR of all rows: same code); (3) only when
 the equilibrated R has condition > 1e6 (or the table is small), one step of iterative refinement by the
 corrected semi-normal equations (r = y - Xb in compensated arithmetic, R'R d = X'r by two triangular solves);
@@ -16,9 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
-from . import linalg
+from . import distributions, linalg
 from .design import (
     Design,
     Plan,
@@ -33,6 +34,7 @@ from .design import (
     merge_scan,
     response,
     row_mask,
+    scan_from_metadata,
     set_numeric_response,
     transform,
 )
@@ -57,7 +59,9 @@ def prepare(source: Source, params: dict[str, Any], executor: Executor, *, logis
     categorical = tuple(v for v in used if metas[v].kind == "categorical")
     spec = ScanSpec(numeric, categorical, by=plan.y if logistic else None)
     executor.progress.stage(0, 15)
-    scan: ScanPart = executor.run_pass(source, used, spec, merge_scan, stage="Reading the data")
+    scan: ScanPart | None = scan_from_metadata(source, spec)
+    if scan is None:
+        scan = executor.run_pass(source, used, spec, merge_scan, stage="Reading the data")
     check_scan(scan, plan, metas)
     if not logistic:
         y_stats = scan.numeric[plan.y]
@@ -335,7 +339,7 @@ def probability_plot(std: np.ndarray) -> list[dict[str, float]]:
     if m == 0:
         return []
     ranks = np.unique(np.linspace(0, m - 1, min(m, PROB_POINTS)).round().astype(int))
-    theo = stats.norm.ppf((ranks + 1 - 0.375) / (m + 0.25))
+    theo = distributions.normal_ppf((ranks + 1 - 0.375) / (m + 0.25))
     return [{"theoretical": float(t), "std_residual": float(ordered[i])} for t, i in zip(theo, ranks, strict=True)]
 
 
@@ -407,9 +411,10 @@ def ols_result(design: Design, fit: Fit, diag: DiagPart, r_inv: np.ndarray) -> d
     cov = mse * (r_inv @ r_inv.T)
     mapping = transform(design)
     estimates = map_coefficients(mapping, fit.beta, design.y_offset)
-    table = coefficient_table(mapping.names, estimates, map_variances(mapping, cov), stats.t(df_resid), "t")
+    variances = map_variances(mapping, cov)
+    table = coefficient_table(mapping.names, estimates, variances, distributions.StudentT(df_resid), "t")
     f = (ssr / df_model) / mse if df_model > 0 and mse > 0 else None
-    f_p = float(stats.f.sf(f, df_model, df_resid)) if f is not None else None
+    f_p = distributions.f_sf(f, df_model, df_resid) if f is not None else None
     r2 = 1 - sse / sst if sst > 0 else None
     result: dict[str, Any] = {
         "kind": "ols",
