@@ -13,9 +13,9 @@ The parent imports nothing heavy, so a child's high-water mark is its own.
    ``OLS(y, add_constant(X)).fit()`` after ``pandas.read_csv``.
 4. Logistic regression at N/5 rows: ``run("logit", ...)`` from the ingested Parquet vs statsmodels
    ``Logit(y, add_constant(X)).fit(disp=0)`` (data read in that process).
-5. Ingest + OLS of the N-row file in a child whose address space is capped (RLIMIT_AS, default 1 GiB); if it
-   fails, again with fewer threads/arenas and pyarrow's system allocator (``THREAD_ENV``), then leave-one-out
-   to find which settings are needed.
+5. Ingest + OLS of the N-row file in a child whose address space is capped (RLIMIT_AS, default 1 GiB), set up
+   as a heavy worker is (``config/limits.py`` applied first, as ``config/celery.py`` does, then Django loaded);
+   if it fails, the two steps alone.
 6. A summary table and the targets, PASS/FAIL.
 
     .venv/bin/python bench/bench_stats.py [--rows 5000000] [--quick] [--repeat 1] [--cap-mib 1024]
@@ -49,16 +49,16 @@ SHARED_BIG = "big_5m_20.csv"  # may have been written by another helper: y,x1..x
 GEN_CHUNK = 250_000
 MIB = 1024 * 1024
 
-#: Settings tried for the capped run when the default environment does not fit (thread arenas, reservations).
-#: pyarrow's default pool (mimalloc) reserves 1 GiB of address space at its first allocation: on its own as
-#: large as the cap, hence the last one.
-THREAD_ENV = {
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "POLARS_MAX_THREADS": "2",
-    "MALLOC_ARENA_MAX": "2",
-    "ARROW_DEFAULT_MEMORY_POOL": "system",
-}
+#: What config/limits.py may set: cleared from the children's environment, so each child decides for itself.
+THREAD_ENV = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "POLARS_MAX_THREADS",
+    "MALLOC_ARENA_MAX",
+    "ARROW_DEFAULT_MEMORY_POOL",
+    "_RJEM_MALLOC_CONF",
+)
 ERROR_HINTS = ("memory allocation of", "MemoryError", "Error", "error", "panicked", "failed", "Killed")
 
 # Targets (issue #10).
@@ -77,6 +77,14 @@ class BenchError(RuntimeError):
 # ---------------------------------------------------------------------------------------------------------------
 # Children: each prints one JSON line on stdout.
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def peak_vm_mb() -> float:
+    """VmPeak: the most address space the process has held (what RLIMIT_AS limits)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmPeak:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def self_maxrss_mb() -> float:
@@ -119,6 +127,7 @@ class Clock:
         if unreported > 0.05:  # e.g. the time before the first progress report
             self.stages.append(["(outside reported stages)", round(unreported, 3)])
         return {
+            "peak_vm_mb": peak_vm_mb(),
             "seconds": now - self.t0,
             "import_seconds": self.t0 - self.began,
             "rss_before_mb": self.rss_before,
@@ -269,6 +278,14 @@ CHILDREN: dict[str, Callable[..., dict[str, Any]]] = {
 
 def child_main(what: str, arguments: list[str]) -> int:
     sys.path.insert(0, str(REPO_ROOT))
+    from config.limits import fit_to_address_space
+
+    if fit_to_address_space():  # capped: set up as config/celery.py sets up a worker, and load what it loads
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        django.setup()
+        import stats_backoffice.jobs  # noqa: F401
     clock = Clock()
     result = CHILDREN[what](clock, *arguments)
     print(JSON_MARK + json.dumps(result), flush=True)
@@ -461,69 +478,40 @@ def max_abs_diff(a: list[float], b: list[float]) -> float:
 
 
 def capped_run(csv: Path, work: Path, cap_mib: int) -> list[str]:
-    """Ingest + OLS (chunked) under RLIMIT_AS; returns the report lines."""
+    """Ingest + OLS (chunked) of the big file in one child under RLIMIT_AS, set up as a heavy worker is:
+    ``config.limits.fit_to_address_space()`` first (what ``config/celery.py`` runs), then Django and the job
+    module loaded. If it fails, the two steps alone, to say which one does not fit."""
     cap = cap_mib * MIB
-    ingested = work / "capped_input.parquet"
     lines: list[str] = []
-    attempts = 0
 
-    def attempt(settings: dict[str, str], what: str = "ingest_ols") -> tuple[bool, str]:
-        nonlocal attempts
-        attempts += 1
-        out = work / f"capped_{attempts}.parquet"
-        label = ", ".join(f"{k}={v}" for k, v in settings.items()) or "default environment"
-        if what != "ingest_ols":
-            label = f"{what} alone, {label}"
-        print(f"  capped run {attempts}: {label} ...", flush=True)
-        arguments = {
-            "ingest_ols": [str(csv), str(out), "chunked"],
-            "ingest": [str(csv), str(out)],
-            "ols": [str(ingested), "chunked"],
-        }[what]
+    def attempt(what: str, *arguments: str) -> bool:
+        label = {"ingest_ols": "ingest + OLS", "ingest": "ingest alone", "ols": "OLS alone"}[what]
+        print(f"  capped run: {label} ...", flush=True)
         try:
-            result = run_child(what, *arguments, extra_env=settings, cap_bytes=cap)
+            result = run_child(what, *arguments, cap_bytes=cap)
         except ChildFailed as exc:
-            text = f"FAILED in {exc.last_stage} (exit {exc.returncode}): {exc.error}"
-            ok = False
+            text, ok = f"FAILED in {exc.last_stage} (exit {exc.returncode}): {exc.error}", False
         else:
-            text = f"succeeded in {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB"
+            text = (
+                f"succeeded in {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+                f"peak address space {result.get('peak_vm_mb', 0):.0f} MB"
+            )
             ok = True
-        finally:
-            out.unlink(missing_ok=True)
         lines.append(f"{label}: {text}")
         print(f"    {text}", flush=True)
-        return ok, text
+        return ok
 
-    ok, _ = attempt({})
-    if ok:
-        lines.append(f"=> fits in {cap_mib} MiB of address space with the default environment")
-        return lines
-    ok, _ = attempt(dict(THREAD_ENV))
-    if not ok:
-        lines.append(f"=> does not fit in {cap_mib} MiB even with {', '.join(THREAD_ENV)} set")
-        # The two steps in separate capped processes (as separate jobs would run them); the Parquet for the
-        # OLS-only run is ingested without a cap.
+    out = work / "capped.parquet"
+    try:
+        if attempt("ingest_ols", str(csv), str(out), "chunked"):
+            return lines
+        ingested = work / "capped_input.parquet"
         run_child("ingest", str(csv), str(ingested))
-        for what in ("ingest", "ols"):  # default environment first, the settings only if it fails
-            any(attempt(settings, what)[0] for settings in ({}, dict(THREAD_ENV)))
+        attempt("ingest", str(csv), str(out))
+        attempt("ols", str(ingested), "chunked")
         ingested.unlink(missing_ok=True)
-        return lines
-    # Leave one out: a setting whose removal breaks the run is needed.
-    needed = [key for key in THREAD_ENV if not attempt({k: v for k, v in THREAD_ENV.items() if k != key})[0]]
-    if needed and len(needed) < len(THREAD_ENV):
-        settings = {k: THREAD_ENV[k] for k in needed}
-        if attempt(settings)[0]:
-            lines.append(f"=> needed and sufficient: {', '.join(f'{k}={v}' for k, v in settings.items())}")
-        else:
-            lines.append(f"=> each of {', '.join(needed)} is needed, but together they do not suffice")
-    elif needed:
-        lines.append("=> every one of these settings is needed")
-    else:
-        sufficient = [key for key in THREAD_ENV if attempt({key: THREAD_ENV[key]})[0]]
-        lines.append(
-            "=> no single setting is needed; alone sufficient: "
-            + (", ".join(f"{k}={THREAD_ENV[k]}" for k in sufficient) or "none (a combination is needed)")
-        )
+    finally:
+        out.unlink(missing_ok=True)
     return lines
 
 
