@@ -398,17 +398,7 @@ def _ranged_frames(
     held_rows = 0
     remaining = n_rows
     for piece in _byte_ranges(d.path):
-        frame = pl.read_csv(
-            piece,
-            has_header=False,
-            schema=schema,
-            separator=d.delimiter,
-            null_values=MISSING_TOKENS if nulls else None,
-            decimal_comma=d.decimal == ",",
-            n_rows=remaining,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
+        frame = pl.read_csv(piece, **_csv_options(d, schema, remaining, nulls))
         held.append(frame)
         held_rows += frame.height
         if remaining is not None:
@@ -435,19 +425,22 @@ def _frames(
         yield from _scan(d, schema, n_rows, nulls).collect_batches(chunk_size=chunk_rows)
 
 
+def _csv_options(d: _Dialect, schema: dict[str, Any], n_rows: int | None, nulls: bool) -> dict[str, Any]:
+    """The parser options both readers share (records only: the header is skipped by the caller)."""
+    return {
+        "has_header": False,
+        "schema": schema,
+        "separator": d.delimiter,
+        "null_values": MISSING_TOKENS if nulls else None,
+        "decimal_comma": d.decimal == ",",
+        "n_rows": n_rows,
+        "truncate_ragged_lines": False,
+        "raise_if_empty": False,
+    }
+
+
 def _scan(d: _Dialect, schema: dict[str, Any], n_rows: int | None = None, nulls: bool = True) -> pl.LazyFrame:
-    return pl.scan_csv(
-        d.path,
-        has_header=False,
-        skip_rows=1,
-        schema=schema,
-        separator=d.delimiter,
-        null_values=MISSING_TOKENS if nulls else None,
-        decimal_comma=d.decimal == ",",
-        n_rows=n_rows,
-        truncate_ragged_lines=False,
-        raise_if_empty=False,
-    )
+    return pl.scan_csv(d.path, skip_rows=1, **_csv_options(d, schema, n_rows, nulls))
 
 
 def _find_bad_record(path: str, delimiter: str, width: int) -> tuple[int, int] | None:
